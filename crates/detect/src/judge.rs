@@ -1,0 +1,277 @@
+//! The end-of-run pass: judge every sighting against the policy, turn hits
+//! into findings, apply exclusions, and sort.
+//!
+//! Rules that need the whole picture of a host live here: whether a tool
+//! is authorized (E001–E003), which tenants are foreign (E004), and whether
+//! a portable run had no install beside it (E005).
+
+use std::cmp::Reverse;
+
+use rmmguard_policy::{Policy, Verdict};
+
+use crate::rules::{self, Rule};
+use crate::tally::{Hit, Sighting, Tally};
+use crate::{Authorization, Detector, Finding, InventoryRow, Report, Severity};
+
+pub(crate) fn finish(detector: &Detector, tally: Tally) -> Report {
+    let mut sightings: Vec<Sighting> = tally.sightings.into_values().collect();
+    sightings.sort_by(|a, b| a.origin.source.cmp(&b.origin.source).then(a.tool.cmp(&b.tool)));
+    let mut findings = Vec::new();
+    let mut inventory = Vec::new();
+    for sighting in &sightings {
+        let authorization = judge_sighting(detector, sighting, &mut findings);
+        inventory.push(inventory_row(detector, sighting, authorization));
+    }
+    for hit in tally.hits.into_values() {
+        findings.push(hit_finding(detector, &sightings, hit));
+    }
+    let (findings, suppressed) = apply_exclusions(detector, findings);
+    let mut findings = findings;
+    findings.sort_by(|a, b| {
+        (Reverse(a.severity), a.rule.id, &a.host, a.evidence.first().map(|e| &e.source), &a.summary).cmp(&(
+            Reverse(b.severity),
+            b.rule.id,
+            &b.host,
+            b.evidence.first().map(|e| &e.source),
+            &b.summary,
+        ))
+    });
+    inventory.sort_by(|a, b| {
+        (a.host.as_deref().map(str::to_lowercase), &a.tool.id).cmp(&(b.host.as_deref().map(str::to_lowercase), &b.tool.id))
+    });
+    Report {
+        findings,
+        suppressed,
+        inventory,
+        events_inspected: tally.events,
+    }
+}
+
+fn verdict(detector: &Detector, sighting: &Sighting, tenant: Option<&str>) -> Option<Verdict> {
+    let tool = &detector.index.tool(sighting.tool).reference.id;
+    detector
+        .policy
+        .as_ref()
+        .map(|policy| policy.judge(tool, sighting.origin.host.as_deref(), tenant))
+}
+
+/// E001–E005 for one sighting; returns how the tool stands.
+fn judge_sighting(detector: &Detector, sighting: &Sighting, findings: &mut Vec<Finding>) -> Authorization {
+    let tool = &detector.index.tool(sighting.tool).reference;
+    let host = sighting.origin.host.as_deref().unwrap_or("an unnamed host");
+    let base = new_finding(detector, sighting, rules::UNREVIEWED_RMM);
+    let (rule, authorization, summary, reason) = match verdict(detector, sighting, None) {
+        None => (
+            rules::UNREVIEWED_RMM,
+            Authorization::Unreviewed,
+            format!("{} on {host}: no policy says whether it is approved", tool.name),
+            None,
+        ),
+        Some(Verdict::Authorized) => (
+            rules::AUTHORIZED_RMM,
+            Authorization::Authorized,
+            format!("authorized {} in use on {host}", tool.name),
+            None,
+        ),
+        Some(Verdict::HostNotAllowed) => (
+            rules::UNAUTHORIZED_RMM,
+            Authorization::Unauthorized,
+            format!("{} on {host}, which the policy does not allow it on", tool.name),
+            Some("tool authorized only on other hosts"),
+        ),
+        Some(_) => (
+            rules::UNAUTHORIZED_RMM,
+            Authorization::Unauthorized,
+            format!("{} on {host} is not authorized", tool.name),
+            Some("tool not authorized by the policy"),
+        ),
+    };
+    let mut finding = Finding {
+        rule,
+        severity: rule.severity,
+        summary,
+        authorization: Some(authorization),
+        ..base
+    };
+    if let Some(reason) = reason {
+        finding.facts.push(("reason".into(), reason.into()));
+    }
+    findings.push(finding);
+
+    if authorization == Authorization::Authorized {
+        for (tenant, seen) in &sighting.tenants {
+            let Some(Verdict::TenantNotAllowed { allowed }) = verdict(detector, sighting, Some(tenant)) else {
+                continue;
+            };
+            let mut finding = new_finding(detector, sighting, rules::FOREIGN_TENANT);
+            finding.summary = format!("{} on {host} connected to foreign {} {tenant}", tool.name, seen.label);
+            finding.tenant = Some(tenant.clone());
+            finding.authorization = Some(Authorization::Unauthorized);
+            finding.first_seen = seen.span.first;
+            finding.last_seen = seen.span.last;
+            finding.count = seen.span.count;
+            finding.evidence = seen.evidence.0.clone();
+            finding.facts = vec![
+                ("tenant".into(), tenant.clone()),
+                ("tenant.kind".into(), seen.label.clone()),
+                ("policy.allowed_tenants".into(), allowed.join(", ")),
+            ];
+            findings.push(finding);
+        }
+    }
+
+    let installed = sighting.modes.iter().any(|mode| mode.is_install());
+    let portable_ok = detector
+        .policy
+        .as_ref()
+        .is_some_and(|policy| policy.portable_allowed(&tool.id, sighting.origin.host.as_deref()));
+    if let Some(run) = &sighting.portable
+        && !installed
+        && !portable_ok
+    {
+        let mut finding = new_finding(detector, sighting, rules::PORTABLE_RMM);
+        finding.summary = format!(
+            "{} ran from the {} on {host} with no install or service",
+            tool.name, run.reason
+        );
+        finding.authorization = Some(authorization);
+        finding.first_seen = run.span.first;
+        finding.last_seen = run.span.last;
+        finding.count = run.span.count;
+        finding.evidence = run.evidence.0.clone();
+        finding.facts = vec![
+            ("process.executable".into(), run.executable.clone()),
+            ("reason".into(), run.reason.into()),
+        ];
+        findings.push(finding);
+    }
+    authorization
+}
+
+/// A finding about a sighting, with the sighting's context and evidence.
+fn new_finding(detector: &Detector, sighting: &Sighting, rule: &'static Rule) -> Finding {
+    let tool = detector.index.tool(sighting.tool).reference.clone();
+    let modes: Vec<&str> = sighting.modes.iter().map(|m| m.as_str()).collect();
+    let mut facts = vec![("install_mode".to_owned(), modes.join(", "))];
+    if !sighting.tenants.is_empty() {
+        let tenants: Vec<&str> = sighting.tenants.keys().map(String::as_str).collect();
+        facts.push(("tenants".into(), tenants.join(", ")));
+    }
+    if !sighting.executables.is_empty() {
+        let executables: Vec<&str> = sighting.executables.iter().map(String::as_str).collect();
+        facts.push(("process.executable".into(), executables.join(", ")));
+    }
+    Finding {
+        rule,
+        severity: rule.severity,
+        summary: String::new(),
+        host: sighting.origin.host.clone(),
+        user: sighting.origin.user.clone(),
+        site: sighting.origin.site.clone(),
+        tool: Some(tool),
+        tenant: None,
+        authorization: None,
+        first_seen: sighting.span.first,
+        last_seen: sighting.span.last,
+        count: sighting.span.count,
+        evidence: sighting.evidence.0.clone(),
+        facts,
+    }
+}
+
+fn inventory_row(detector: &Detector, sighting: &Sighting, authorization: Authorization) -> InventoryRow {
+    InventoryRow {
+        host: sighting.origin.host.clone(),
+        site: sighting.origin.site.clone(),
+        tool: detector.index.tool(sighting.tool).reference.clone(),
+        authorization,
+        modes: sighting.modes.iter().copied().collect(),
+        tenants: sighting.tenants.keys().cloned().collect(),
+        first_seen: sighting.span.first,
+        last_seen: sighting.span.last,
+        count: sighting.span.count,
+        versions: sighting.versions.iter().cloned().collect(),
+        users: sighting.users.iter().cloned().collect(),
+        portable: sighting.portable.as_ref().map(|run| run.executable.clone()),
+    }
+}
+
+/// Whether the tool of a hit is authorized on its host with every tenant seen there.
+fn fully_authorized(detector: &Detector, sightings: &[Sighting], hit: &Hit) -> Option<Authorization> {
+    let tool = hit.tool?;
+    let host = hit.origin.host.as_deref().map(str::to_lowercase);
+    let Some(policy) = &detector.policy else {
+        return Some(Authorization::Unreviewed);
+    };
+    let id = &detector.index.tool(tool).reference.id;
+    let sighting = sightings
+        .iter()
+        .find(|s| s.tool == tool && s.origin.host.as_deref().map(str::to_lowercase) == host);
+    let tenants_ok = |policy: &Policy| {
+        sighting.is_none_or(|s| {
+            s.tenants
+                .keys()
+                .all(|t| policy.judge(id, hit.origin.host.as_deref(), Some(t)) == Verdict::Authorized)
+        })
+    };
+    let authorized = policy.judge(id, hit.origin.host.as_deref(), hit.tenant.as_deref()) == Verdict::Authorized
+        && tenants_ok(policy);
+    Some(if authorized {
+        Authorization::Authorized
+    } else {
+        Authorization::Unauthorized
+    })
+}
+
+fn hit_finding(detector: &Detector, sightings: &[Sighting], hit: Hit) -> Finding {
+    let authorization = fully_authorized(detector, sightings, &hit);
+    // Install, command and transfer activity of an approved tool with approved
+    // tenants is routine: it stays in the record at info level.
+    let routine = [rules::RMM_INSTALLED, rules::REMOTE_COMMAND, rules::FILE_TRANSFER, rules::SILENT_INSTALL];
+    let severity = if authorization == Some(Authorization::Authorized) && routine.contains(&hit.rule) {
+        Severity::Info
+    } else {
+        hit.severity
+    };
+    Finding {
+        rule: hit.rule,
+        severity,
+        summary: hit.summary,
+        host: hit.origin.host,
+        user: hit.origin.user,
+        site: hit.origin.site,
+        tool: hit.tool.map(|t| detector.index.tool(t).reference.clone()),
+        tenant: hit.tenant,
+        authorization,
+        first_seen: hit.span.first,
+        last_seen: hit.span.last,
+        count: hit.span.count,
+        evidence: hit.evidence.0,
+        facts: hit.facts,
+    }
+}
+
+fn apply_exclusions(detector: &Detector, findings: Vec<Finding>) -> (Vec<Finding>, Vec<(Finding, String)>) {
+    let Some(policy) = &detector.policy else {
+        return (findings, Vec::new());
+    };
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut suppressed = Vec::new();
+    for finding in findings {
+        let exclusion = policy.exclusion_for(
+            finding.rule.id,
+            finding.tool.as_ref().map(|t| &*t.id),
+            finding.host.as_deref(),
+            finding.tenant.as_deref(),
+            detector.config.today,
+        );
+        match exclusion {
+            Some(exclusion) => {
+                let reason = format!("{} (policy line {}, until {})", exclusion.reason, exclusion.line, exclusion.expires);
+                suppressed.push((finding, reason));
+            }
+            None => kept.push(finding),
+        }
+    }
+    (kept, suppressed)
+}

@@ -1,0 +1,189 @@
+//! Detection: the catalog, policy and indicators compiled into one
+//! [`Detector`], applied to events, producing explained [`Finding`]s.
+//!
+//! The flow for a run:
+//!
+//! 1. [`Detector::new`] compiles the catalog (names, PE metadata, services,
+//!    a reversed-label domain trie, tells, tenant regexes), the policy and
+//!    the IOCs once; it is shared read-only by every worker.
+//! 2. [`Detector::needles`] gives the sources their prefilter: records that
+//!    contain no needle cannot produce a finding and are skipped unparsed.
+//! 3. Each worker calls [`Detector::inspect`] for every event into its own
+//!    [`Tally`]; tallies [`Tally::merge`] in any order.
+//! 4. [`Detector::finish`] judges what was seen against the policy and
+//!    returns the sorted findings and the RMM inventory.
+//!
+//! ```
+//! use rmmguard_catalog::Catalog;
+//! use rmmguard_detect::{DetectConfig, Detector, IocSet, Tally};
+//! use rmmguard_events::{Event, EventKind, Location, Meta, Process, ProcessStart, SourceRef};
+//!
+//! let detector = Detector::new(&Catalog::builtin()?, None, IocSet::builtin(), DetectConfig::default())?;
+//! let event = Event {
+//!     meta: Meta::new(SourceRef::new("x.jsonl", Location::Record(1))).with_host("WS-01"),
+//!     kind: EventKind::ProcessStart(ProcessStart {
+//!         process: Process::with_executable(r"C:\Users\bob\Downloads\AnyDesk.exe"),
+//!         ..ProcessStart::default()
+//!     }),
+//! };
+//! let mut tally = Tally::new(5);
+//! detector.inspect(&event, &mut tally);
+//! let report = detector.finish(tally);
+//! let ids: Vec<&str> = report.findings.iter().map(|f| f.rule.id).collect();
+//! assert_eq!(ids, ["E005", "E002"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod domain_trie;
+mod error;
+mod finding;
+mod index;
+mod inspect;
+pub mod ioc;
+mod judge;
+pub mod needles;
+mod paths;
+pub mod rules;
+mod tally;
+
+pub use domain_trie::DomainTrie;
+pub use error::{Error, ErrorKind};
+pub use finding::{Authorization, Evidence, Finding, Severity, ToolRef};
+pub use ioc::IocSet;
+pub use needles::Needles;
+pub use rules::Rule;
+pub use tally::{Mode, Tally};
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rmmguard_catalog::Catalog;
+use rmmguard_events::{Event, Timestamp};
+use rmmguard_policy::Policy;
+
+use crate::index::CatalogIndex;
+
+/// Knobs of the detector.
+#[derive(Debug, Clone)]
+pub struct DetectConfig {
+    /// Pieces of evidence kept per finding (the first in file order).
+    pub max_evidence: usize,
+    /// The day exclusions are judged against (their expiry dates).
+    pub today: Date,
+}
+
+impl Default for DetectConfig {
+    fn default() -> DetectConfig {
+        DetectConfig {
+            max_evidence: 5,
+            today: jiff::Zoned::now().date(),
+        }
+    }
+}
+
+/// The compiled catalog, policy and indicators. Build once, share by reference.
+#[derive(Debug)]
+pub struct Detector {
+    index: CatalogIndex,
+    iocs: IocSet,
+    policy: Option<Policy>,
+    config: DetectConfig,
+    needles: Needles,
+}
+
+/// What a run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Findings, most severe first.
+    pub findings: Vec<Finding>,
+    /// Findings dropped by policy exclusions, with the exclusion's reason.
+    pub suppressed: Vec<(Finding, String)>,
+    /// Every RMM tool seen, per host.
+    pub inventory: Vec<InventoryRow>,
+    /// How many events were inspected.
+    pub events_inspected: u64,
+}
+
+/// One tool on one host: the RMM audit's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InventoryRow {
+    /// The host, as first logged.
+    pub host: Option<String>,
+    /// Its site.
+    pub site: Option<Arc<str>>,
+    /// The tool.
+    pub tool: ToolRef,
+    /// How the policy judges the tool on this host.
+    pub authorization: Authorization,
+    /// How it was seen (installed, service, portable, …).
+    pub modes: Vec<Mode>,
+    /// Tenants, instances or relays seen.
+    pub tenants: Vec<String>,
+    /// First event.
+    pub first_seen: Option<Timestamp>,
+    /// Last event.
+    pub last_seen: Option<Timestamp>,
+    /// Events attributed to the tool on this host.
+    pub count: u64,
+    /// Versions seen.
+    pub versions: Vec<String>,
+    /// Users seen running it.
+    pub users: Vec<String>,
+    /// The first portable executable, if it ran portably.
+    pub portable: Option<String>,
+}
+
+impl Detector {
+    /// Compiles the catalog, the policy (if any) and the indicators.
+    ///
+    /// # Errors
+    ///
+    /// A catalog pattern that does not compile.
+    pub fn new(
+        catalog: &Catalog,
+        policy: Option<Policy>,
+        iocs: IocSet,
+        config: DetectConfig,
+    ) -> Result<Detector, Error> {
+        let index = CatalogIndex::build(catalog)?;
+        let mut needles = index.needles.clone();
+        for value in iocs.needles() {
+            needles.admit(value);
+        }
+        Ok(Detector {
+            index,
+            iocs,
+            policy,
+            config,
+            needles,
+        })
+    }
+
+    /// The prefilter needles (see [`needles`]): lower-case strings of which at
+    /// least one appears in every raw record that can produce a finding.
+    pub fn needles(&self) -> &Needles {
+        &self.needles
+    }
+
+    /// The policy the detector judges against, if any.
+    pub fn policy(&self) -> Option<&Policy> {
+        self.policy.as_ref()
+    }
+
+    /// Inspects one event into a worker's tally.
+    pub fn inspect(&self, event: &Event, tally: &mut Tally) {
+        inspect::event(self, event, tally);
+    }
+
+    /// Judges everything tallied and returns the sorted findings and inventory.
+    pub fn finish(&self, tally: Tally) -> Report {
+        judge::finish(self, tally)
+    }
+
+    /// A new, empty tally sized by the config.
+    pub fn tally(&self) -> Tally {
+        Tally::new(self.config.max_evidence)
+    }
+}
