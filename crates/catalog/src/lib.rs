@@ -210,9 +210,12 @@ pub fn normalize_name(name: &str) -> String {
         .collect()
 }
 
-/// Adds to `base` the list entries of `extra` it lacks (case-insensitively),
-/// except signers and companies: LOLRMM's are harvested from samples and
-/// include wrappers, so they never widen a curated entry.
+/// Adds to `base` the host-side facts of `extra` it lacks (names, paths,
+/// services, configuration files, registry keys), case-insensitively. The
+/// curated entry wins on everything else: LOLRMM's signers and companies are
+/// harvested from samples (wrappers included), and its network lists mix in
+/// campaign hosts, IPs and typos, so only domains below a domain the built-in
+/// entry already lists are taken, and no addresses.
 fn widen(base: &mut Tool, extra: &Tool) {
     let before = base.clone();
     union(&mut base.aliases, &extra.aliases);
@@ -226,13 +229,25 @@ fn widen(base: &mut Tool, extra: &Tool) {
     union(&mut base.install.services, &extra.install.services);
     union(&mut base.install.config_files, &extra.install.config_files);
     union(&mut base.install.registry_keys, &extra.install.registry_keys);
-    union(&mut base.network.domains, &extra.network.domains);
-    union(&mut base.network.addresses, &extra.network.addresses);
-    for port in &extra.network.ports {
-        if !base.network.ports.contains(port) {
-            base.network.ports.push(*port);
-        }
-    }
+    let vendor_domains: Vec<String> = base
+        .network
+        .domains
+        .iter()
+        .map(|d| d.trim_start_matches("*.").to_owned())
+        .collect();
+    let below_vendor: Vec<String> = extra
+        .network
+        .domains
+        .iter()
+        .filter(|domain| {
+            let bare = domain.trim_start_matches("*.");
+            vendor_domains
+                .iter()
+                .any(|own| bare == own || bare.ends_with(&format!(".{own}")))
+        })
+        .cloned()
+        .collect();
+    union(&mut base.network.domains, &below_vendor);
     if *base != before {
         base.origin = Origin::BuiltinPlusLolrmm;
     }
@@ -334,6 +349,9 @@ mod tests {
         anydesk.id = "anydesk-lolrmm".into();
         anydesk.binaries.names.push("extra-anydesk.exe".into());
         anydesk.binaries.signers.push("Harvested Wrapper Ltd".into());
+        anydesk.network.domains.push("campaign-host.example".into());
+        anydesk.network.domains.push("extra.net.anydesk.com".into());
+        anydesk.network.addresses.push("203.0.113.9".into());
         let mut new_tool = anydesk.clone();
         new_tool.id = "brand-new".into();
         new_tool.name = "Brand New Remote".into();
@@ -343,6 +361,9 @@ mod tests {
         let widened = merged.get("anydesk").unwrap();
         assert!(widened.binaries.names.contains(&"extra-anydesk.exe".to_owned()));
         assert!(!widened.binaries.signers.contains(&"Harvested Wrapper Ltd".to_owned()));
+        assert!(widened.network.domains.contains(&"extra.net.anydesk.com".to_owned()));
+        assert!(!widened.network.domains.contains(&"campaign-host.example".to_owned()));
+        assert!(widened.network.addresses.is_empty());
         assert_eq!(widened.origin, Origin::BuiltinPlusLolrmm);
         assert!(merged.get("brand-new").is_some());
         assert_eq!(merged.tools().len(), catalog.tools().len() + 1);

@@ -307,8 +307,11 @@ const GENERIC_FILE_NAMES: &[&str] = &[
     "start.exe",
     "svc.exe",
     "tray.exe",
-    "winvnc.exe",
-    "vncviewer.exe",
+    "teams.exe",
+    "java.exe",
+    "javaw.exe",
+    "python.exe",
+    "node.exe",
 ];
 
 /// Whether a PE product name is specific enough to name one tool.
