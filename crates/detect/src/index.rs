@@ -14,7 +14,7 @@ use regex::{Regex, RegexBuilder};
 use rmmguard_catalog::{Catalog, Field, TellKind, Tool};
 use rmmguard_events::{PeInfo, Process, basename};
 
-use crate::needles::{Needles, longest_literal};
+use crate::needles::{Needles, anchored_literal, longest_literal};
 use crate::{Error, ErrorKind, ToolRef};
 
 /// Product names shorter than this are never used to attribute: too likely
@@ -249,18 +249,28 @@ impl CatalogIndex {
             .map(|(_, tool)| *tool)
     }
 
-    /// Tools whose binary or installer names appear in `lower` (a lower-cased command line).
+    /// Tools whose binary or installer names appear in `lower` (a lower-cased
+    /// command line) as a whole file name: the automaton finds candidates by
+    /// their literal core, then a token's file name must match the full pattern.
     pub fn mentioned_tools(&self, lower: &str) -> Vec<usize> {
-        let mut tools = Vec::new();
+        let mut candidates = Vec::new();
         if let Some((automaton, owners)) = &self.mentions {
             for hit in automaton.find_overlapping_iter(lower) {
                 let tool = owners[hit.pattern().as_usize()];
-                if !tools.contains(&tool) {
-                    tools.push(tool);
+                if !candidates.contains(&tool) {
+                    candidates.push(tool);
                 }
             }
         }
+        if candidates.is_empty() {
+            return candidates;
+        }
+        let mut tools: Vec<usize> = file_name_tokens(lower)
+            .filter_map(|name| self.tool_of_image(name).or_else(|| self.tool_of_installer(name)))
+            .filter(|tool| candidates.contains(tool))
+            .collect();
         tools.sort_unstable();
+        tools.dedup();
         tools
     }
 
@@ -276,6 +286,15 @@ impl CatalogIndex {
                 (!value.is_empty()).then_some((value, rule.label.as_str()))
             })
     }
+}
+
+/// The file names in a command line: tokens split at spaces, quotes and
+/// separators, each cut to its last path component and stripped of a URL query.
+fn file_name_tokens(command_line: &str) -> impl Iterator<Item = &str> {
+    command_line
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '=' | ',' | ';' | '|' | '&' | '(' | ')' | '<' | '>'))
+        .map(|token| basename(token).split(['?', '#']).next().unwrap_or(""))
+        .filter(|name| !name.is_empty())
 }
 
 /// `anydesk (1).exe` → `anydesk.exe`: browsers number repeated downloads.
@@ -356,9 +375,10 @@ impl Builder {
             app_logs: Vec::new(),
             tenants: Vec::new(),
         };
+        let anchors = anchors(tool);
         for name in &tool.binaries.names {
             let lower = name.to_lowercase();
-            if !self.needles.admit(&lower) {
+            if !self.needles.admit_for(&lower, &anchors) {
                 continue;
             }
             if lower.contains(['*', '?']) {
@@ -366,23 +386,23 @@ impl Builder {
             } else {
                 self.names.entry(lower.clone()).or_insert(index);
             }
-            self.mention(&lower, index);
+            self.mention(&lower, index, &anchors);
         }
         for name in &tool.binaries.original_file_names {
             let lower = name.to_lowercase();
-            if self.needles.admit(&lower) {
+            if self.needles.admit_for(&lower, &anchors) {
                 self.original_names.entry(lower).or_insert(index);
             }
         }
         for product in &tool.binaries.products {
             let key = rmmguard_catalog::normalize_name(product);
-            if key.len() >= MIN_PRODUCT_LEN && self.needles.admit(product) {
+            if key.len() >= MIN_PRODUCT_LEN && self.needles.admit_for(product, &anchors) {
                 self.products.entry(key).or_insert(index);
             }
         }
         for service in &tool.install.services {
             let lower = service.to_lowercase();
-            if !self.needles.admit(&lower) {
+            if !self.needles.admit_for(&lower, &anchors) {
                 continue;
             }
             if lower.contains(['*', '?']) {
@@ -393,8 +413,8 @@ impl Builder {
         }
         for installer in &tool.install.installers {
             let lower = installer.to_lowercase();
-            if self.needles.admit(&lower) {
-                self.mention(&lower, index);
+            if self.needles.admit_for(&lower, &anchors) {
+                self.mention(&lower, index, &anchors);
                 self.installers.push((lower, index));
             }
         }
@@ -405,30 +425,30 @@ impl Builder {
         }
         for product in &tool.install.msi_products {
             let lower = product.to_lowercase();
-            if lower.len() >= MIN_PRODUCT_LEN && self.needles.admit(&lower) {
+            if lower.len() >= MIN_PRODUCT_LEN && self.needles.admit_for(&lower, &anchors) {
                 self.msi_products.push((lower, index));
             }
         }
         for file in &tool.install.config_files {
             let lower = file.to_lowercase().replace('/', "\\");
-            if self.needles.admit(&lower) {
+            if self.needles.admit_for(&lower, &anchors) {
                 self.config_files.push((lower, index));
             }
         }
         for key in &tool.install.registry_keys {
             let lower = key.to_lowercase();
-            if self.needles.admit(&lower) {
+            if self.needles.admit_for(&lower, &anchors) {
                 self.registry_keys.push((lower, index));
             }
         }
         for domain in &tool.network.domains {
-            if self.needles.admit(domain) {
+            if self.needles.admit_for(domain, &anchors) {
                 self.domains.insert(domain, index);
             }
         }
         for address in &tool.network.addresses {
             if let Ok(ip) = address.parse::<IpAddr>() {
-                if self.needles.admit(address) {
+                if self.needles.admit_for(address, &anchors) {
                     self.addresses.entry(ip).or_insert(index);
                 }
             } else if let Ok(net) = address.parse::<IpNet>() {
@@ -436,7 +456,7 @@ impl Builder {
                     IpNet::V4(v4) => crate::needles::ipv4_block_literal(&v4),
                     IpNet::V6(_) => None,
                 };
-                if literal.is_some_and(|literal| self.needles.admit(&literal)) {
+                if literal.is_some_and(|literal| self.needles.admit_for(&literal, &anchors)) {
                     self.nets.push((net, index));
                 }
             } else {
@@ -466,7 +486,7 @@ impl Builder {
                 Some(prefix) => (prefix.to_owned(), true),
                 None => (lower.clone(), false),
             };
-            if !self.needles.admit(&provider) {
+            if !self.needles.admit_for(&provider, &anchors) {
                 continue;
             }
             info.app_logs.push(CompiledAppLog {
@@ -493,8 +513,8 @@ impl Builder {
     }
 
     /// Registers the literal core of a binary or installer name as a mention.
-    fn mention(&mut self, lower_name: &str, index: usize) {
-        let literal = longest_literal(lower_name);
+    fn mention(&mut self, lower_name: &str, index: usize, anchors: &[String]) {
+        let literal = anchored_literal(lower_name, anchors).unwrap_or_else(|| longest_literal(lower_name));
         if literal.len() >= MIN_MENTION_LEN {
             self.mentions.push((literal.to_owned(), index));
         }
@@ -540,6 +560,23 @@ impl Builder {
     }
 }
 
+/// A tool's own name tokens (id parts, names, aliases), which needles prefer.
+fn anchors(tool: &Tool) -> Vec<String> {
+    let mut anchors: Vec<String> = tool
+        .id
+        .split(['-', '.'])
+        .filter(|part| part.len() >= 4)
+        .map(str::to_owned)
+        .collect();
+    for name in std::iter::once(&tool.name).chain(&tool.aliases) {
+        let key = rmmguard_catalog::normalize_name(name);
+        if key.len() >= 4 && !anchors.contains(&key) {
+            anchors.push(key);
+        }
+    }
+    anchors
+}
+
 /// The basename of a path, lower-cased.
 pub(crate) fn lower_basename(path: &str) -> String {
     basename(path).to_lowercase()
@@ -582,8 +619,10 @@ mod tests {
         let index = index();
         assert_eq!(id(&index, index.tool_of_config_file(r"C:\ProgramData\AnyDesk\service.conf")), Some("anydesk"));
         assert_eq!(id(&index, index.tool_of_config_file(r"C:\ProgramData\Other\service.conf")), None);
-        let mentioned = index.mentioned_tools(r#"msiexec /i "c:\temp\ateraagent.msi" /qn integratorlogin=x@y.z"#);
+        let mentioned = index.mentioned_tools(r#"msiexec /i "c:\temp\ateraagent_setup.msi" /qn integratorlogin=x@y.z"#);
         assert_eq!(mentioned.iter().map(|&t| &*index.tool(t).reference.id).collect::<Vec<_>>(), ["atera"]);
+        // A generic fragment of an installer glob is not a mention.
+        assert!(index.mentioned_tools("cmdkey /generic:microsoft_windows_shell_zipfolder:filename=x").is_empty());
     }
 
     #[test]

@@ -403,7 +403,9 @@ impl Pass<'_> {
             rule: rules::CREDENTIAL_ACCESS,
             tool: Some(tool),
             tenant: None,
-            subject: format!("file:{}|{}", access.path.to_lowercase(), who.to_lowercase()),
+            // One finding per reader and tool: credential stealers probe many
+            // candidate paths of the same file.
+            subject: format!("file:{}", who.to_lowercase()),
             summary,
             facts,
         });

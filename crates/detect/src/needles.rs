@@ -22,6 +22,14 @@ const TOO_COMMON: &[&str] = &[
     "computer", "security", "execution", "correlation", "timecreated", "remote", "agent",
     "client", "server", "update", "updater", "windows", "microsoft", "program files", "users",
     "appdata", "local", "temp", "http", "https", "support", "viewer", "helper", "setup",
+    "software", "wow6432node", "currentcontrolset", "controlset001", "controlset002",
+    "parameters", "system32", "syswow64", "programdata", "program files (x86)", "roaming",
+    "config.json", "config.ini", "config.xml", "settings.ini", "settings.json", "setup_",
+    "_setup", "-setup", "setup-", "install", "installer", "endpoint", "_windows_", "windows_",
+    "_windows", "-windows-", "-windows", "windows-", "x64", "x86", "amd64", "_x64", "_x86",
+    ".zip", ".tmp", ".txt", ".xml", ".ini", ".conf", ".json", ".config", ".cfg", "default",
+    "currentversion", "uninstall", "admin", "administrator", "desktop", "control", "manager",
+    "monitor", "access", "connect", "network", "cloud", "assist", "service.exe", "agent.exe",
 ];
 
 /// A set of lower-case needles.
@@ -35,8 +43,14 @@ impl Needles {
     /// Admits a pattern if it has a usable literal, registering that literal
     /// as a needle. A caller must not use a pattern that was not admitted.
     pub fn admit(&mut self, pattern: &str) -> bool {
+        self.admit_for(pattern, &[])
+    }
+
+    /// Like [`Needles::admit`], preferring a literal part that contains one of
+    /// `anchors` (the tool's own name tokens): `dwagent` over `config.json`.
+    pub fn admit_for(&mut self, pattern: &str, anchors: &[String]) -> bool {
         let lower = pattern.to_lowercase();
-        let literal = longest_literal(&lower);
+        let literal = anchored_literal(&lower, anchors).unwrap_or_else(|| longest_literal(&lower));
         if literal.len() < MIN_NEEDLE_LEN || TOO_COMMON.contains(&literal) {
             if !self.rejected.contains(&lower) {
                 self.rejected.push(lower);
@@ -84,6 +98,19 @@ pub fn longest_literal(pattern: &str) -> &str {
     best
 }
 
+/// The longest literal part of a pattern that contains one of `anchors`.
+pub fn anchored_literal<'a>(pattern: &'a str, anchors: &[String]) -> Option<&'a str> {
+    pattern
+        .split(['*', '?', '\\', '/', '"', '\'', '&', '<', '>'])
+        .map(str::trim)
+        .filter(|part| {
+            part.len() >= MIN_NEEDLE_LEN
+                && !TOO_COMMON.contains(part)
+                && anchors.iter().any(|a| !TOO_COMMON.contains(&a.as_str()) && part.contains(a.as_str()))
+        })
+        .max_by_key(|part| part.len())
+}
+
 /// The literal prefix of an IPv4 CIDR block (`203.0.113.0/24` → `203.0.113.`),
 /// or `None` when the block is not aligned to whole octets of at least 16 bits.
 pub fn ipv4_block_literal(net: &ipnet::Ipv4Net) -> Option<String> {
@@ -127,6 +154,17 @@ mod tests {
         assert!(!needles.admit("*.exe"));
         assert_eq!(needles.as_slice(), ["anydesk.exe", "aa_v"]);
         assert_eq!(needles.rejected(), ["*.io", "level", "*.exe"]);
+    }
+
+    #[test]
+    fn anchors_win_over_length() {
+        let anchors = ["rport".to_owned()];
+        assert_eq!(anchored_literal("rport_*_windows_*.zip", &anchors), Some("rport_"));
+        assert_eq!(anchored_literal("foo_*.zip", &anchors), None);
+        let mut needles = Needles::default();
+        assert!(needles.admit_for(r"SOFTWARE\WOW6432Node\TeamViewer", &["teamviewer".to_owned()]));
+        assert!(needles.admit(r"dwagent\config.json"));
+        assert_eq!(needles.as_slice(), ["teamviewer", "dwagent"]);
     }
 
     #[test]

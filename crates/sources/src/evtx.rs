@@ -65,6 +65,7 @@ pub(crate) fn read_range(
     let file = File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
     let settings = settings();
     let mut buffer = vec![0u8; CHUNK];
+    let mut scratch = Vec::with_capacity(CHUNK);
     let mut offset = start.max(FILE_HEADER);
     if start == 0 {
         let mut header = [0u8; 8];
@@ -85,7 +86,7 @@ pub(crate) fn read_range(
         file.read_exact_at(&mut buffer, offset)
             .map_err(|e| Error::io(&input.path, e))?;
         stats.bytes += CHUNK as u64;
-        chunk(&buffer, offset, context, &settings, stats, sink);
+        chunk(&buffer, offset, context, &settings, &mut scratch, stats, sink);
         offset += CHUNK as u64;
     }
     Ok(())
@@ -104,6 +105,7 @@ pub(crate) fn read_stream(
     stats.bytes += FILE_HEADER;
     let settings = settings();
     let mut buffer = vec![0u8; CHUNK];
+    let mut scratch = Vec::with_capacity(CHUNK);
     let mut offset = FILE_HEADER;
     loop {
         let filled = read_full(&mut reader, &mut buffer).map_err(|e| Error::io(&path, e))?;
@@ -119,7 +121,7 @@ pub(crate) fn read_stream(
             );
             return Ok(());
         }
-        chunk(&buffer, offset, context, &settings, stats, sink);
+        chunk(&buffer, offset, context, &settings, &mut scratch, stats, sink);
         offset += CHUNK as u64;
     }
 }
@@ -153,11 +155,13 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
 }
 
 /// Handles one 64 KiB chunk found at `offset` in the file.
+#[allow(clippy::too_many_arguments)] // The reader's state, threaded through one call per chunk.
 fn chunk(
     bytes: &[u8],
     offset: u64,
     context: &ReadContext<'_>,
     settings: &Arc<ParserSettings>,
+    scratch: &mut Vec<u8>,
     stats: &mut FileStats,
     sink: &mut Sink<'_>,
 ) {
@@ -183,7 +187,7 @@ fn chunk(
     }
     let used = &bytes[..free_space];
     if let Some(prefilter) = context.prefilter
-        && !prefilter.hits_binary(used)
+        && !prefilter.hits_binary(used, scratch)
     {
         stats.records += records.unwrap_or(0);
         return;
@@ -266,7 +270,11 @@ fn parse_chunk(
             continue;
         };
         let mut record = from_evtx_json(event);
-        record.time = Some(timestamp);
+        // The record header's FILETIME is zero in some carved or synthetic
+        // records; TimeCreated is the better source when present.
+        if record.time.is_none() && timestamp.as_second() > -11_644_473_600 {
+            record.time = Some(timestamp);
+        }
         if let Some(event) = to_event(&record, SourceRef::new(&path, location)) {
             stats.events += 1;
             sink.event(event);

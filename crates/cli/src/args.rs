@@ -1,0 +1,179 @@
+//! The command line: every subcommand and flag, with the help text that
+//! teaches them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use rmmguard::detect::Severity;
+
+/// Find, judge and block malicious use of legitimate RMM software.
+///
+/// rmmguard reads the evidence you already have (Windows event logs as EVTX
+/// or JSON lines, software inventories) and answers: which remote-access
+/// tools run where, installed or portable, with which tenant or relay, and
+/// whether your policy approves them. It implements the defences of
+/// CISA/NSA/MS-ISAC advisory AA23-025A.
+///
+/// Start with `rmmguard hunt <folder>`; then write a policy
+/// (`examples/policy.toml`) and hunt again with `--policy`.
+#[derive(Debug, Parser)]
+#[command(name = "rmmguard", version, max_term_width = 100)]
+pub struct Cli {
+    /// Where imported catalogs are kept [env: RMMGUARD_DATA_DIR; default: the
+    /// user's data directory]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Hunt through evidence files and folders for RMM tools and their abuse
+    ///
+    /// Reads EVTX, JSON lines of Windows events (Winlogbeat/ECS, NXLog,
+    /// evtx_dump) and software/service inventories (CSV, osquery JSON),
+    /// recursing into folders and .gz files; formats are recognized from
+    /// content. Prints a summary and the findings; --jsonl/--csv write them
+    /// for a SIEM.
+    ///
+    /// Exit status: 0 when no finding reaches --fail-on (or it is not given),
+    /// 1 when one does, 2 on error.
+    #[command(after_help = "Examples:\n  rmmguard hunt examples/evidence\n  \
+        rmmguard hunt --policy policy.toml --fail-on high C:/Windows/System32/winevt/Logs\n  \
+        rmmguard hunt --ioc iocs.txt --jsonl findings.jsonl --site-from-dir cases/")]
+    Hunt(HuntArgs),
+    /// Inspect the RMM catalog, or widen it with LOLRMM's
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Work with policy files
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// List the detection rules
+    Rules {
+        /// Print the rules reference as Markdown (docs/RULES.md)
+        #[arg(long)]
+        markdown: bool,
+    },
+}
+
+/// Flags of `rmmguard hunt`.
+#[derive(Debug, Args)]
+pub struct HuntArgs {
+    /// Evidence files and folders
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Policy file naming the authorized tools, tenants, hosts and networks;
+    /// without one every tool is "unreviewed"
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// Indicator file (one per line, CSV, or a STIX 2.1 bundle); repeatable.
+    /// The AA23-025A domains are always included
+    #[arg(long, value_name = "FILE")]
+    pub ioc: Vec<PathBuf>,
+
+    /// Show findings at or above this severity
+    #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = parse_severity)]
+    pub min_severity: Severity,
+
+    /// Exit with status 1 if any finding is at or above this severity
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+
+    /// Write every finding (all severities) as JSON lines to FILE ("-" for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Option<PathBuf>,
+
+    /// Write every finding (all severities) as CSV to FILE ("-" for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+
+    /// Worker threads (0: one per core)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    #[command(flatten)]
+    pub site: SiteArgs,
+
+    /// Parse every record instead of only those that name an RMM tool or
+    /// indicator (slower; also validates every record)
+    #[arg(long)]
+    pub no_prefilter: bool,
+
+    /// Use only the built-in catalog, not an imported LOLRMM catalog
+    #[arg(long)]
+    pub builtin_catalog: bool,
+
+    /// Pieces of evidence kept per finding
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max_evidence: usize,
+
+    /// Judge exclusion expiry dates against this day instead of today (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<jiff::civil::Date>,
+
+    /// Print no summary (outputs and exit status only)
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// How events get a site.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct SiteArgs {
+    /// Label every event with this site (network) name
+    #[arg(long, value_name = "NAME")]
+    pub site: Option<String>,
+
+    /// Treat each top-level folder under a PATH as one site
+    #[arg(long)]
+    pub site_from_dir: bool,
+}
+
+/// `rmmguard catalog …`.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List the tools in the catalog
+    List,
+    /// Show everything the catalog knows about one tool (by id, name or alias)
+    Show {
+        /// Tool id, name or alias
+        tool: String,
+    },
+    /// Export the catalog
+    Export {
+        /// As JSON (the only format for now)
+        #[arg(long, required = true)]
+        json: bool,
+        /// Write to FILE instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Import LOLRMM's catalog (its yaml/ folder, rmm_tools.json, or the
+    /// repository root) and keep it for later runs
+    #[command(after_help = "Built-in entries win: an imported tool that the built-in catalog already\n\
+        describes only adds host-side facts it lacks (names, paths, services).\n\
+        Use `rmmguard hunt --builtin-catalog` to ignore the import.")]
+    Import {
+        /// LOLRMM folder or file
+        path: PathBuf,
+    },
+}
+
+/// `rmmguard policy …`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Check a policy file; report errors and warnings with line and column
+    Check {
+        /// The policy file
+        file: PathBuf,
+    },
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    text.parse()
+}

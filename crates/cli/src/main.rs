@@ -1,0 +1,51 @@
+//! The `rmmguard` binary: flags → config → one call into the library → exit code.
+
+mod args;
+mod catalog_cmd;
+mod hunt_cmd;
+mod load;
+mod policy_cmd;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("rmmguard: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let data_dir = load::data_dir(cli.data_dir.as_deref());
+    match cli.command {
+        Command::Hunt(args) => hunt_cmd::run(&args, &data_dir),
+        Command::Catalog(command) => catalog_cmd::run(command, &data_dir),
+        Command::Policy(command) => policy_cmd::run(command, &data_dir),
+        Command::Rules { markdown } => {
+            print_rules(markdown);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_rules(markdown: bool) {
+    if markdown {
+        print!("{}", rmmguard::detect::rules::reference_markdown());
+        return;
+    }
+    for rule in rmmguard::detect::rules::ALL {
+        println!(
+            "{}  {:<9} {:<10} {:<32} {}",
+            rule.id, rule.severity, rule.attack, rule.name, rule.title
+        );
+    }
+}

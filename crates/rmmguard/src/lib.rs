@@ -1,0 +1,54 @@
+//! rmmguard finds, judges and blocks malicious use of legitimate remote
+//! monitoring and management (RMM) software.
+//!
+//! This crate is the library the `rmmguard` binary is a thin layer over. It
+//! re-exports the pipeline's crates and owns the engine that runs them in
+//! parallel over evidence:
+//!
+//! * [`events`]: the normalized event model;
+//! * [`sources`]: format sniffing and streaming readers;
+//! * [`catalog`]: the built-in RMM catalog and the LOLRMM importer;
+//! * [`policy`]: the organization's authorized tools, tenants and paths;
+//! * [`detect`]: the compiled detector, rules and findings;
+//! * [`hunt`]: the engine (this crate).
+//!
+//! ```no_run
+//! use rmmguard::{HuntConfig, NoProgress, detect, hunt};
+//!
+//! let catalog = rmmguard::catalog::Catalog::builtin()?;
+//! let detector = detect::Detector::new(&catalog, None, detect::IocSet::builtin(), Default::default())?;
+//! let run = hunt(&["evidence/".into()], &detector, &HuntConfig::default(), &NoProgress)?;
+//! for finding in &run.report.findings {
+//!     println!("{} {} {}", finding.severity, finding.rule.id, finding.summary);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod engine;
+mod lines;
+
+pub use engine::{FileSummary, Hunt, HuntConfig, NoProgress, Progress, SiteMode, hunt};
+pub use rmmguard_catalog as catalog;
+pub use rmmguard_detect as detect;
+pub use rmmguard_events as events;
+pub use rmmguard_policy as policy;
+pub use rmmguard_sources as sources;
+
+/// The engine's error type.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The evidence paths could not be walked.
+    #[error(transparent)]
+    Sources(#[from] rmmguard_sources::Error),
+    /// The worker pool could not be started.
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// Why it failed.
+        message: String,
+    },
+}

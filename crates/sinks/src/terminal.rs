@@ -1,0 +1,289 @@
+//! The terminal summary: what was read, which RMM tools run where, the
+//! findings by severity, and the problems met while reading.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::time::Duration;
+
+use rmmguard_detect::{Finding, InventoryRow, Severity};
+use rmmguard_events::SourceRef;
+
+/// Everything the summary shows, borrowed from a run.
+#[derive(Debug)]
+pub struct RunView<'a> {
+    /// Files read.
+    pub files: usize,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Records in those files.
+    pub records: u64,
+    /// Records parsed in full (the rest were passed over by the prefilter).
+    pub parsed: u64,
+    /// Malformed records skipped.
+    pub skipped_records: u64,
+    /// Files passed over: (path, reason).
+    pub skipped_files: Vec<(String, String)>,
+    /// Problems met while reading: (where, level, message).
+    pub diagnostics: Vec<(&'a SourceRef, &'static str, &'a str)>,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+    /// Worker threads.
+    pub threads: usize,
+    /// The RMM inventory.
+    pub inventory: &'a [InventoryRow],
+    /// The findings (already filtered by minimum severity).
+    pub findings: &'a [Finding],
+    /// Findings below the minimum severity, not shown.
+    pub hidden: usize,
+    /// The minimum severity shown.
+    pub min_severity: Severity,
+    /// Findings dropped by policy exclusions.
+    pub suppressed: usize,
+    /// Use ANSI colors.
+    pub color: bool,
+}
+
+/// Writes the summary.
+///
+/// # Errors
+///
+/// The writer's IO errors.
+pub fn write(out: &mut dyn Write, view: &RunView<'_>) -> io::Result<()> {
+    out.write_all(render(view).as_bytes())
+}
+
+/// Renders the summary as text.
+pub fn render(view: &RunView<'_>) -> String {
+    let mut s = String::new();
+    header(&mut s, view);
+    inventory(&mut s, view);
+    findings(&mut s, view);
+    problems(&mut s, view);
+    s
+}
+
+fn header(s: &mut String, view: &RunView<'_>) {
+    let seconds = view.elapsed.as_secs_f64().max(1e-6);
+    let mib = view.bytes as f64 / (1024.0 * 1024.0);
+    let _ = writeln!(
+        s,
+        "{} {} files, {:.1} MiB, {} records in {:.2} s ({:.0} MiB/s, {} records/s, {} threads)",
+        paint("rmmguard hunt:", Style::Bold, view.color),
+        view.files,
+        mib,
+        thousands(view.records),
+        seconds,
+        mib / seconds,
+        thousands((view.records as f64 / seconds) as u64),
+        view.threads,
+    );
+    let _ = writeln!(
+        s,
+        "  parsed {} records in full (the rest named no RMM tool or indicator); {} malformed records skipped; {} files not evidence",
+        thousands(view.parsed),
+        thousands(view.skipped_records),
+        view.skipped_files.len(),
+    );
+}
+
+fn inventory(s: &mut String, view: &RunView<'_>) {
+    let hosts: std::collections::BTreeSet<String> = view
+        .inventory
+        .iter()
+        .map(|row| row.host.clone().unwrap_or_default().to_lowercase())
+        .collect();
+    let _ = writeln!(
+        s,
+        "\n{} ({} tools on {} hosts)",
+        paint("RMM tools seen", Style::Bold, view.color),
+        view.inventory.len(),
+        hosts.len()
+    );
+    if view.inventory.is_empty() {
+        let _ = writeln!(s, "  none");
+        return;
+    }
+    let rows: Vec<Vec<String>> = view
+        .inventory
+        .iter()
+        .map(|row| {
+            vec![
+                row.host.clone().unwrap_or_else(|| "-".into()),
+                row.tool.name.to_string(),
+                row.authorization.as_str().to_owned(),
+                row.modes.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(","),
+                if row.tenants.is_empty() { "-".into() } else { row.tenants.join(",") },
+                row.first_seen.map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
+                row.count.to_string(),
+            ]
+        })
+        .collect();
+    table(s, &["HOST", "TOOL", "POLICY", "SEEN AS", "TENANTS", "FIRST SEEN", "EVENTS"], &rows);
+}
+
+fn findings(s: &mut String, view: &RunView<'_>) {
+    let mut counts = Vec::new();
+    for severity in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info] {
+        let n = view.findings.iter().filter(|f| f.severity == severity).count();
+        if n > 0 {
+            counts.push(format!("{n} {severity}"));
+        }
+    }
+    let _ = write!(
+        s,
+        "\n{} {}",
+        paint("Findings:", Style::Bold, view.color),
+        if counts.is_empty() { "none".to_owned() } else { counts.join(", ") }
+    );
+    if view.hidden > 0 {
+        let _ = write!(s, " ({} below {} not shown)", view.hidden, view.min_severity);
+    }
+    if view.suppressed > 0 {
+        let _ = write!(s, " ({} suppressed by policy exclusions)", view.suppressed);
+    }
+    let _ = writeln!(s);
+    for finding in view.findings {
+        let severity = format!("{:<8}", finding.severity.as_str());
+        let style = match finding.severity {
+            Severity::Critical | Severity::High => Style::Red,
+            Severity::Medium => Style::Yellow,
+            _ => Style::Dim,
+        };
+        let _ = writeln!(
+            s,
+            "  {} {} {}",
+            paint(&severity, style, view.color),
+            finding.rule.id,
+            finding.summary
+        );
+        if let Some(first) = finding.evidence.first() {
+            let more = if finding.count > 1 {
+                format!(" (+{} more events)", finding.count - 1)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(s, "           {} {}{more}", paint(&first.source.to_string(), Style::Dim, view.color), first.what);
+        }
+    }
+}
+
+fn problems(s: &mut String, view: &RunView<'_>) {
+    if view.diagnostics.is_empty() && view.skipped_files.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n{}", paint("Problems reading evidence", Style::Bold, view.color));
+    for (source, level, message) in &view.diagnostics {
+        let _ = writeln!(s, "  {level}: {source}: {message}");
+    }
+    for (path, reason) in &view.skipped_files {
+        let _ = writeln!(s, "  skipped: {path}: {reason}");
+    }
+}
+
+/// Left-aligned columns, two spaces apart, the last one unpadded.
+fn table(s: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count()).min(48);
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let last = cells.len().saturating_sub(1);
+        let mut text = String::from(" ");
+        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            let cell: String = cell.chars().take(48).collect();
+            if i == last {
+                let _ = write!(text, " {cell}");
+            } else {
+                let _ = write!(text, " {cell:<width$}");
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    let _ = writeln!(s, "{}", line(headers.iter().map(|h| (*h).to_owned()).collect()));
+    for row in rows {
+        let _ = writeln!(s, "{}", line(row.clone()));
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Style {
+    Bold,
+    Dim,
+    Red,
+    Yellow,
+}
+
+fn paint(text: &str, style: Style, color: bool) -> String {
+    if !color {
+        return text.to_owned();
+    }
+    let code = match style {
+        Style::Bold => "1",
+        Style::Dim => "2",
+        Style::Red => "1;31",
+        Style::Yellow => "33",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn empty_run() {
+        let view = RunView {
+            files: 0,
+            bytes: 0,
+            records: 0,
+            parsed: 0,
+            skipped_records: 0,
+            skipped_files: vec![("x.txt".into(), "not evidence".into())],
+            diagnostics: Vec::new(),
+            elapsed: Duration::from_millis(10),
+            threads: 2,
+            inventory: &[],
+            findings: &[],
+            hidden: 0,
+            min_severity: Severity::Low,
+            suppressed: 0,
+            color: false,
+        };
+        let text = render(&view);
+        expect_test::expect![[r#"
+            rmmguard hunt: 0 files, 0.0 MiB, 0 records in 0.01 s (0 MiB/s, 0 records/s, 2 threads)
+              parsed 0 records in full (the rest named no RMM tool or indicator); 0 malformed records skipped; 1 files not evidence
+
+            RMM tools seen (0 tools on 0 hosts)
+              none
+
+            Findings: none
+
+            Problems reading evidence
+              skipped: x.txt: not evidence
+        "#]]
+        .assert_eq(&text);
+    }
+}
