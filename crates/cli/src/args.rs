@@ -51,6 +51,11 @@ pub enum Command {
     /// Work with policy files
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Generate firewall, DNS, IDS, AppLocker and Sigma controls from the catalog and policy
+    Controls(crate::controls_cmd::ControlsArgs),
+    /// RMM vendor view: score tenants for abuse from tenant event data
+    #[command(subcommand)]
+    Tenants(crate::tenants_cmd::TenantsCommand),
     /// List the detection rules
     Rules {
         /// Print the rules reference as Markdown (docs/RULES.md)

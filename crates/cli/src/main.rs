@@ -2,10 +2,12 @@
 
 mod args;
 mod catalog_cmd;
+mod controls_cmd;
 mod hunt_cmd;
 mod load;
 mod policy_cmd;
 mod progress;
+mod tenants_cmd;
 
 use std::process::ExitCode;
 
@@ -30,6 +32,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hunt(args) => hunt_cmd::run(&args, &data_dir),
         Command::Catalog(command) => catalog_cmd::run(command, &data_dir),
         Command::Policy(command) => policy_cmd::run(command, &data_dir),
+        Command::Controls(args) => controls_cmd::run(&args, &data_dir),
+        Command::Tenants(command) => tenants_cmd::run(command, &data_dir),
         Command::Rules { markdown } => {
             print_rules(markdown);
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,1 @@
+//! Writes EVTX files. (Being built.)
