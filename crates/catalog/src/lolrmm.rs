@@ -63,7 +63,9 @@ pub fn import(path: &Path) -> Result<Report, Error> {
                 .push((name, "the document is not a mapping".to_owned())),
         }
     }
-    report.tools = merge_same_name(converted);
+    let mut tools = merge_same_name(converted);
+    drop_contested_names(&mut tools, &mut report);
+    report.tools = tools;
     Ok(report)
 }
 
@@ -284,8 +286,45 @@ fn push_unique(values: &mut Vec<String>, value: String) {
     }
 }
 
-/// File names so common that attributing them to one RMM tool would be wrong.
+/// File names so common (or so Windows') that attributing them to one RMM
+/// tool would be wrong.
 const GENERIC_FILE_NAMES: &[&str] = &[
+    "dwm.exe",
+    "explorer.exe",
+    "svchost.exe",
+    "rundll32.exe",
+    "regsvr32.exe",
+    "cmd.exe",
+    "powershell.exe",
+    "conhost.exe",
+    "msiexec.exe",
+    "mstsc.exe",
+    "taskhostw.exe",
+    "winlogon.exe",
+    "csrss.exe",
+    "lsass.exe",
+    "services.exe",
+    "smss.exe",
+    "wininit.exe",
+    "dllhost.exe",
+    "wmiprvse.exe",
+    "werfault.exe",
+    "notepad.exe",
+    "autoupdate.exe",
+    "uninstall.exe",
+    "unins000.exe",
+    "crashpad_handler.exe",
+    // Redistributables bundled inside many products.
+    "plink.exe",
+    "pscp.exe",
+    "nmap.exe",
+    "7z.exe",
+    "7za.exe",
+    "curl.exe",
+    "wget.exe",
+    "openssl.exe",
+    "sqlite3.exe",
+    "nssm.exe",
     "agent.exe",
     "client.exe",
     "connect.exe",
@@ -525,6 +564,10 @@ fn add_domain(tool: &mut Tool, raw: &str, report: &mut Report) {
     }
     let domain = domain.trim_start_matches("http://").trim_start_matches("https://");
     let domain = domain.trim_end_matches('/').trim_end_matches('.').to_owned();
+    if is_shared_platform(&domain) {
+        report.skip("shared hosting or cloud platform, not the vendor's own");
+        return;
+    }
     if crate::validate::domain_pattern(&domain).is_err() {
         report.skip("not a valid domain pattern");
         return;
@@ -535,6 +578,21 @@ fn add_domain(tool: &mut Tool, raw: &str, report: &mut Report) {
     }
     push_unique(&mut tool.network.domains, domain);
     report.take("domains");
+}
+
+/// Platforms that host everyone's content: a domain below them names no vendor.
+fn is_shared_platform(domain: &str) -> bool {
+    const SHARED: &[&str] = &[
+        "githubusercontent.com", "github.com", "github.io", "amazonaws.com", "cloudfront.net",
+        "azureedge.net", "windows.net", "azurewebsites.net", "googleapis.com", "google.com",
+        "cloudflare.com", "cloudflarestorage.com", "akamaized.net", "akamaihd.net", "fastly.net",
+        "digitaloceanspaces.com", "herokuapp.com", "microsoft.com", "office.com", "live.com",
+        "dropbox.com", "sharepoint.com", "tailscale.com", "ngrok.io", "ngrok-free.app",
+    ];
+    let bare = domain.trim_start_matches("*.");
+    SHARED
+        .iter()
+        .any(|shared| bare == *shared || bare.ends_with(&format!(".{shared}")))
 }
 
 /// `relay-[a-f0-9]{8}.net.anydesk.com` → `relay-*.net.anydesk.com`.
@@ -593,6 +651,41 @@ fn add_port(tool: &mut Tool, port: &Value, report: &mut Report) {
                 tool.network.ports.push(range);
             }
             report.take("ports");
+        }
+    }
+}
+
+/// A file name that several LOLRMM tools claim (PuTTY's `plink.exe` listed
+/// under a helpdesk suite) stays only with the tool whose name it carries;
+/// if none or several carry it, it is dropped everywhere.
+fn drop_contested_names(tools: &mut [Tool], report: &mut Report) {
+    let mut owners: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, tool) in tools.iter().enumerate() {
+        for name in &tool.binaries.names {
+            let owners = owners.entry(name.to_lowercase()).or_default();
+            if !owners.contains(&index) {
+                owners.push(index);
+            }
+        }
+    }
+    for (name, claimants) in owners.into_iter().filter(|(_, c)| c.len() > 1) {
+        let carriers: Vec<usize> = claimants
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let key = normalize_name(&tools[i].name);
+                key.len() >= 4 && normalize_name(&name).contains(&key)
+            })
+            .collect();
+        for &index in &claimants {
+            if carriers.len() == 1 && carriers[0] == index {
+                continue;
+            }
+            tools[index].binaries.names.retain(|n| !n.eq_ignore_ascii_case(&name));
+            report.skip("file name claimed by several tools");
+            if let Some(count) = report.imported.get_mut("names") {
+                *count = count.saturating_sub(1);
+            }
         }
     }
 }
@@ -732,6 +825,20 @@ CodeSigning:
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].lolrmm, ["a.yaml", "b.yaml"]);
         assert_eq!(merged[0].binaries.names, ["dupa.exe", "dupb.exe"]);
+    }
+
+    #[test]
+    fn contested_names_stay_with_their_owner() {
+        let (putty, _) = convert_yaml("putty.yaml", "Name: PuTTY\nCategory: RAT\nDetails:\n  InstallationPaths: [putty.exe, plink.exe]\n");
+        let (fresh, _) = convert_yaml("fresh.yaml", "Name: Freshdesk Agent\nCategory: RMM\nDetails:\n  InstallationPaths: [plink.exe, freshagent.exe, putty.exe]\n");
+        let mut tools = vec![putty, fresh];
+        let mut report = Report::default();
+        drop_contested_names(&mut tools, &mut report);
+        assert_eq!(tools[0].binaries.names, ["putty.exe"]);
+        assert_eq!(tools[1].binaries.names, ["freshagent.exe"]);
+        assert_eq!(report.skipped["file name claimed by several tools"], 3);
+        assert!(is_shared_platform("raw.githubusercontent.com"));
+        assert!(!is_shared_platform("anydesk.com"));
     }
 
     #[test]

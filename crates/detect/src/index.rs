@@ -437,7 +437,7 @@ impl Builder {
         }
         for key in &tool.install.registry_keys {
             let lower = key.to_lowercase();
-            if self.needles.admit_for(&lower, &anchors) {
+            if self.needles.admit_anchored(&lower, &anchors) {
                 self.registry_keys.push((lower, index));
             }
         }

@@ -30,6 +30,8 @@ const TOO_COMMON: &[&str] = &[
     ".zip", ".tmp", ".txt", ".xml", ".ini", ".conf", ".json", ".config", ".cfg", "default",
     "currentversion", "uninstall", "admin", "administrator", "desktop", "control", "manager",
     "monitor", "access", "connect", "network", "cloud", "assist", "service.exe", "agent.exe",
+    "application", "eventlog", "imagepath", "runonce", "policies", "classes", "clsid",
+    "services\\", "firewallrules",
 ];
 
 /// A set of lower-case needles.
@@ -44,6 +46,21 @@ impl Needles {
     /// as a needle. A caller must not use a pattern that was not admitted.
     pub fn admit(&mut self, pattern: &str) -> bool {
         self.admit_for(pattern, &[])
+    }
+
+    /// Admits a pattern only through a literal that contains one of `anchors`:
+    /// for patterns such as registry keys whose other parts are generic.
+    pub fn admit_anchored(&mut self, pattern: &str, anchors: &[String]) -> bool {
+        let lower = pattern.to_lowercase();
+        match anchored_literal(&lower, anchors) {
+            Some(_) => self.admit_for(&lower, anchors),
+            None => {
+                if !self.rejected.contains(&lower) {
+                    self.rejected.push(lower);
+                }
+                false
+            }
+        }
     }
 
     /// Like [`Needles::admit`], preferring a literal part that contains one of
