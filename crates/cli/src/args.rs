@@ -56,6 +56,10 @@ pub enum Command {
     /// RMM vendor view: score tenants for abuse from tenant event data
     #[command(subcommand)]
     Tenants(crate::tenants_cmd::TenantsCommand),
+    /// Generate realistic RMM-abuse evidence with ground truth (truth.json)
+    Simulate(crate::simulate_cmd::SimulateArgs),
+    /// Hunt a generated folder and score the findings against its truth.json
+    Eval(crate::simulate_cmd::EvalArgs),
     /// List the detection rules
     Rules {
         /// Print the rules reference as Markdown (docs/RULES.md)
@@ -160,9 +164,11 @@ pub enum CatalogCommand {
     },
     /// Import LOLRMM's catalog (its yaml/ folder, rmm_tools.json, or the
     /// repository root) and keep it for later runs
-    #[command(after_help = "Built-in entries win: an imported tool that the built-in catalog already\n\
+    #[command(
+        after_help = "Built-in entries win: an imported tool that the built-in catalog already\n\
         describes only adds host-side facts it lacks (names, paths, services).\n\
-        Use `rmmguard hunt --builtin-catalog` to ignore the import.")]
+        Use `rmmguard hunt --builtin-catalog` to ignore the import."
+    )]
     Import {
         /// LOLRMM folder or file
         path: PathBuf,

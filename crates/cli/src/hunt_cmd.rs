@@ -24,7 +24,8 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         max_evidence: args.max_evidence,
         today: args.today.unwrap_or_else(|| jiff::Zoned::now().date()),
     };
-    let detector = Detector::new(&catalog, policy, iocs, config).context("cannot compile the catalog")?;
+    let detector =
+        Detector::new(&catalog, policy, iocs, config).context("cannot compile the catalog")?;
     let hunt_config = HuntConfig {
         threads: args.threads,
         prefilter: !args.no_prefilter,
@@ -49,7 +50,11 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
     let failed = args
         .fail_on
         .is_some_and(|threshold| findings.iter().any(|f| f.severity >= threshold));
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_summary(run: &Hunt, args: &HuntArgs) -> Result<()> {

@@ -7,9 +7,12 @@ mod hunt_cmd;
 mod load;
 mod policy_cmd;
 mod progress;
+mod simulate_cmd;
 mod tenants_cmd;
 
 use std::process::ExitCode;
+
+use std::io::Write;
 
 use clap::Parser;
 
@@ -19,6 +22,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // A closed pipe (`rmmguard … | head`) ends the output, not the world.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("rmmguard: error: {error:#}");
             ExitCode::from(2)
@@ -33,23 +38,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(command) => catalog_cmd::run(command, &data_dir),
         Command::Policy(command) => policy_cmd::run(command, &data_dir),
         Command::Controls(args) => controls_cmd::run(&args, &data_dir),
+        Command::Simulate(args) => simulate_cmd::simulate(&args),
+        Command::Eval(args) => simulate_cmd::eval(&args, &data_dir),
         Command::Tenants(command) => tenants_cmd::run(command, &data_dir),
         Command::Rules { markdown } => {
-            print_rules(markdown);
+            print_rules(markdown)?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn print_rules(markdown: bool) {
+fn print_rules(markdown: bool) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     if markdown {
-        print!("{}", rmmguard::detect::rules::reference_markdown());
-        return;
+        return write!(out, "{}", rmmguard::detect::rules::reference_markdown());
     }
     for rule in rmmguard::detect::rules::ALL {
-        println!(
+        writeln!(
+            out,
             "{}  {:<9} {:<10} {:<32} {}",
-            rule.id, rule.severity, rule.attack, rule.name, rule.title
-        );
+            rule.id,
+            rule.severity.as_str(),
+            rule.attack,
+            rule.name,
+            rule.title
+        )?;
     }
+    Ok(())
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -133,6 +133,7 @@ impl Pass<'_> {
     }
 
     /// Fires the tool's tells on a field's text; returns the kinds that fired.
+    /// The tenant the same text names (if any) goes on the finding.
     fn tells(&mut self, tool: usize, field: Field, text: &str) -> Vec<TellKind> {
         let lower = text.to_lowercase();
         let fired: Vec<(TellKind, String)> = self
@@ -143,17 +144,18 @@ impl Pass<'_> {
             .filter(|tell| tell.field == field && tell.matches(&lower))
             .map(|tell| (tell.kind, tell.note.clone()))
             .collect();
+        let tenant = self.index.tenant(tool, field, text).map(|(tenant, _)| tenant);
         let mut kinds = Vec::new();
         for (kind, note) in fired {
             if !kinds.contains(&kind) {
                 kinds.push(kind);
-                self.tell_finding(tool, kind, &note, text);
+                self.tell_finding(tool, kind, &note, text, tenant.clone());
             }
         }
         kinds
     }
 
-    fn tell_finding(&mut self, tool: usize, kind: TellKind, note: &str, text: &str) {
+    fn tell_finding(&mut self, tool: usize, kind: TellKind, note: &str, text: &str, tenant: Option<String>) {
         let rule: &'static Rule = match kind {
             TellKind::SilentInstall => rules::SILENT_INSTALL,
             TellKind::PasswordSet => rules::CLI_PASSWORD,
@@ -168,12 +170,18 @@ impl Pass<'_> {
             facts.push(("reason".into(), note.to_owned()));
         }
         facts.push(("process.command_line".into(), text.to_owned()));
-        let summary = format!("{name} {} on {}", kind_phrase(kind), self.host());
+        let summary = match &tenant {
+            Some(tenant) => format!("{name} {} on {} (tenant {tenant})", kind_phrase(kind), self.host()),
+            None => format!("{name} {} on {}", kind_phrase(kind), self.host()),
+        };
+        if let Some(tenant) = &tenant {
+            facts.push(("tenant".into(), tenant.clone()));
+        }
         self.hit(HitSpec {
             rule,
             tool: Some(tool),
-            tenant: None,
-            subject: kind.as_str().to_owned(),
+            subject: format!("{}|{}", kind.as_str(), tenant.as_deref().unwrap_or("")),
+            tenant,
             summary,
             facts,
         });
@@ -423,17 +431,22 @@ impl Pass<'_> {
         self.tenant(tool, Field::ServiceImage, image);
         self.tells(tool, Field::ServiceImage, image);
         let tool_name = self.name(tool).to_owned();
+        let tenant = self.index.tenant(tool, Field::ServiceImage, image).map(|(t, _)| t);
         let summary = format!("{tool_name} service {:?} installed on {}", service.name, self.host());
+        let mut facts = vec![
+            ("service.name".to_owned(), service.name.clone()),
+            ("service.image_path".to_owned(), image.to_owned()),
+        ];
+        if let Some(tenant) = &tenant {
+            facts.push(("tenant".into(), tenant.clone()));
+        }
         self.hit(HitSpec {
             rule: rules::RMM_INSTALLED,
             tool: Some(tool),
-            tenant: None,
-            subject: format!("service:{}", service.name.to_lowercase()),
+            subject: format!("service:{}|{}", service.name.to_lowercase(), tenant.as_deref().unwrap_or("")),
+            tenant,
             summary,
-            facts: vec![
-                ("service.name".into(), service.name.clone()),
-                ("service.image_path".into(), image.to_owned()),
-            ],
+            facts,
         });
     }
 
@@ -516,7 +529,8 @@ impl Pass<'_> {
         for (tool, kind) in matched {
             self.sight(tool, Mode::Log);
             self.tenant(tool, Field::AppLog, &log.message);
-            self.tell_finding(tool, kind, "", &log.message);
+            let tenant = self.index.tenant(tool, Field::AppLog, &log.message).map(|(t, _)| t);
+            self.tell_finding(tool, kind, "", &log.message, tenant);
         }
     }
 

@@ -7,7 +7,7 @@
 
 use std::cmp::Reverse;
 
-use rmmguard_policy::{Policy, Verdict};
+use rmmguard_policy::Verdict;
 
 use crate::rules::{self, Rule};
 use crate::tally::{Hit, Sighting, Tally};
@@ -120,13 +120,24 @@ fn judge_sighting(detector: &Detector, sighting: &Sighting, findings: &mut Vec<F
         }
     }
 
-    let installed = sighting.modes.iter().any(|mode| mode.is_install());
+    // A portable run is explained by an install at or after it (the run was
+    // the installer) or by an install of unknown time; an install that came
+    // before it (say, the MSP's own agent) does not make a later copy in
+    // Downloads any less portable.
+    let installed_after = |first_run: Option<jiff::Timestamp>| {
+        sighting.untimed_install
+            || match (sighting.installs.last, first_run) {
+                (Some(install), Some(run)) => install >= run,
+                (Some(_), None) => true,
+                (None, _) => false,
+            }
+    };
     let portable_ok = detector
         .policy
         .as_ref()
         .is_some_and(|policy| policy.portable_allowed(&tool.id, sighting.origin.host.as_deref()));
     if let Some(run) = &sighting.portable
-        && !installed
+        && !installed_after(run.span.first)
         && !portable_ok
     {
         let mut finding = new_finding(detector, sighting, rules::PORTABLE_RMM);
@@ -196,26 +207,26 @@ fn inventory_row(detector: &Detector, sighting: &Sighting, authorization: Author
     }
 }
 
-/// Whether the tool of a hit is authorized on its host with every tenant seen there.
-fn fully_authorized(detector: &Detector, sightings: &[Sighting], hit: &Hit) -> Option<Authorization> {
+/// How the policy stands on a hit's tool: with the hit's own tenant when the
+/// evidence named one, otherwise with every tenant seen for the tool on that host.
+fn hit_authorization(detector: &Detector, sightings: &[Sighting], hit: &Hit) -> Option<Authorization> {
     let tool = hit.tool?;
-    let host = hit.origin.host.as_deref().map(str::to_lowercase);
     let Some(policy) = &detector.policy else {
         return Some(Authorization::Unreviewed);
     };
     let id = &detector.index.tool(tool).reference.id;
-    let sighting = sightings
-        .iter()
-        .find(|s| s.tool == tool && s.origin.host.as_deref().map(str::to_lowercase) == host);
-    let tenants_ok = |policy: &Policy| {
-        sighting.is_none_or(|s| {
-            s.tenants
-                .keys()
-                .all(|t| policy.judge(id, hit.origin.host.as_deref(), Some(t)) == Verdict::Authorized)
-        })
+    let host = hit.origin.host.as_deref();
+    let allowed = |tenant: Option<&str>| policy.judge(id, host, tenant) == Verdict::Authorized;
+    let authorized = match hit.tenant.as_deref() {
+        Some(tenant) => allowed(Some(tenant)),
+        None => {
+            let host_key = host.map(str::to_lowercase);
+            let sighting = sightings
+                .iter()
+                .find(|s| s.tool == tool && s.origin.host.as_deref().map(str::to_lowercase) == host_key);
+            allowed(None) && sighting.is_none_or(|s| s.tenants.keys().all(|t| allowed(Some(t))))
+        }
     };
-    let authorized = policy.judge(id, hit.origin.host.as_deref(), hit.tenant.as_deref()) == Verdict::Authorized
-        && tenants_ok(policy);
     Some(if authorized {
         Authorization::Authorized
     } else {
@@ -224,7 +235,7 @@ fn fully_authorized(detector: &Detector, sightings: &[Sighting], hit: &Hit) -> O
 }
 
 fn hit_finding(detector: &Detector, sightings: &[Sighting], hit: Hit) -> Finding {
-    let authorization = fully_authorized(detector, sightings, &hit);
+    let authorization = hit_authorization(detector, sightings, &hit);
     // Install, command and transfer activity of an approved tool with approved
     // tenants is routine: it stays in the record at info level.
     let routine = [rules::RMM_INSTALLED, rules::REMOTE_COMMAND, rules::FILE_TRANSFER, rules::SILENT_INSTALL];

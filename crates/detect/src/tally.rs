@@ -170,6 +170,10 @@ pub(crate) struct Sighting {
     pub span: Span,
     pub evidence: EvidenceList,
     pub modes: BTreeSet<Mode>,
+    /// When install evidence (service, package, installed-path run, …) was seen.
+    pub installs: Span,
+    /// Whether some install evidence carried no time (an inventory row).
+    pub untimed_install: bool,
     pub tenants: BTreeMap<String, TenantSeen>,
     pub portable: Option<PortableRun>,
     pub users: BTreeSet<String>,
@@ -268,6 +272,8 @@ impl Tally {
                 span: Span::default(),
                 evidence: EvidenceList::default(),
                 modes: BTreeSet::new(),
+                installs: Span::default(),
+                untimed_install: false,
                 tenants: BTreeMap::new(),
                 portable: None,
                 users: BTreeSet::new(),
@@ -285,6 +291,10 @@ impl Tally {
         sighting.span.add(meta.timestamp);
         sighting.evidence.add(evidence.clone(), max);
         sighting.modes.insert(mode);
+        if mode.is_install() {
+            sighting.installs.add(meta.timestamp);
+            sighting.untimed_install |= meta.timestamp.is_none();
+        }
         if let Some(user) = &meta.user {
             insert_capped(&mut sighting.users, user);
         }
@@ -406,6 +416,8 @@ fn merge_sighting(ours: &mut Sighting, theirs: Sighting, max: usize) {
     ours.span.merge(theirs.span);
     ours.evidence.merge(theirs.evidence, max);
     ours.modes.extend(theirs.modes);
+    ours.installs.merge(theirs.installs);
+    ours.untimed_install |= theirs.untimed_install;
     for (tenant, seen) in theirs.tenants {
         match ours.tenants.get_mut(&tenant) {
             None => {

@@ -265,8 +265,9 @@ impl Values {
     }
 
     /// Writes a null value, which leaves out what optionally substitutes it.
-    pub(crate) fn null(&mut self, buf: &mut Vec<u8>) -> Result<()> {
-        self.close(buf, value_type::NULL, buf.len())
+    pub(crate) fn null(&mut self, buf: &mut [u8]) -> Result<()> {
+        let start = buf.len();
+        self.close(buf, value_type::NULL, start)
     }
 
     /// Writes an unsigned integer of the type `value_type`, stored in `N` bytes.
@@ -327,19 +328,19 @@ fn name_ref(chunk: &mut Chunk, name: &str) -> Result<()> {
 /// The hash a string table entry stores, whose low 6 bits pick its bucket: the low 16 bits of
 /// `h = h * 65599 + unit` over the name's UTF-16 units.
 fn name_hash(name: &str) -> u16 {
-    let hash = name
-        .encode_utf16()
-        .fold(0u32, |hash, unit| hash.wrapping_mul(65599).wrapping_add(u32::from(unit)));
+    let hash = name.encode_utf16().fold(0u32, |hash, unit| {
+        hash.wrapping_mul(65599).wrapping_add(u32::from(unit))
+    });
     hash as u16
 }
 
 /// A template's GUID: a hash of its key, so that a template has the same GUID in every chunk
 /// and every file.
-fn template_guid(key: &str) -> [u8; 16] {
+fn template_guid(key: &[u8]) -> [u8; 16] {
     let mut guid = [0; 16];
     for (seed, part) in (0u32..).zip(guid.chunks_exact_mut(4)) {
         let mut hasher = crc32fast::Hasher::new_with_initial(seed);
-        hasher.update(key.as_bytes());
+        hasher.update(key);
         part.copy_from_slice(&hasher.finalize().to_le_bytes());
     }
     guid
@@ -348,9 +349,10 @@ fn template_guid(key: &str) -> [u8; 16] {
 /// Writes `text` as UTF-16LE and returns how many units that took.
 pub(crate) fn put_utf16(buf: &mut Vec<u8>, text: &str) -> usize {
     if text.is_ascii() {
-        buf.reserve(2 * text.len());
-        for &byte in text.as_bytes() {
-            buf.extend_from_slice(&[byte, 0]);
+        let start = buf.len();
+        buf.resize(start + 2 * text.len(), 0);
+        for (unit, &byte) in buf[start..].chunks_exact_mut(2).zip(text.as_bytes()) {
+            unit[0] = byte;
         }
         return text.len();
     }
@@ -383,7 +385,7 @@ fn patch_size(buf: &mut [u8], at: usize) {
     put_u32(buf, at, size as u32);
 }
 
-fn patch_attributes_size(buf: &mut Vec<u8>, element: &Element) {
+fn patch_attributes_size(buf: &mut [u8], element: &Element) {
     if let Some(at) = element.attributes_at {
         patch_size(buf, at);
     }

@@ -44,9 +44,9 @@ pub(crate) struct Chunk {
     /// Each name written in this chunk and its offset, so later references point to it.
     names: HashMap<String, u32>,
     /// Each template defined in this chunk, by the key [`Chunk::key`] held when it was defined.
-    templates: HashMap<String, TemplateRef>,
+    templates: HashMap<Vec<u8>, TemplateRef>,
     /// Scratch space for the key of the template being looked up.
-    pub(crate) key: String,
+    pub(crate) key: Vec<u8>,
 }
 
 /// What a chunk was before a record started, to undo the record with [`Chunk::rollback`].
@@ -67,7 +67,7 @@ impl Default for Chunk {
             string_heads: [0; STRING_BUCKETS],
             names: HashMap::new(),
             templates: HashMap::new(),
-            key: String::new(),
+            key: Vec::new(),
         }
     }
 }
@@ -101,7 +101,8 @@ impl Chunk {
         self.buf.truncate(len);
         self.string_heads = mark.string_heads;
         self.names.retain(|_, offset| (*offset as usize) < len);
-        self.templates.retain(|_, template| (template.offset as usize) < len);
+        self.templates
+            .retain(|_, template| (template.offset as usize) < len);
     }
 
     /// Records that the record with ID `id` now starts at `mark`'s offset and ends at the
@@ -117,7 +118,7 @@ impl Chunk {
 
     /// The definition of the template whose key is in [`Chunk::key`], if this chunk has one.
     pub(crate) fn template(&self) -> Option<TemplateRef> {
-        self.templates.get(self.key.as_str()).copied()
+        self.templates.get(self.key.as_slice()).copied()
     }
 
     /// Remembers a template definition under the key in [`Chunk::key`].
@@ -218,7 +219,10 @@ mod tests {
         assert_eq!(bytes.len(), CHUNK_SIZE);
         assert_eq!(&bytes[..8], MAGIC);
         let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
-        assert_eq!([u64_at(8), u64_at(16), u64_at(24), u64_at(32)], [7, 8, 7, 8]);
+        assert_eq!(
+            [u64_at(8), u64_at(16), u64_at(24), u64_at(32)],
+            [7, 8, 7, 8]
+        );
         assert_eq!(read_u32(&bytes, 40), 128);
         assert_eq!(read_u32(&bytes, 44), 512 + 16);
         assert_eq!(read_u32(&bytes, 48), 512 + 24);
@@ -240,7 +244,7 @@ mod tests {
         let mark = chunk.mark();
         let dropped = chunk.offset();
         assert_eq!(chunk.add_name("Data", dropped, 5), kept);
-        chunk.key.push_str("key");
+        chunk.key.extend_from_slice(b"key");
         chunk.add_template(TemplateRef {
             offset: dropped,
             id: 1,

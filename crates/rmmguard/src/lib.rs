@@ -10,7 +10,8 @@
 //! * [`catalog`]: the built-in RMM catalog and the LOLRMM importer;
 //! * [`policy`]: the organization's authorized tools, tenants and paths;
 //! * [`detect`]: the compiled detector, rules and findings;
-//! * [`hunt`]: the engine (this crate).
+//! * [`simulate`]: the evidence generator with ground truth;
+//! * [`hunt`]: the engine, and [`eval`]: quality against ground truth (this crate).
 //!
 //! ```no_run
 //! use rmmguard::{HuntConfig, NoProgress, detect, hunt};
@@ -27,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod engine;
+pub mod eval;
 mod lines;
 
 pub use engine::{FileSummary, Hunt, HuntConfig, NoProgress, Progress, SiteMode, hunt};
@@ -34,6 +36,7 @@ pub use rmmguard_catalog as catalog;
 pub use rmmguard_detect as detect;
 pub use rmmguard_events as events;
 pub use rmmguard_policy as policy;
+pub use rmmguard_simulate as simulate;
 pub use rmmguard_sources as sources;
 
 /// The engine's error type.

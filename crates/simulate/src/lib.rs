@@ -1,0 +1,239 @@
+//! The evidence generator: writes realistic evidence of whole RMM-abuse
+//! campaigns, at any size, with the truth attached.
+//!
+//! [`generate`] builds an [`Environment`] (sites, hosts, users, the MSP)
+//! from a seed, plants the chosen [`Scenario`]s on victim hosts, fills every
+//! host's logs with benign background until the requested size or period,
+//! and writes:
+//!
+//! * `<site>/<host>/<Channel>.jsonl` (Winlogbeat/ECS) or `.evtx`; with both
+//!   formats, `jsonl/<site>/<host>/…` and `evtx/<site>/<host>/…`;
+//! * `policy.toml`, authorizing the MSP's tools and tenants;
+//! * `truth.json`, every planted activity and the findings it must produce.
+//!
+//! Hosts are generated in parallel, each from its own random stream, so the
+//! output is byte-identical for a seed whatever the thread count.
+//!
+//! ```no_run
+//! use rmmguard_simulate::{Config, generate};
+//!
+//! let truth = generate(&Config::default(), std::path::Path::new("out"))?;
+//! assert!(truth.activities.iter().any(|a| a.malicious));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod background;
+mod environment;
+mod event;
+mod output;
+mod rng;
+mod scenarios;
+pub mod truth;
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+pub use environment::{Environment, Shape};
+pub use output::Formats;
+pub use scenarios::Scenario;
+pub use truth::{Activity, Expect, Truth};
+
+use crate::background::Background;
+use crate::event::WinEvent;
+use crate::output::HostWriter;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The seed: same seed, same bytes.
+    pub seed: u64,
+    /// Scenarios to plant.
+    pub scenarios: Vec<Scenario>,
+    /// Sites, hosts and days.
+    pub shape: Shape,
+    /// Output formats.
+    pub formats: Formats,
+    /// Benign background events per host per day (when no size is given).
+    pub background_per_day: u64,
+    /// Total output size to reach (bytes); background fills up to it.
+    pub size: Option<u64>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            seed: 1,
+            scenarios: Scenario::ALL.to_vec(),
+            shape: Shape::default(),
+            formats: Formats { jsonl: true, evtx: false },
+            background_per_day: 400,
+            size: None,
+        }
+    }
+}
+
+/// Generates an evidence folder in `out` and returns its truth.
+///
+/// # Errors
+///
+/// Any file that cannot be written.
+pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
+    let env = Environment::new(config.seed, config.shape);
+    let plan = scenarios::plant(&env, &config.scenarios, config.seed);
+    let hosts: Vec<&environment::Host> = env.hosts().collect();
+    let mut planted: Vec<Vec<(WinEvent, bool)>> = vec![Vec::new(); hosts.len()];
+    for (host, event, malicious) in plan.events {
+        if let Some(list) = planted.get_mut(host) {
+            list.push((event, malicious));
+        }
+    }
+    for list in &mut planted {
+        list.sort_by_key(|(event, _)| event.time);
+    }
+    fs::create_dir_all(out)?;
+    let quota = config.size.map(|size| size / hosts.len().max(1) as u64);
+    let counts: Vec<io::Result<(u64, u64, u64)>> = hosts
+        .par_iter()
+        .zip(planted)
+        .enumerate()
+        .map(|(index, (host, events))| write_host(config, &env, host, index, events, quota, out))
+        .collect();
+    let mut truth = Truth {
+        version: truth::TRUTH_VERSION,
+        seed: config.seed,
+        scenarios: config.scenarios.iter().map(|s| s.name().to_owned()).collect(),
+        policy: "policy.toml".into(),
+        activities: plan.activities,
+        counts: truth::Counts::default(),
+    };
+    for result in counts {
+        let (events, malicious, authorized) = result?;
+        truth.counts.events += events;
+        truth.counts.malicious += malicious;
+        truth.counts.authorized += authorized;
+    }
+    fs::write(out.join("policy.toml"), policy(&env))?;
+    let json = serde_json::to_string_pretty(&truth).map_err(io::Error::other)?;
+    fs::write(out.join("truth.json"), json + "\n")?;
+    Ok(truth)
+}
+
+/// Writes one host's logs: background and planted events merged in time order.
+fn write_host(
+    config: &Config,
+    env: &Environment,
+    host: &environment::Host,
+    index: usize,
+    planted: Vec<(WinEvent, bool)>,
+    quota: Option<u64>,
+    out: &Path,
+) -> io::Result<(u64, u64, u64)> {
+    let relative = Path::new(&host.site).join(&host.name);
+    let both = config.formats.jsonl && config.formats.evtx;
+    let tree = |enabled: bool, sub: &str| {
+        enabled.then(|| if both { out.join(sub).join(&relative) } else { out.join(&relative) })
+    };
+    let jsonl_dir = tree(config.formats.jsonl, "jsonl");
+    let evtx_dir = tree(config.formats.evtx, "evtx");
+    let mut writer = HostWriter::new(jsonl_dir.as_deref(), evtx_dir.as_deref())?;
+    let mut background = Background::new(host, config.seed, index as u64, env.start, config.background_per_day);
+    let end = env.start.saturating_add(jiff::SignedDuration::from_secs(env.seconds())).unwrap_or(env.start);
+    let (mut malicious, mut authorized) = (0, 0);
+    let mut planted = planted.into_iter().peekable();
+    let mut next_background = background.next_event();
+    loop {
+        let background_left = match quota {
+            Some(quota) => writer.bytes < quota,
+            None => next_background.time < end,
+        };
+        let take_planted = match planted.peek() {
+            Some((event, _)) => !background_left || event.time <= next_background.time,
+            None => false,
+        };
+        if take_planted {
+            if let Some((event, is_malicious)) = planted.next() {
+                if is_malicious {
+                    malicious += 1;
+                } else {
+                    authorized += 1;
+                }
+                writer.write(&event)?;
+            }
+        } else if background_left {
+            writer.write(&next_background)?;
+            next_background = background.next_event();
+        } else {
+            break;
+        }
+    }
+    let events = writer.events;
+    writer.finish()?;
+    Ok((events, malicious, authorized))
+}
+
+/// The policy the environment runs under: the MSP's tools and tenants are
+/// authorized, its technicians come over the VPN.
+fn policy(env: &Environment) -> String {
+    let internal: Vec<String> = env.sites.iter().map(|s| format!("\"{}\"", s.cidr)).collect();
+    format!(
+        r#"# Policy of the simulated organization, written by `rmmguard simulate`.
+version = 1
+
+[organization]
+name = "{org}"
+
+[networks]
+internal = [{internal}, "{vpn}"]
+approved = ["{vpn}"]
+jump_hosts = ["{admin}"]
+
+[[authorized]]
+tool = "atera"
+tenants = ["{atera}"]
+reason = "{msp} manages our endpoints (contract 2026-014)"
+
+[[authorized]]
+tool = "screenconnect"
+tenants = ["{relay}"]
+reason = "{msp} remote support, own relay"
+
+[[authorized]]
+tool = "teamviewer"
+reason = "{msp} legacy support on a few machines"
+"#,
+        org = env.organization,
+        internal = internal.join(", "),
+        vpn = env.vpn_subnet,
+        admin = env.admin_host.ip,
+        atera = env.msp.atera_account,
+        relay = env.msp.screenconnect_relay,
+        msp = env.msp.name,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_bytes() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let config = Config {
+            background_per_day: 50,
+            ..Config::default()
+        };
+        let ta = generate(&config, a.path()).unwrap();
+        let tb = generate(&config, b.path()).unwrap();
+        assert_eq!(ta, tb);
+        let file = |root: &Path| fs::read(root.join("hq/HQ-WS-001/Sysmon.jsonl")).unwrap();
+        assert_eq!(file(a.path()), file(b.path()));
+        assert!(ta.counts.malicious > 0 && ta.counts.authorized > 0);
+        assert!(ta.counts.events > ta.counts.malicious + ta.counts.authorized);
+    }
+}
