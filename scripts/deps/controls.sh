@@ -3,21 +3,25 @@
 # with the real tools, on Debian 12, as root:
 #   nft (nftables), iptables-restore / iptables-nft-restore (iptables),
 #   named-checkzone (bind9-utils), unbound-checkconf (unbound),
-#   ip netns + veth (iproute2), xmllint (libxml2-utils),
-#   sigma (sigma-cli) with the splunk and elasticsearch (lucene) backends.
+#   ip netns + veth (iproute2), sysctl (procps) and python3 for the
+#   network-namespace test, xmllint (libxml2-utils) for looking at the
+#   AppLocker XML by hand, and sigma (sigma-cli, in its own virtual
+#   environment) with the splunk and elasticsearch (lucene) backends.
 # Idempotent and quiet: a second run installs nothing and prints one line.
 # Usage: sudo bash scripts/deps/controls.sh
 set -euo pipefail
 
 SIGMA_VENV=${RMMGUARD_SIGMA_VENV:-/opt/rmmguard/sigma-venv}
-SIGMA_PACKAGES=(sigma-cli pySigma-backend-splunk pySigma-backend-elasticsearch)
-APT_PACKAGES=(nftables iptables bind9-utils unbound iproute2 libxml2-utils python3-venv)
+# Pinned to the versions the tests were written against, so a new validator
+# in a later pySigma cannot turn CI red overnight; bump them deliberately.
+SIGMA_PACKAGES=(sigma-cli==3.1.0 pySigma==1.5.1 pySigma-backend-splunk==2.1.0 pySigma-backend-elasticsearch==2.1.1)
+APT_PACKAGES=(nftables iptables bind9-utils unbound iproute2 procps libxml2-utils python3 python3-venv)
 
 log() { printf 'controls.sh: %s\n' "$*"; }
 
 have_all_commands() {
     local command
-    for command in nft iptables-restore named-checkzone unbound-checkconf ip xmllint; do
+    for command in nft iptables-restore ip6tables-restore named-checkzone unbound-checkconf ip sysctl xmllint python3; do
         command -v "$command" >/dev/null 2>&1 || return 1
     done
 }

@@ -32,9 +32,14 @@ pub fn catalog(data_dir: &Path, builtin_only: bool) -> Result<Catalog> {
     if builtin_only || !path.exists() {
         return Ok(builtin);
     }
-    let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let file: CatalogFile = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not an rmmguard catalog; run `rmmguard catalog import` again", path.display()))?;
+    let text =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file: CatalogFile = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not an rmmguard catalog; run `rmmguard catalog import` again",
+            path.display()
+        )
+    })?;
     builtin
         .merge_imported(file.tools)
         .with_context(|| format!("cannot merge {}", path.display()))
@@ -42,7 +47,8 @@ pub fn catalog(data_dir: &Path, builtin_only: bool) -> Result<Catalog> {
 
 /// Reads and parses a policy file.
 pub fn policy(path: &Path) -> Result<Policy> {
-    let text = fs::read_to_string(path).with_context(|| format!("cannot read policy {}", path.display()))?;
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read policy {}", path.display()))?;
     Policy::parse(&text).with_context(|| format!("invalid policy {}", path.display()))
 }
 
@@ -50,7 +56,8 @@ pub fn policy(path: &Path) -> Result<Policy> {
 pub fn iocs(files: &[PathBuf]) -> Result<IocSet> {
     let mut set = IocSet::builtin();
     for file in files {
-        let text = fs::read_to_string(file).with_context(|| format!("cannot read IOC file {}", file.display()))?;
+        let text = fs::read_to_string(file)
+            .with_context(|| format!("cannot read IOC file {}", file.display()))?;
         let stats = set
             .add_file(&file.display().to_string(), &text)
             .with_context(|| format!("invalid IOC file {}", file.display()))?;

@@ -89,6 +89,20 @@ pub struct Authorized {
     pub line: usize,
 }
 
+impl Authorized {
+    /// The host patterns the entry allows the tool on, as written (lower-cased
+    /// globs, or `group:<name>`); empty when it is allowed on every host.
+    pub fn hosts(&self) -> Vec<String> {
+        self.hosts
+            .iter()
+            .map(|pattern| match pattern {
+                HostPattern::Glob(glob) => glob.glob().glob().to_owned(),
+                HostPattern::Group(name) => format!("group:{name}"),
+            })
+            .collect()
+    }
+}
+
 /// An exclusion: findings it matches are dropped until it expires.
 #[derive(Debug, Clone)]
 pub struct Exclusion {

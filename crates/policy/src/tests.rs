@@ -135,3 +135,10 @@ fn empty_policy_authorizes_nothing() {
     let policy = Policy::parse("").unwrap();
     assert_eq!(policy.judge("anydesk", Some("h"), None), Verdict::NotAuthorized);
 }
+
+#[test]
+fn authorized_hosts_as_written() {
+    let policy = Policy::parse(POLICY).unwrap();
+    let hosts: Vec<Vec<String>> = policy.authorized().iter().map(Authorized::hosts).collect();
+    assert_eq!(hosts, [vec![], vec!["group:it".to_owned()]]);
+}
