@@ -85,8 +85,10 @@ pub struct Authorized {
     pub portable: bool,
     /// Why it is authorized (contract, ticket).
     pub reason: String,
-    /// 1-based line of the entry in the policy file.
+    /// 1-based line of the entry's `tool` value in the policy file.
     pub line: usize,
+    /// 1-based column of the entry's `tool` value.
+    pub column: usize,
 }
 
 impl Authorized {
@@ -180,7 +182,7 @@ impl Policy {
             if !known_tools(&entry.tool) {
                 diagnostics.push(Diagnostic::error(
                     entry.line,
-                    1,
+                    entry.column,
                     format!("unknown tool {:?}: see `rmmguard catalog list`", entry.tool),
                 ));
             }

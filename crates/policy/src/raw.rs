@@ -223,7 +223,8 @@ impl Converter<'_> {
             hosts,
             portable: raw.portable,
             reason: raw.reason.clone(),
-            line: line_column(self.text, entry.span().start).0,
+            line: line_column(self.text, raw.tool.span().start).0,
+            column: line_column(self.text, raw.tool.span().start).1,
         })
     }
 

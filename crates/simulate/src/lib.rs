@@ -11,6 +11,7 @@
 //! * `policy.toml`, authorizing the MSP's tools and tenants;
 //! * `truth.json`, every planted activity and the findings it must produce.
 //!
+//! Every scenario gets a victim host of its own (the shape grows if needed).
 //! Hosts are generated in parallel, each from its own random stream, so the
 //! output is byte-identical for a seed whatever the thread count.
 //!
@@ -83,7 +84,7 @@ impl Default for Config {
 ///
 /// Any file that cannot be written.
 pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
-    let env = Environment::new(config.seed, config.shape);
+    let env = Environment::new(config.seed, shape_for(config));
     let plan = scenarios::plant(&env, &config.scenarios, config.seed);
     let hosts: Vec<&environment::Host> = env.hosts().collect();
     let mut planted: Vec<Vec<(WinEvent, bool)>> = vec![Vec::new(); hosts.len()];
@@ -121,6 +122,19 @@ pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
     let json = serde_json::to_string_pretty(&truth).map_err(io::Error::other)?;
     fs::write(out.join("truth.json"), json + "\n")?;
     Ok(truth)
+}
+
+/// The requested shape, grown so that every scenario gets a victim host of
+/// its own: two scenarios on one host would change each other's findings
+/// (an install planted by one explains away another's portable run).
+fn shape_for(config: &Config) -> Shape {
+    let victims = config.scenarios.iter().filter(|s| **s != Scenario::Msp).count();
+    let sites = config.shape.sites.max(1);
+    let needed = victims.div_ceil(sites);
+    Shape {
+        hosts_per_site: config.shape.hosts_per_site.max(needed),
+        ..config.shape
+    }
 }
 
 /// Writes one host's logs: background and planted events merged in time order.
