@@ -36,7 +36,10 @@ fn main() {
     let version = fs::read_to_string(catalog_dir.join("VERSION"))
         .map(|v| v.trim().to_owned())
         .unwrap_or_else(|_| "0".to_owned());
-    println!("cargo:rerun-if-changed={}", catalog_dir.join("VERSION").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        catalog_dir.join("VERSION").display()
+    );
 
     let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_default()).join("builtin.rs");
     let code = format!(

@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 pub use error::{Error, ErrorKind};
 pub use model::{
     AppLogTell, Binaries, Category, Field, Install, Network, Origin, PortRange, PortTransport,
-    TellKind, TenantRule, Tell, Tls, Tool,
+    Tell, TellKind, TenantRule, Tls, Tool,
 };
 
 mod builtin {
@@ -106,7 +106,10 @@ impl Catalog {
         self.tools.iter().find(|tool| {
             tool.id == name
                 || normalize_name(&tool.name) == key
-                || tool.aliases.iter().any(|alias| normalize_name(alias) == key)
+                || tool
+                    .aliases
+                    .iter()
+                    .any(|alias| normalize_name(alias) == key)
         })
     }
 
@@ -228,7 +231,10 @@ fn widen(base: &mut Tool, extra: &Tool) {
     union(&mut base.install.paths, &extra.install.paths);
     union(&mut base.install.services, &extra.install.services);
     union(&mut base.install.config_files, &extra.install.config_files);
-    union(&mut base.install.registry_keys, &extra.install.registry_keys);
+    union(
+        &mut base.install.registry_keys,
+        &extra.install.registry_keys,
+    );
     let vendor_domains: Vec<String> = base
         .network
         .domains
@@ -320,7 +326,10 @@ mod tests {
     #[test]
     fn get_by_name_or_alias() {
         let catalog = Catalog::builtin().unwrap();
-        assert_eq!(catalog.get("ConnectWise Control").unwrap().id, "screenconnect");
+        assert_eq!(
+            catalog.get("ConnectWise Control").unwrap().id,
+            "screenconnect"
+        );
         assert_eq!(catalog.get("AnyDesk").unwrap().id, "anydesk");
         assert!(catalog.get("no such tool").is_none());
     }
@@ -334,11 +343,8 @@ mod tests {
 
     #[test]
     fn id_must_match_file_name() {
-        let err = parse_tool(
-            "y.toml",
-            "id = \"x\"\nname = \"X\"\ncategory = \"rmm\"\n",
-        )
-        .unwrap_err();
+        let err =
+            parse_tool("y.toml", "id = \"x\"\nname = \"X\"\ncategory = \"rmm\"\n").unwrap_err();
         assert!(err.to_string().contains("file name"), "{err}");
     }
 
@@ -348,7 +354,10 @@ mod tests {
         let mut anydesk = catalog.get("anydesk").unwrap().clone();
         anydesk.id = "anydesk-lolrmm".into();
         anydesk.binaries.names.push("extra-anydesk.exe".into());
-        anydesk.binaries.signers.push("Harvested Wrapper Ltd".into());
+        anydesk
+            .binaries
+            .signers
+            .push("Harvested Wrapper Ltd".into());
         anydesk.network.domains.push("campaign-host.example".into());
         anydesk.network.domains.push("extra.net.anydesk.com".into());
         anydesk.network.addresses.push("203.0.113.9".into());
@@ -359,10 +368,30 @@ mod tests {
         new_tool.aliases.clear();
         let merged = catalog.merge_imported(vec![anydesk, new_tool]).unwrap();
         let widened = merged.get("anydesk").unwrap();
-        assert!(widened.binaries.names.contains(&"extra-anydesk.exe".to_owned()));
-        assert!(!widened.binaries.signers.contains(&"Harvested Wrapper Ltd".to_owned()));
-        assert!(widened.network.domains.contains(&"extra.net.anydesk.com".to_owned()));
-        assert!(!widened.network.domains.contains(&"campaign-host.example".to_owned()));
+        assert!(
+            widened
+                .binaries
+                .names
+                .contains(&"extra-anydesk.exe".to_owned())
+        );
+        assert!(
+            !widened
+                .binaries
+                .signers
+                .contains(&"Harvested Wrapper Ltd".to_owned())
+        );
+        assert!(
+            widened
+                .network
+                .domains
+                .contains(&"extra.net.anydesk.com".to_owned())
+        );
+        assert!(
+            !widened
+                .network
+                .domains
+                .contains(&"campaign-host.example".to_owned())
+        );
         assert!(widened.network.addresses.is_empty());
         assert_eq!(widened.origin, Origin::BuiltinPlusLolrmm);
         assert!(merged.get("brand-new").is_some());

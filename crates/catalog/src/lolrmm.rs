@@ -92,10 +92,14 @@ fn documents(path: &Path, report: &mut Report) -> Result<Vec<(String, Value)>, E
         .map_err(|e| Error::from(e).in_file(&yaml_dir.display().to_string()))?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|p| p.extension().is_some_and(|ext| ext == "yaml" || ext == "yml"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
         .collect();
     if files.is_empty() {
-        let message = "no LOLRMM data here: expected a yaml/ folder, *.yaml files or rmm_tools.json";
+        let message =
+            "no LOLRMM data here: expected a yaml/ folder, *.yaml files or rmm_tools.json";
         return Err(Error::new(ErrorKind::Document(message.to_owned()))
             .in_file(&path.display().to_string()));
     }
@@ -163,7 +167,11 @@ fn id_from_file(file: &str) -> String {
         }
     }
     let id = id.trim_matches(['-', '.']).to_owned();
-    if id.is_empty() { "lolrmm-tool".to_owned() } else { id }
+    if id.is_empty() {
+        "lolrmm-tool".to_owned()
+    } else {
+        id
+    }
 }
 
 fn convert(file: &str, doc: &Value, report: &mut Report) -> Tool {
@@ -193,7 +201,12 @@ fn convert(file: &str, doc: &Value, report: &mut Report) -> Tool {
         tenants: Vec::new(),
     };
     for pe in list(details.and_then(|d| d.get("PEMetadata"))) {
-        add_file_name(&mut tool.binaries.names, text(pe.get("Filename")), "names", report);
+        add_file_name(
+            &mut tool.binaries.names,
+            text(pe.get("Filename")),
+            "names",
+            report,
+        );
         add_file_name(
             &mut tool.binaries.original_file_names,
             text(pe.get("OriginalFileName")),
@@ -356,8 +369,8 @@ const GENERIC_FILE_NAMES: &[&str] = &[
 /// Whether a PE product name is specific enough to name one tool.
 fn is_distinctive(product: &str) -> bool {
     const GENERIC: &[&str] = &[
-        "agent", "client", "remote", "support", "service", "level", "viewer", "server",
-        "desktop", "connect", "helper", "updater", "launcher",
+        "agent", "client", "remote", "support", "service", "level", "viewer", "server", "desktop",
+        "connect", "helper", "updater", "launcher",
     ];
     let key = normalize_name(product);
     key.len() >= 5 && !GENERIC.contains(&key.as_str())
@@ -404,7 +417,12 @@ fn add_installation_path(tool: &mut Tool, raw: &str, report: &mut Report) {
     }
     let base = rmm_basename(&path);
     if base.to_lowercase().ends_with(".exe") && !base.contains('*') {
-        add_file_name(&mut tool.binaries.names, Some(base.to_owned()), "names", report);
+        add_file_name(
+            &mut tool.binaries.names,
+            Some(base.to_owned()),
+            "names",
+            report,
+        );
     }
     push_unique(&mut tool.install.paths, path);
     report.take("install_paths");
@@ -438,7 +456,11 @@ fn normalize_path(raw: &str) -> String {
     let mut rest = path.as_str();
     while let Some(start) = rest.find(['<', '%']) {
         out.push_str(&rest[..start]);
-        let close = if rest[start..].starts_with('<') { '>' } else { '%' };
+        let close = if rest[start..].starts_with('<') {
+            '>'
+        } else {
+            '%'
+        };
         match rest[start + 1..].find(close) {
             Some(len) => {
                 out.push('*');
@@ -492,7 +514,7 @@ fn add_registry_key(tool: &mut Tool, raw: &str, report: &mut Report) {
         return;
     };
     // `HKU\<SID>\Software\…` and the like: keep what follows the user part.
-    if let Some(rest) = key.split_once('\\').map(|(first, rest)| (first, rest)) {
+    if let Some(rest) = key.split_once('\\') {
         let first = rest.0.to_uppercase();
         if first.starts_with("S-1-") || first.contains('*') || first.starts_with('<') {
             key = rest.1.to_owned();
@@ -562,8 +584,13 @@ fn add_domain(tool: &mut Tool, raw: &str, report: &mut Report) {
         domain = regex_to_glob(&domain);
         report.skip("regex domain converted to a glob");
     }
-    let domain = domain.trim_start_matches("http://").trim_start_matches("https://");
-    let domain = domain.trim_end_matches('/').trim_end_matches('.').to_owned();
+    let domain = domain
+        .trim_start_matches("http://")
+        .trim_start_matches("https://");
+    let domain = domain
+        .trim_end_matches('/')
+        .trim_end_matches('.')
+        .to_owned();
     if is_shared_platform(&domain) {
         report.skip("shared hosting or cloud platform, not the vendor's own");
         return;
@@ -583,11 +610,31 @@ fn add_domain(tool: &mut Tool, raw: &str, report: &mut Report) {
 /// Platforms that host everyone's content: a domain below them names no vendor.
 fn is_shared_platform(domain: &str) -> bool {
     const SHARED: &[&str] = &[
-        "githubusercontent.com", "github.com", "github.io", "amazonaws.com", "cloudfront.net",
-        "azureedge.net", "windows.net", "azurewebsites.net", "googleapis.com", "google.com",
-        "cloudflare.com", "cloudflarestorage.com", "akamaized.net", "akamaihd.net", "fastly.net",
-        "digitaloceanspaces.com", "herokuapp.com", "microsoft.com", "office.com", "live.com",
-        "dropbox.com", "sharepoint.com", "tailscale.com", "ngrok.io", "ngrok-free.app",
+        "githubusercontent.com",
+        "github.com",
+        "github.io",
+        "amazonaws.com",
+        "cloudfront.net",
+        "azureedge.net",
+        "windows.net",
+        "azurewebsites.net",
+        "googleapis.com",
+        "google.com",
+        "cloudflare.com",
+        "cloudflarestorage.com",
+        "akamaized.net",
+        "akamaihd.net",
+        "fastly.net",
+        "digitaloceanspaces.com",
+        "herokuapp.com",
+        "microsoft.com",
+        "office.com",
+        "live.com",
+        "dropbox.com",
+        "sharepoint.com",
+        "tailscale.com",
+        "ngrok.io",
+        "ngrok-free.app",
     ];
     let bare = domain.trim_start_matches("*.");
     SHARED
@@ -681,7 +728,10 @@ fn drop_contested_names(tools: &mut [Tool], report: &mut Report) {
             if carriers.len() == 1 && carriers[0] == index {
                 continue;
             }
-            tools[index].binaries.names.retain(|n| !n.eq_ignore_ascii_case(&name));
+            tools[index]
+                .binaries
+                .names
+                .retain(|n| !n.eq_ignore_ascii_case(&name));
             report.skip("file name claimed by several tools");
             if let Some(count) = report.imported.get_mut("names") {
                 *count = count.saturating_sub(1);
@@ -709,7 +759,10 @@ fn merge_same_name(tools: Vec<Tool>) -> Vec<Tool> {
                     (&mut first.install.paths, &tool.install.paths),
                     (&mut first.install.services, &tool.install.services),
                     (&mut first.install.config_files, &tool.install.config_files),
-                    (&mut first.install.registry_keys, &tool.install.registry_keys),
+                    (
+                        &mut first.install.registry_keys,
+                        &tool.install.registry_keys,
+                    ),
                     (&mut first.network.domains, &tool.network.domains),
                     (&mut first.network.addresses, &tool.network.addresses),
                 ];
@@ -745,7 +798,10 @@ mod tests {
 
     #[test]
     fn ids_from_file_names() {
-        assert_eq!(id_from_file("gotoassist_(goto_resolve).yaml"), "gotoassist-goto-resolve");
+        assert_eq!(
+            id_from_file("gotoassist_(goto_resolve).yaml"),
+            "gotoassist-goto-resolve"
+        );
         assert_eq!(id_from_file("i'm_intouch.yaml"), "i-m-intouch");
         assert_eq!(id_from_file("level.io.yaml"), "level.io");
         assert_eq!(id_from_file("ammyyadmin.yml"), "ammyyadmin");
@@ -805,22 +861,40 @@ CodeSigning:
         assert_eq!(tool.install.services, ["Example Service", "ExampleSvc"]);
         assert_eq!(
             tool.install.registry_keys,
-            [r"SYSTEM\CurrentControlSet\Services\ExampleSvc", r"SOFTWARE\Example"]
+            [
+                r"SYSTEM\CurrentControlSet\Services\ExampleSvc",
+                r"SOFTWARE\Example"
+            ]
         );
-        assert_eq!(tool.network.domains, ["*.example.com", "relay-*.example.net"]);
+        assert_eq!(
+            tool.network.domains,
+            ["*.example.com", "relay-*.example.net"]
+        );
         assert_eq!(tool.network.addresses, ["203.0.113.7"]);
         assert_eq!(tool.network.ports.len(), 1);
         assert_eq!(tool.binaries.signers, ["Example Ltd"]);
         assert_eq!(report.skipped["file name too generic to attribute"], 2);
-        assert_eq!(report.skipped["placeholder, not a domain (self-hosted tool)"], 1);
+        assert_eq!(
+            report.skipped["placeholder, not a domain (self-hosted tool)"],
+            1
+        );
         assert_eq!(report.skipped["port range too broad to mean anything"], 1);
-        assert_eq!(report.skipped["plain web port (80/443) does not identify a tool"], 1);
+        assert_eq!(
+            report.skipped["plain web port (80/443) does not identify a tool"],
+            1
+        );
     }
 
     #[test]
     fn duplicates_by_name_merge() {
-        let (a, _) = convert_yaml("a.yaml", "Name: Dup Tool\nCategory: RMM\nDetails:\n  InstallationPaths: [dupa.exe]\n");
-        let (b, _) = convert_yaml("b.yaml", "Name: Dup  tool\nCategory: RMM\nDetails:\n  InstallationPaths: [dupb.exe]\n");
+        let (a, _) = convert_yaml(
+            "a.yaml",
+            "Name: Dup Tool\nCategory: RMM\nDetails:\n  InstallationPaths: [dupa.exe]\n",
+        );
+        let (b, _) = convert_yaml(
+            "b.yaml",
+            "Name: Dup  tool\nCategory: RMM\nDetails:\n  InstallationPaths: [dupb.exe]\n",
+        );
         let merged = merge_same_name(vec![a, b]);
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].lolrmm, ["a.yaml", "b.yaml"]);
@@ -829,8 +903,14 @@ CodeSigning:
 
     #[test]
     fn contested_names_stay_with_their_owner() {
-        let (putty, _) = convert_yaml("putty.yaml", "Name: PuTTY\nCategory: RAT\nDetails:\n  InstallationPaths: [putty.exe, plink.exe]\n");
-        let (fresh, _) = convert_yaml("fresh.yaml", "Name: Freshdesk Agent\nCategory: RMM\nDetails:\n  InstallationPaths: [plink.exe, freshagent.exe, putty.exe]\n");
+        let (putty, _) = convert_yaml(
+            "putty.yaml",
+            "Name: PuTTY\nCategory: RAT\nDetails:\n  InstallationPaths: [putty.exe, plink.exe]\n",
+        );
+        let (fresh, _) = convert_yaml(
+            "fresh.yaml",
+            "Name: Freshdesk Agent\nCategory: RMM\nDetails:\n  InstallationPaths: [plink.exe, freshagent.exe, putty.exe]\n",
+        );
         let mut tools = vec![putty, fresh];
         let mut report = Report::default();
         drop_contested_names(&mut tools, &mut report);
@@ -843,7 +923,10 @@ CodeSigning:
 
     #[test]
     fn regex_domains_become_globs() {
-        assert_eq!(regex_to_glob(r"relay-[a-f0-9]{8}.net.anydesk.com"), "relay-*.net.anydesk.com");
+        assert_eq!(
+            regex_to_glob(r"relay-[a-f0-9]{8}.net.anydesk.com"),
+            "relay-*.net.anydesk.com"
+        );
         assert_eq!(regex_to_glob(r"a\.b(c|d)+"), "a.b*");
     }
 }

@@ -22,8 +22,17 @@ pub(crate) fn tool(tool: &Tool) -> Result<(), Error> {
         domain_pattern(domain).or_else(fail)?;
     }
     for tell in &tool.tells {
-        if tell.all.iter().chain(&tell.any).any(|s| s.trim().is_empty()) || tell.all.is_empty() {
-            return fail(format!("tell {:?} needs non-empty `all` strings", tell.kind));
+        if tell
+            .all
+            .iter()
+            .chain(&tell.any)
+            .any(|s| s.trim().is_empty())
+            || tell.all.is_empty()
+        {
+            return fail(format!(
+                "tell {:?} needs non-empty `all` strings",
+                tell.kind
+            ));
         }
     }
     for rule in &tool.tenants {
@@ -32,7 +41,10 @@ pub(crate) fn tool(tool: &Tool) -> Result<(), Error> {
             .build()
             .map_err(|e| Error::invalid(&tool.id, format!("tenant regex: {e}")))?;
         if !regex.capture_names().any(|name| name == Some("tenant")) {
-            return fail(format!("tenant regex {:?} has no (?P<tenant>…) group", rule.regex));
+            return fail(format!(
+                "tenant regex {:?} has no (?P<tenant>…) group",
+                rule.regex
+            ));
         }
     }
     let empty = tool
@@ -61,7 +73,9 @@ pub(crate) fn domain_pattern(domain: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("domain pattern {domain:?} must be lower-case labels with '*' wildcards"))
+        Err(format!(
+            "domain pattern {domain:?} must be lower-case labels with '*' wildcards"
+        ))
     }
 }
 

@@ -1,18 +1,303 @@
-//! `rmmguard tenants`: the RMM vendor's tenant scoring (issue 8, being built).
+//! `rmmguard tenants`: the RMM vendor's view. Score tenant accounts for abuse
+//! from tenant event files (batch), follow a live stream (`watch`), write a
+//! labelled dataset (`simulate`) and measure quality on it (`eval`).
 
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use rmmguard_tenants::batch::{self, BatchRun};
+use rmmguard_tenants::report::{self, Sources};
+use rmmguard_tenants::simulate::{self, SimConfig, tape::OutputFormat};
+use rmmguard_tenants::watch::{self, Input, WatchConfig};
+use rmmguard_tenants::{Config, Verdict, eval, time};
 
 /// `rmmguard tenants …`.
 #[derive(Debug, clap::Subcommand)]
 pub enum TenantsCommand {
-    /// Score tenants from event files
-    Score {
-        /// Tenant event files
-        files: Vec<PathBuf>,
-    },
+    /// Score every tenant in event files (JSON lines or CSV) and rank them
+    ///
+    /// Exit status: 0, or 1 with --fail-on when a tenant reaches that
+    /// verdict; 2 on error.
+    #[command(
+        after_help = "Examples:\n  rmmguard tenants score events/ --explain t1234\n  \
+        rmmguard tenants score a.jsonl b.csv --config scoring.toml --jsonl scores.jsonl --csv scores.csv"
+    )]
+    Score(ScoreArgs),
+    /// Follow a growing event stream, keep scores current, print an alert line
+    /// when a tenant crosses a threshold; state survives restarts (SQLite)
+    Watch(WatchArgs),
+    /// Write a labelled vendor dataset: events-NNNNN.jsonl files plus truth.json
+    Simulate(SimulateArgs),
+    /// Score a simulated dataset and print precision, recall and the PR curve
+    Eval(EvalArgs),
+    /// Print the default scoring config (every key, commented)
+    Config,
 }
 
-pub fn run(_command: TenantsCommand, _data_dir: &Path) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`rmmguard tenants` is not available in this build yet")
+/// Flags of `rmmguard tenants score`.
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// Event files or folders of them
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Scoring config (TOML; see `rmmguard tenants config`)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Write every tenant's score as JSON lines
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Option<PathBuf>,
+    /// Write every tenant's score as CSV
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Explain one tenant's score, quoting the records behind each reason
+    #[arg(long, value_name = "TENANT")]
+    pub explain: Vec<String>,
+    /// Rows in the terminal table
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    pub top: usize,
+    /// Exit with status 1 when a tenant reaches this verdict
+    #[arg(long, value_parser = ["review", "suspend"])]
+    pub fail_on: Option<String>,
+}
+
+/// Flags of `rmmguard tenants watch`.
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// State file (SQLite); created if absent, resumed if present
+    #[arg(long, default_value = "rmmguard-tenants.sqlite", value_name = "FILE")]
+    pub state: PathBuf,
+    /// Follow this JSON-lines file as it grows (default: read stdin)
+    #[arg(long, value_name = "FILE")]
+    pub follow: Option<PathBuf>,
+    /// Scoring config (TOML); used when the state is created
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Commit state every N records
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub checkpoint_every: u64,
+    /// Stop at the end of the input instead of waiting for more
+    #[arg(long)]
+    pub exit_at_eof: bool,
+    /// On exit, write every tenant's score as JSON lines
+    #[arg(long, value_name = "FILE")]
+    pub scores: Option<PathBuf>,
+}
+
+/// Flags of `rmmguard tenants simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Seed: the same seed writes the same dataset
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Tenants to generate
+    #[arg(long, default_value_t = 2_000)]
+    pub tenants: u64,
+    /// Output folder
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write CSV instead of JSON lines
+    #[arg(long)]
+    pub csv: bool,
+    /// Tenants per output file
+    #[arg(long, default_value_t = 5_000, value_name = "N")]
+    pub shard_tenants: u64,
+}
+
+/// Flags of `rmmguard tenants eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// A folder written by `rmmguard tenants simulate`
+    pub dir: PathBuf,
+    /// Scoring config (TOML)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+pub fn run(command: TenantsCommand, _data_dir: &Path) -> Result<ExitCode> {
+    match command {
+        TenantsCommand::Score(args) => score(&args),
+        TenantsCommand::Watch(args) => watch(&args),
+        TenantsCommand::Simulate(args) => simulate(&args),
+        TenantsCommand::Eval(args) => evaluate(&args),
+        TenantsCommand::Config => {
+            print!("{}", rmmguard_tenants::config::DEFAULT_TOML);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn score(args: &ScoreArgs) -> Result<ExitCode> {
+    let run = batch::score_files(&args.files, load_config(args.config.as_deref())?)?;
+    print_diagnostics(&run);
+    let sources = Sources::files(run.paths());
+    if let Some(path) = &args.jsonl {
+        write_to(path, |out| report::jsonl::write(out, &run.scores, &sources))?;
+    }
+    if let Some(path) = &args.csv {
+        write_to(path, |out| report::csv::write(out, &run.scores))?;
+    }
+    let mut out = io::stdout().lock();
+    report::table::write(&mut out, &run.scores, Verdict::Clear, args.top)?;
+    for tenant in &args.explain {
+        let idx = run
+            .engine
+            .tenant_idx(tenant)
+            .with_context(|| format!("no tenant {tenant:?} in the input"))?;
+        let score = run
+            .scores
+            .iter()
+            .find(|s| s.idx == idx)
+            .context("tenant has no score")?;
+        writeln!(out)?;
+        report::explain::write(
+            &mut out,
+            score,
+            &run.engine.tenants()[idx as usize],
+            &sources,
+        )?;
+    }
+    let fail_on = match args.fail_on.as_deref() {
+        Some("suspend") => Some(Verdict::Suspend),
+        Some(_) => Some(Verdict::Review),
+        None => None,
+    };
+    let failed = fail_on.is_some_and(|min| {
+        run.scores
+            .iter()
+            .any(|s| s.verdict >= min && s.verdict != Verdict::Banned)
+    });
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn watch(args: &WatchArgs) -> Result<ExitCode> {
+    let config = WatchConfig {
+        scoring: load_config(args.config.as_deref())?,
+        checkpoint_every: args.checkpoint_every.max(1),
+        exit_at_eof: args.exit_at_eof,
+        ..WatchConfig::default()
+    };
+    let input = match &args.follow {
+        Some(path) => Input::File(path.clone()),
+        None => Input::Stdin,
+    };
+    let mut out = io::stdout().lock();
+    let summary = watch::run(&args.state, &input, &config, &mut out)?;
+    eprintln!(
+        "rmmguard: watch: {} records read ({} skipped), {} alerts, resumed at record {}",
+        summary.records, summary.skipped, summary.alerts, summary.resumed_at
+    );
+    if let Some(path) = &args.scores {
+        write_to(path, |out| {
+            report::jsonl::write(out, &summary.scores, &summary.sources)
+        })?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
+    let config = SimConfig {
+        seed: args.seed,
+        tenants: args.tenants,
+        shard_tenants: args.shard_tenants,
+        format: if args.csv {
+            OutputFormat::Csv
+        } else {
+            OutputFormat::JsonLines
+        },
+        ..SimConfig::default()
+    };
+    let summary = simulate::run(&config, &args.out)?;
+    let abusive: u64 = summary
+        .kinds
+        .iter()
+        .filter(|(k, _)| k.is_abusive())
+        .map(|(_, n)| n)
+        .sum();
+    println!(
+        "wrote {} tenants ({abusive} abusive, banned included) and {} records in {} files to {}; labels in {}",
+        summary.tenants,
+        summary.records,
+        summary.files.len(),
+        args.out.display(),
+        simulate::TRUTH_FILE
+    );
+    for (kind, count) in &summary.kinds {
+        println!("  {:<16} {count}", kind.name());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn evaluate(args: &EvalArgs) -> Result<ExitCode> {
+    let config = load_config(args.config.as_deref())?;
+    let thresholds = config.thresholds;
+    let truth = eval::Truth::read(&args.dir.join(simulate::TRUTH_FILE))?;
+    let started = std::time::Instant::now();
+    let run = batch::score_files(std::slice::from_ref(&args.dir), config)?;
+    let seconds = started.elapsed().as_secs_f64();
+    print_diagnostics(&run);
+    let evaluation = eval::evaluate(&run.scores, &truth, thresholds);
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{} tenants, {} records ({} skipped) scored in {seconds:.1}s; stream clock {}",
+        run.scores.len(),
+        run.records(),
+        run.skipped(),
+        time::format(run.engine.now())
+    )?;
+    eval::write_text(&mut out, &evaluation)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    match path {
+        Some(path) => Ok(Config::load(path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+fn print_diagnostics(run: &BatchRun) {
+    for file in run.files.iter().filter(|f| f.skipped > 0) {
+        let reasons: Vec<String> = file
+            .reasons
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        eprintln!(
+            "rmmguard: {}: skipped {} of {} records ({})",
+            file.path.display(),
+            file.skipped,
+            file.records,
+            reasons.join(", ")
+        );
+        for diagnostic in file.diagnostics.iter().take(5) {
+            eprintln!(
+                "rmmguard:   {}:{}: {}",
+                file.path.display(),
+                diagnostic.line,
+                diagnostic.message
+            );
+        }
+    }
+    if run.engine.late() > 0 {
+        eprintln!(
+            "rmmguard: {} events arrived later than the reorder window",
+            run.engine.late()
+        );
+    }
+}
+
+fn write_to(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
+    out.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -35,25 +35,60 @@ fn rmmguard(data: &Path, args: &[&str]) -> Output {
 #[test]
 fn readme_command_one_hunts_the_examples() {
     let data = tempfile::tempdir().unwrap();
-    let out = rmmguard(data.path(), &["hunt", "--policy", "examples/policy.toml", "examples/evidence/evtx"]);
+    let out = rmmguard(
+        data.path(),
+        &[
+            "hunt",
+            "--policy",
+            "examples/policy.toml",
+            "examples/evidence/evtx",
+        ],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("Findings: 1 critical, 6 high, 1 medium, 1 low"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("Findings: 1 critical, 6 high, 1 medium, 1 low"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("E004 ScreenConnect on BRANCH1-WS-002.contoso.local connected to foreign relay host rmm.helpdesk-secure.example"), "{}", out.stdout);
-    assert!(out.stdout.contains("E005 AnyDesk ran from the Downloads folder on HQ-WS-001.contoso.local"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("E005 AnyDesk ran from the Downloads folder on HQ-WS-001.contoso.local"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn fail_on_sets_the_exit_status() {
     let data = tempfile::tempdir().unwrap();
-    let args = ["hunt", "-q", "--policy", "examples/policy.toml", "examples/evidence/jsonl", "--fail-on"];
+    let args = [
+        "hunt",
+        "-q",
+        "--policy",
+        "examples/policy.toml",
+        "examples/evidence/jsonl",
+        "--fail-on",
+    ];
     let high = rmmguard(data.path(), &[&args[..], &["high"]].concat());
     assert_eq!(high.code, 1);
     let missing = rmmguard(data.path(), &["hunt", "no/such/folder"]);
     assert_eq!(missing.code, 2);
-    assert!(missing.stderr.contains("no/such/folder: no such file or folder"), "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains("no/such/folder: no such file or folder"),
+        "{}",
+        missing.stderr
+    );
     let bad_flag = rmmguard(data.path(), &["hunt", "--min-severity", "urgent", "x"]);
     assert_eq!(bad_flag.code, 2);
-    assert!(bad_flag.stderr.contains("unknown severity \"urgent\""), "{}", bad_flag.stderr);
+    assert!(
+        bad_flag.stderr.contains("unknown severity \"urgent\""),
+        "{}",
+        bad_flag.stderr
+    );
 }
 
 #[test]
@@ -61,10 +96,22 @@ fn jsonl_output_follows_the_schema() {
     let data = tempfile::tempdir().unwrap();
     let out = rmmguard(
         data.path(),
-        &["hunt", "-q", "--policy", "examples/policy.toml", "--jsonl", "-", "examples/evidence/jsonl"],
+        &[
+            "hunt",
+            "-q",
+            "--policy",
+            "examples/policy.toml",
+            "--jsonl",
+            "-",
+            "examples/evidence/jsonl",
+        ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let records: Vec<serde_json::Value> = out.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(records.len(), 33);
     let critical = &records[0];
     assert_eq!(critical["schema_version"], 1);
@@ -74,7 +121,13 @@ fn jsonl_output_follows_the_schema() {
     assert_eq!(critical["tenant"], "rmm.helpdesk-secure.example");
     assert_eq!(critical["authorization"], "unauthorized");
     let evidence = &critical["evidence"][0];
-    assert!(evidence["ref"].as_str().unwrap().ends_with("BRANCH1-WS-002/Sysmon.jsonl:42"), "{evidence}");
+    assert!(
+        evidence["ref"]
+            .as_str()
+            .unwrap()
+            .ends_with("BRANCH1-WS-002/Sysmon.jsonl:42"),
+        "{evidence}"
+    );
     assert_eq!(evidence["line"], 42);
     assert!(evidence["offset"].as_u64().is_some());
 }
@@ -82,9 +135,17 @@ fn jsonl_output_follows_the_schema() {
 #[test]
 fn csv_output_has_a_header_and_a_row_per_finding() {
     let data = tempfile::tempdir().unwrap();
-    let out = rmmguard(data.path(), &["hunt", "-q", "--csv", "-", "examples/evidence/jsonl"]);
+    let out = rmmguard(
+        data.path(),
+        &["hunt", "-q", "--csv", "-", "examples/evidence/jsonl"],
+    );
     let mut lines = out.stdout.lines();
-    assert!(lines.next().unwrap().starts_with("schema_version,severity,rule_id,rule,attack,host"));
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("schema_version,severity,rule_id,rule,attack,host")
+    );
     assert_eq!(lines.count(), 32);
 }
 
@@ -95,21 +156,44 @@ fn policy_check_reports_line_and_column() {
     assert_eq!(good.code, 0, "{}", good.stderr);
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
-    fs::write(&bad, "[[authorized]]\ntool = \"anydeks\"\n\n[networks]\napproved = [\"10.8.0.0/33\"]\n").unwrap();
+    fs::write(
+        &bad,
+        "[[authorized]]\ntool = \"anydeks\"\n\n[networks]\napproved = [\"10.8.0.0/33\"]\n",
+    )
+    .unwrap();
     let out = rmmguard(data.path(), &["policy", "check", bad.to_str().unwrap()]);
     assert_eq!(out.code, 1);
     let name = bad.display().to_string();
-    assert!(out.stderr.contains(&format!("{name}:2:8: error: unknown tool \"anydeks\"")), "{}", out.stderr);
-    assert!(out.stderr.contains(&format!("{name}:5:13: error: \"10.8.0.0/33\" is not a CIDR block")), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("{name}:2:8: error: unknown tool \"anydeks\"")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "{name}:5:13: error: \"10.8.0.0/33\" is not a CIDR block"
+        )),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn catalog_commands() {
     let data = tempfile::tempdir().unwrap();
     let list = rmmguard(data.path(), &["catalog", "list"]);
-    assert!(list.stdout.contains("82 tools, catalog version"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("82 tools, catalog version"),
+        "{}",
+        list.stdout
+    );
     let show = rmmguard(data.path(), &["catalog", "show", "ConnectWise Control"]);
-    assert!(show.stdout.starts_with("id = \"screenconnect\""), "{}", show.stdout);
+    assert!(
+        show.stdout.starts_with("id = \"screenconnect\""),
+        "{}",
+        show.stdout
+    );
     let missing = rmmguard(data.path(), &["catalog", "show", "nonesuch"]);
     assert_eq!(missing.code, 2);
     let export = rmmguard(data.path(), &["catalog", "export", "--json"]);
@@ -121,14 +205,34 @@ fn catalog_commands() {
 fn catalog_import_is_kept_and_used() {
     let data = tempfile::tempdir().unwrap();
     let lolrmm = repo().join("../shared/reference/lolrmm");
-    let out = rmmguard(data.path(), &["catalog", "import", lolrmm.to_str().unwrap()]);
+    let out = rmmguard(
+        data.path(),
+        &["catalog", "import", lolrmm.to_str().unwrap()],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("read 319 LOLRMM entries"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("read 319 LOLRMM entries"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains(": 0 errors;"), "{}", out.stdout);
     assert!(data.path().join("lolrmm-import.json").exists());
     let list = rmmguard(data.path(), &["catalog", "list"]);
-    assert!(list.stdout.contains("rdpwrap"), "the import widens later runs");
-    let builtin = rmmguard(data.path(), &["hunt", "-q", "--builtin-catalog", "--jsonl", "-", "examples/evidence/jsonl"]);
+    assert!(
+        list.stdout.contains("rdpwrap"),
+        "the import widens later runs"
+    );
+    let builtin = rmmguard(
+        data.path(),
+        &[
+            "hunt",
+            "-q",
+            "--builtin-catalog",
+            "--jsonl",
+            "-",
+            "examples/evidence/jsonl",
+        ],
+    );
     assert_eq!(builtin.code, 0);
 }
 
@@ -140,7 +244,21 @@ fn simulate_is_deterministic() {
     for dir in [&a, &b] {
         let out = rmmguard(
             data.path(),
-            &["simulate", "--seed", "5", "--sites", "2", "--hosts", "2", "--days", "1", "--format", "both", "--out", dir.path().to_str().unwrap()],
+            &[
+                "simulate",
+                "--seed",
+                "5",
+                "--sites",
+                "2",
+                "--hosts",
+                "2",
+                "--days",
+                "1",
+                "--format",
+                "both",
+                "--out",
+                dir.path().to_str().unwrap(),
+            ],
         );
         assert_eq!(out.code, 0, "{}", out.stderr);
     }
@@ -153,7 +271,10 @@ fn simulate_is_deterministic() {
                 if path.is_dir() {
                     stack.push(path);
                 } else {
-                    out.push((path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap()));
+                    out.push((
+                        path.strip_prefix(root).unwrap().to_path_buf(),
+                        fs::read(&path).unwrap(),
+                    ));
                 }
             }
         }
@@ -161,11 +282,19 @@ fn simulate_is_deterministic() {
         out
     };
     let (fa, fb) = (files(a.path()), files(b.path()));
-    assert_eq!(fa.len(), 82, "2 sites x 5 hosts (grown to fit 10 scenarios) x 4 channels x 2 formats, plus truth and policy");
+    assert_eq!(
+        fa.len(),
+        82,
+        "2 sites x 5 hosts (grown to fit 10 scenarios) x 4 channels x 2 formats, plus truth and policy"
+    );
     assert!(fa == fb, "same seed, same bytes");
     let eval = rmmguard(data.path(), &["eval", a.path().to_str().unwrap()]);
     assert_eq!(eval.code, 0, "{}", eval.stdout);
-    assert!(eval.stdout.starts_with("precision: 1.000\nrecall: 1.000\n"), "{}", eval.stdout);
+    assert!(
+        eval.stdout.starts_with("precision: 1.000\nrecall: 1.000\n"),
+        "{}",
+        eval.stdout
+    );
 }
 
 #[test]

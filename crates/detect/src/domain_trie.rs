@@ -112,7 +112,9 @@ impl<T: Clone> DomainTrie<T> {
                 Some(dot) => (Some(&rest[..dot]), &rest[dot + 1..]),
                 None => (None, rest),
             };
-            let Some(child) = node.children.get(label) else { return };
+            let Some(child) = node.children.get(label) else {
+                return;
+            };
             node = child;
             match left {
                 None => {
@@ -166,7 +168,10 @@ mod tests {
         let trie = trie();
         assert_eq!(trie.matches("anydesk.com"), [&"apex"]);
         assert_eq!(trie.matches("boot.net.anydesk.com"), [&"sub"]);
-        assert_eq!(trie.matches("relay-0a1b2c3d.net.anydesk.com"), [&"relay", &"sub"]);
+        assert_eq!(
+            trie.matches("relay-0a1b2c3d.net.anydesk.com"),
+            [&"relay", &"sub"]
+        );
         assert_eq!(trie.best("RELAY-0A1B2C3D.net.AnyDesk.com."), Some(&"relay"));
         assert_eq!(trie.matches("screenconnect.com"), Vec::<&&str>::new());
         assert_eq!(trie.matches("evil.screenconnect.com"), [&"sc"]);

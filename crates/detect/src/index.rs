@@ -81,7 +81,9 @@ impl ToolGlobs {
                 .literal_separator(false)
                 .backslash_escape(false)
                 .build()
-                .map_err(|e| Error::new(ErrorKind::Catalog(format!("bad glob {pattern:?}: {e}"))))?;
+                .map_err(|e| {
+                    Error::new(ErrorKind::Catalog(format!("bad glob {pattern:?}: {e}")))
+                })?;
             builder.add(glob);
             tools.push(*tool);
         }
@@ -156,9 +158,11 @@ impl CatalogIndex {
             .as_deref()
             .and_then(|name| self.original_names.get(&name.to_lowercase()).copied());
         by_original.or_else(|| {
-            pe.product
-                .as_deref()
-                .and_then(|product| self.products.get(&rmmguard_catalog::normalize_name(product)).copied())
+            pe.product.as_deref().and_then(|product| {
+                self.products
+                    .get(&rmmguard_catalog::normalize_name(product))
+                    .copied()
+            })
         })
     }
 
@@ -187,10 +191,12 @@ impl CatalogIndex {
     }
 
     pub fn tool_of_ip(&self, ip: IpAddr) -> Option<usize> {
-        self.addresses
-            .get(&ip)
-            .copied()
-            .or_else(|| self.nets.iter().find(|(net, _)| net.contains(&ip)).map(|(_, t)| *t))
+        self.addresses.get(&ip).copied().or_else(|| {
+            self.nets
+                .iter()
+                .find(|(net, _)| net.contains(&ip))
+                .map(|(_, t)| *t)
+        })
     }
 
     pub fn tool_of_service(&self, name: &str) -> Option<usize> {
@@ -266,7 +272,10 @@ impl CatalogIndex {
             return candidates;
         }
         let mut tools: Vec<usize> = file_name_tokens(lower)
-            .filter_map(|name| self.tool_of_image(name).or_else(|| self.tool_of_installer(name)))
+            .filter_map(|name| {
+                self.tool_of_image(name)
+                    .or_else(|| self.tool_of_installer(name))
+            })
             .filter(|tool| candidates.contains(tool))
             .collect();
         tools.sort_unstable();
@@ -292,7 +301,13 @@ impl CatalogIndex {
 /// separators, each cut to its last path component and stripped of a URL query.
 fn file_name_tokens(command_line: &str) -> impl Iterator<Item = &str> {
     command_line
-        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '=' | ',' | ';' | '|' | '&' | '(' | ')' | '<' | '>'))
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '"' | '\'' | '=' | ',' | ';' | '|' | '&' | '(' | ')' | '<' | '>'
+                )
+        })
         .map(|token| basename(token).split(['?', '#']).next().unwrap_or(""))
         .filter(|name| !name.is_empty())
 }
@@ -365,7 +380,9 @@ struct Builder {
 
 impl Builder {
     fn add_tool(&mut self, index: usize, tool: &Tool) -> Result<(), Error> {
-        let fail = |message: String| Error::new(ErrorKind::Catalog(format!("tool {:?}: {message}", tool.id)));
+        let fail = |message: String| {
+            Error::new(ErrorKind::Catalog(format!("tool {:?}: {message}", tool.id)))
+        };
         let mut info = ToolInfo {
             reference: ToolRef {
                 id: Arc::from(tool.id.as_str()),
@@ -514,7 +531,8 @@ impl Builder {
 
     /// Registers the literal core of a binary or installer name as a mention.
     fn mention(&mut self, lower_name: &str, index: usize, anchors: &[String]) {
-        let literal = anchored_literal(lower_name, anchors).unwrap_or_else(|| longest_literal(lower_name));
+        let literal =
+            anchored_literal(lower_name, anchors).unwrap_or_else(|| longest_literal(lower_name));
         if literal.len() >= MIN_MENTION_LEN {
             self.mentions.push((literal.to_owned(), index));
         }
@@ -528,7 +546,10 @@ impl Builder {
                 .match_kind(MatchKind::Standard)
                 .build(self.mentions.iter().map(|(literal, _)| literal))
                 .map_err(|e| Error::new(ErrorKind::Catalog(e.to_string())))?;
-            Some((automaton, self.mentions.iter().map(|(_, tool)| *tool).collect()))
+            Some((
+                automaton,
+                self.mentions.iter().map(|(_, tool)| *tool).collect(),
+            ))
         };
         let mut config_files = self.config_files;
         // Longer suffixes first, so the most specific file wins.
@@ -597,48 +618,119 @@ mod tests {
     #[test]
     fn attribution_by_name_pe_and_domain() {
         let index = index();
-        assert_eq!(id(&index, index.tool_of_image("ANYDESK.EXE")), Some("anydesk"));
-        assert_eq!(id(&index, index.tool_of_image("AnyDesk (1).exe")), Some("anydesk"));
+        assert_eq!(
+            id(&index, index.tool_of_image("ANYDESK.EXE")),
+            Some("anydesk")
+        );
+        assert_eq!(
+            id(&index, index.tool_of_image("AnyDesk (1).exe")),
+            Some("anydesk")
+        );
         assert_eq!(without_copy_number("x (12).exe"), "x.exe");
         assert_eq!(without_copy_number("x (a).exe"), "x (a).exe");
-        assert_eq!(id(&index, index.tool_of_image("AnyDesk-7.1.exe")), Some("anydesk"));
+        assert_eq!(
+            id(&index, index.tool_of_image("AnyDesk-7.1.exe")),
+            Some("anydesk")
+        );
         assert_eq!(id(&index, index.tool_of_image("notepad.exe")), None);
         let pe = PeInfo {
             original_file_name: Some("AnyDesk.exe".into()),
             ..PeInfo::default()
         };
         assert_eq!(id(&index, index.tool_of_pe(&pe)), Some("anydesk"));
-        assert_eq!(id(&index, index.tool_of_domain("relay-0a1b2c3d.net.anydesk.com")), Some("anydesk"));
-        assert_eq!(id(&index, index.tool_of_domain("anydesk.com.evil.example")), None);
-        assert_eq!(id(&index, index.tool_of_service("ScreenConnect Client (0123abcd)")), Some("screenconnect"));
-        assert_eq!(id(&index, index.tool_of_install_path(r"C:\Program Files (x86)\AnyDesk\AnyDesk.exe")), Some("anydesk"));
+        assert_eq!(
+            id(
+                &index,
+                index.tool_of_domain("relay-0a1b2c3d.net.anydesk.com")
+            ),
+            Some("anydesk")
+        );
+        assert_eq!(
+            id(&index, index.tool_of_domain("anydesk.com.evil.example")),
+            None
+        );
+        assert_eq!(
+            id(
+                &index,
+                index.tool_of_service("ScreenConnect Client (0123abcd)")
+            ),
+            Some("screenconnect")
+        );
+        assert_eq!(
+            id(
+                &index,
+                index.tool_of_install_path(r"C:\Program Files (x86)\AnyDesk\AnyDesk.exe")
+            ),
+            Some("anydesk")
+        );
     }
 
     #[test]
     fn config_files_and_mentions() {
         let index = index();
-        assert_eq!(id(&index, index.tool_of_config_file(r"C:\ProgramData\AnyDesk\service.conf")), Some("anydesk"));
-        assert_eq!(id(&index, index.tool_of_config_file(r"C:\ProgramData\Other\service.conf")), None);
-        let mentioned = index.mentioned_tools(r#"msiexec /i "c:\temp\ateraagent_setup.msi" /qn integratorlogin=x@y.z"#);
-        assert_eq!(mentioned.iter().map(|&t| &*index.tool(t).reference.id).collect::<Vec<_>>(), ["atera"]);
+        assert_eq!(
+            id(
+                &index,
+                index.tool_of_config_file(r"C:\ProgramData\AnyDesk\service.conf")
+            ),
+            Some("anydesk")
+        );
+        assert_eq!(
+            id(
+                &index,
+                index.tool_of_config_file(r"C:\ProgramData\Other\service.conf")
+            ),
+            None
+        );
+        let mentioned = index.mentioned_tools(
+            r#"msiexec /i "c:\temp\ateraagent_setup.msi" /qn integratorlogin=x@y.z"#,
+        );
+        assert_eq!(
+            mentioned
+                .iter()
+                .map(|&t| &*index.tool(t).reference.id)
+                .collect::<Vec<_>>(),
+            ["atera"]
+        );
         // A generic fragment of an installer glob is not a mention.
-        assert!(index.mentioned_tools("cmdkey /generic:microsoft_windows_shell_zipfolder:filename=x").is_empty());
+        assert!(
+            index
+                .mentioned_tools("cmdkey /generic:microsoft_windows_shell_zipfolder:filename=x")
+                .is_empty()
+        );
     }
 
     #[test]
     fn tenants() {
         let index = index();
-        let sc = index.tool_of_image("ScreenConnect.ClientService.exe").unwrap();
+        let sc = index
+            .tool_of_image("ScreenConnect.ClientService.exe")
+            .unwrap();
         let cmd = r#""C:\Program Files (x86)\ScreenConnect Client (abc)\ScreenConnect.ClientService.exe" "?e=Access&y=Guest&h=Relay.Crook.example&p=8041&s=x&k=y""#;
-        assert_eq!(index.tenant(sc, Field::CommandLine, cmd), Some(("relay.crook.example".into(), "relay host")));
+        assert_eq!(
+            index.tenant(sc, Field::CommandLine, cmd),
+            Some(("relay.crook.example".into(), "relay host"))
+        );
         assert_eq!(index.tenant(sc, Field::Domain, cmd), None);
     }
 
     #[test]
     fn suffixes() {
-        assert!(suffix_matches(r"c:\a\anydesk\service.conf", r"anydesk\service.conf"));
-        assert!(!suffix_matches(r"c:\a\notanydesk\service.conf", r"anydesk\service.conf"));
-        assert!(suffix_matches(r"c:\p\screenconnect client (12)\system.config", r"screenconnect client (*)\system.config"));
-        assert!(!suffix_matches(r"system.config", r"screenconnect client (*)\system.config"));
+        assert!(suffix_matches(
+            r"c:\a\anydesk\service.conf",
+            r"anydesk\service.conf"
+        ));
+        assert!(!suffix_matches(
+            r"c:\a\notanydesk\service.conf",
+            r"anydesk\service.conf"
+        ));
+        assert!(suffix_matches(
+            r"c:\p\screenconnect client (12)\system.config",
+            r"screenconnect client (*)\system.config"
+        ));
+        assert!(!suffix_matches(
+            r"system.config",
+            r"screenconnect client (*)\system.config"
+        ));
     }
 }

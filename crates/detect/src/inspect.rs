@@ -44,7 +44,13 @@ pub(crate) fn event(detector: &Detector, event: &Event, tally: &mut Tally) {
             tool: None,
             tenant: None,
             subject: format!("{}:{}", ioc.kind.as_str(), ioc.value),
-            summary: format!("{} {} from {} seen in {}", ioc.kind.as_str(), ioc.value, ioc.source, hit.field),
+            summary: format!(
+                "{} {} from {} seen in {}",
+                ioc.kind.as_str(),
+                ioc.value,
+                ioc.source,
+                hit.field
+            ),
             facts: vec![
                 ("ioc.value".into(), ioc.value.clone()),
                 ("ioc.kind".into(), ioc.kind.as_str().into()),
@@ -60,7 +66,9 @@ fn evidence_of(event: &Event) -> Evidence {
     let meta = &event.meta;
     let channel = match meta.provider.as_deref() {
         Some(p) if p.eq_ignore_ascii_case("Microsoft-Windows-Sysmon") => Some("Sysmon".to_owned()),
-        Some(p) if p.eq_ignore_ascii_case("Microsoft-Windows-Security-Auditing") => Some("Security".to_owned()),
+        Some(p) if p.eq_ignore_ascii_case("Microsoft-Windows-Security-Auditing") => {
+            Some("Security".to_owned())
+        }
         Some(p) if p.eq_ignore_ascii_case("Service Control Manager") => Some("System".to_owned()),
         Some(p) => Some(p.to_owned()),
         None => None,
@@ -113,22 +121,28 @@ impl Pass<'_> {
             match classify(executable) {
                 PathClass::System => Mode::Installed,
                 PathClass::UserWritable(reason) => {
-                    self.tally.portable(self.meta, tool, executable, reason, &self.evidence);
+                    self.tally
+                        .portable(self.meta, tool, executable, reason, &self.evidence);
                     Mode::Portable
                 }
                 PathClass::Other => Mode::OtherPath,
             }
         };
         self.sight(tool, mode);
-        self.tally
-            .describe(self.meta, tool, process.pe.file_version.as_deref(), Some(executable));
+        self.tally.describe(
+            self.meta,
+            tool,
+            process.pe.file_version.as_deref(),
+            Some(executable),
+        );
     }
 
     /// Reads a tenant from a field's text and records it.
     fn tenant(&mut self, tool: usize, field: Field, text: &str) {
         if let Some((tenant, label)) = self.index.tenant(tool, field, text) {
             let label = label.to_owned();
-            self.tally.tenant(self.meta, tool, tenant, &label, &self.evidence);
+            self.tally
+                .tenant(self.meta, tool, tenant, &label, &self.evidence);
         }
     }
 
@@ -144,7 +158,10 @@ impl Pass<'_> {
             .filter(|tell| tell.field == field && tell.matches(&lower))
             .map(|tell| (tell.kind, tell.note.clone()))
             .collect();
-        let tenant = self.index.tenant(tool, field, text).map(|(tenant, _)| tenant);
+        let tenant = self
+            .index
+            .tenant(tool, field, text)
+            .map(|(tenant, _)| tenant);
         let mut kinds = Vec::new();
         for (kind, note) in fired {
             if !kinds.contains(&kind) {
@@ -155,7 +172,14 @@ impl Pass<'_> {
         kinds
     }
 
-    fn tell_finding(&mut self, tool: usize, kind: TellKind, note: &str, text: &str, tenant: Option<String>) {
+    fn tell_finding(
+        &mut self,
+        tool: usize,
+        kind: TellKind,
+        note: &str,
+        text: &str,
+        tenant: Option<String>,
+    ) {
         let rule: &'static Rule = match kind {
             TellKind::SilentInstall => rules::SILENT_INSTALL,
             TellKind::PasswordSet => rules::CLI_PASSWORD,
@@ -171,7 +195,11 @@ impl Pass<'_> {
         }
         facts.push(("process.command_line".into(), text.to_owned()));
         let summary = match &tenant {
-            Some(tenant) => format!("{name} {} on {} (tenant {tenant})", kind_phrase(kind), self.host()),
+            Some(tenant) => format!(
+                "{name} {} on {} (tenant {tenant})",
+                kind_phrase(kind),
+                self.host()
+            ),
             None => format!("{name} {} on {}", kind_phrase(kind), self.host()),
         };
         if let Some(tenant) = &tenant {
@@ -189,7 +217,9 @@ impl Pass<'_> {
 
     fn process_start(&mut self, start: &ProcessStart) {
         let process = &start.process;
-        let image_tool = process.name().and_then(|name| self.index.tool_of_image(name));
+        let image_tool = process
+            .name()
+            .and_then(|name| self.index.tool_of_image(name));
         let pe_tool = self.index.tool_of_pe(&process.pe);
         if let (Some(pe_tool), Some(name)) = (pe_tool, process.name())
             && image_tool != Some(pe_tool)
@@ -285,7 +315,11 @@ impl Pass<'_> {
         let name = self.name(target_tool).to_owned();
         let source = access.source.executable.clone().unwrap_or_default();
         let target = access.target.executable.clone().unwrap_or_default();
-        let summary = format!("{source_name} read the memory of {name} ({}) on {}", basename(&target), self.host());
+        let summary = format!(
+            "{source_name} read the memory of {name} ({}) on {}",
+            basename(&target),
+            self.host()
+        );
         self.hit(HitSpec {
             rule: rules::CREDENTIAL_ACCESS,
             tool: Some(target_tool),
@@ -325,9 +359,15 @@ impl Pass<'_> {
             (None, Some(name)) => {
                 self.sight(tool, Mode::InMemory);
                 let executable = process.executable.clone().unwrap_or_default();
-                let target = domain.map_or_else(|| ip.map(|i| i.to_string()).unwrap_or_default(), str::to_owned);
+                let target = domain.map_or_else(
+                    || ip.map(|i| i.to_string()).unwrap_or_default(),
+                    str::to_owned,
+                );
                 let tool_name = self.name(tool).to_owned();
-                let summary = format!("{name} contacted {tool_name} infrastructure ({target}) on {}", self.host());
+                let summary = format!(
+                    "{name} contacted {tool_name} infrastructure ({target}) on {}",
+                    self.host()
+                );
                 self.hit(HitSpec {
                     rule: rules::NON_RMM_PROCESS_RMM_INFRA,
                     tool: Some(tool),
@@ -367,7 +407,10 @@ impl Pass<'_> {
         };
         let tool_name = self.name(tool).to_owned();
         let writer = file.process.name().unwrap_or("a process").to_owned();
-        let summary = format!("{writer} wrote {tool_name} binary {name} to the {reason} on {}", self.host());
+        let summary = format!(
+            "{writer} wrote {tool_name} binary {name} to the {reason} on {}",
+            self.host()
+        );
         self.hit(HitSpec {
             rule: rules::RMM_DROPPED,
             tool: Some(tool),
@@ -376,7 +419,10 @@ impl Pass<'_> {
             summary,
             facts: vec![
                 ("file.path".into(), file.path.clone()),
-                ("process.executable".into(), file.process.executable.clone().unwrap_or_default()),
+                (
+                    "process.executable".into(),
+                    file.process.executable.clone().unwrap_or_default(),
+                ),
             ],
         });
     }
@@ -387,7 +433,9 @@ impl Pass<'_> {
         };
         let accessor_tool = self.index.tool_of_process(&access.process);
         let accessor = access.process.name().unwrap_or("");
-        if accessor_tool == Some(tool) || (!accessor.is_empty() && is_benign_system_process(accessor)) {
+        if accessor_tool == Some(tool)
+            || (!accessor.is_empty() && is_benign_system_process(accessor))
+        {
             return;
         }
         let tool_name = self.name(tool).to_owned();
@@ -396,7 +444,11 @@ impl Pass<'_> {
             (None, Some(ip)) => format!("a share client at {ip}"),
             (None, None) => "a process".to_owned(),
         };
-        let summary = format!("{who} read {tool_name} configuration {} on {}", basename(&access.path), self.host());
+        let summary = format!(
+            "{who} read {tool_name} configuration {} on {}",
+            basename(&access.path),
+            self.host()
+        );
         let mut facts = vec![("file.path".to_owned(), access.path.clone())];
         if let Some(executable) = &access.process.executable {
             facts.push(("process.executable".into(), executable.clone()));
@@ -425,14 +477,26 @@ impl Pass<'_> {
             .index
             .tool_of_service(&service.name)
             .or_else(|| image_tool(self.index, image))
-            .or_else(|| self.index.mentioned_tools(&image.to_lowercase()).first().copied());
+            .or_else(|| {
+                self.index
+                    .mentioned_tools(&image.to_lowercase())
+                    .first()
+                    .copied()
+            });
         let Some(tool) = tool else { return };
         self.sight(tool, Mode::Service);
         self.tenant(tool, Field::ServiceImage, image);
         self.tells(tool, Field::ServiceImage, image);
         let tool_name = self.name(tool).to_owned();
-        let tenant = self.index.tenant(tool, Field::ServiceImage, image).map(|(t, _)| t);
-        let summary = format!("{tool_name} service {:?} installed on {}", service.name, self.host());
+        let tenant = self
+            .index
+            .tenant(tool, Field::ServiceImage, image)
+            .map(|(t, _)| t);
+        let summary = format!(
+            "{tool_name} service {:?} installed on {}",
+            service.name,
+            self.host()
+        );
         let mut facts = vec![
             ("service.name".to_owned(), service.name.clone()),
             ("service.image_path".to_owned(), image.to_owned()),
@@ -443,7 +507,11 @@ impl Pass<'_> {
         self.hit(HitSpec {
             rule: rules::RMM_INSTALLED,
             tool: Some(tool),
-            subject: format!("service:{}|{}", service.name.to_lowercase(), tenant.as_deref().unwrap_or("")),
+            subject: format!(
+                "service:{}|{}",
+                service.name.to_lowercase(),
+                tenant.as_deref().unwrap_or("")
+            ),
             tenant,
             summary,
             facts,
@@ -465,13 +533,19 @@ impl Pass<'_> {
             self.sight_process(tool, &load.process);
             return;
         }
-        if process_tool.is_some() || process_name.is_empty() || is_benign_system_process(process_name) {
+        if process_tool.is_some()
+            || process_name.is_empty()
+            || is_benign_system_process(process_name)
+        {
             return;
         }
         self.sight(tool, Mode::InMemory);
         let tool_name = self.name(tool).to_owned();
         let executable = load.process.executable.clone().unwrap_or_default();
-        let summary = format!("{process_name} loaded {tool_name} module {module} on {}", self.host());
+        let summary = format!(
+            "{process_name} loaded {tool_name} module {module} on {}",
+            self.host()
+        );
         self.hit(HitSpec {
             rule: rules::NON_RMM_PROCESS_RMM_INFRA,
             tool: Some(tool),
@@ -520,8 +594,13 @@ impl Pass<'_> {
             .flat_map(|(tool, info)| {
                 info.app_logs
                     .iter()
-                    .filter(|tell| provider_matches(&provider, &tell.provider, tell.provider_prefix))
-                    .filter(|tell| tell.event_ids.is_empty() || code.is_some_and(|c| tell.event_ids.contains(&c)))
+                    .filter(|tell| {
+                        provider_matches(&provider, &tell.provider, tell.provider_prefix)
+                    })
+                    .filter(|tell| {
+                        tell.event_ids.is_empty()
+                            || code.is_some_and(|c| tell.event_ids.contains(&c))
+                    })
                     .filter(|tell| lower.contains(tell.contains.as_str()))
                     .map(move |tell| (tool, tell.kind))
             })
@@ -529,7 +608,10 @@ impl Pass<'_> {
         for (tool, kind) in matched {
             self.sight(tool, Mode::Log);
             self.tenant(tool, Field::AppLog, &log.message);
-            let tenant = self.index.tenant(tool, Field::AppLog, &log.message).map(|(t, _)| t);
+            let tenant = self
+                .index
+                .tenant(tool, Field::AppLog, &log.message)
+                .map(|(t, _)| t);
             self.tell_finding(tool, kind, "", &log.message, tenant);
         }
     }
@@ -540,20 +622,31 @@ impl Pass<'_> {
             SoftwareKind::Service => self
                 .index
                 .tool_of_service(&software.name)
-                .or_else(|| software.display_name.as_deref().and_then(|d| self.index.tool_of_service(d)))
+                .or_else(|| {
+                    software
+                        .display_name
+                        .as_deref()
+                        .and_then(|d| self.index.tool_of_service(d))
+                })
                 .or_else(|| image_tool(self.index, path)),
             SoftwareKind::Program => None,
         };
         let tool = tool
             .or_else(|| self.index.tool_of_inventory_name(&software.name))
-            .or_else(|| software.display_name.as_deref().and_then(|d| self.index.tool_of_inventory_name(d)));
+            .or_else(|| {
+                software
+                    .display_name
+                    .as_deref()
+                    .and_then(|d| self.index.tool_of_inventory_name(d))
+            });
         let Some(tool) = tool else { return };
         let mode = match software.kind {
             SoftwareKind::Service => Mode::Service,
             SoftwareKind::Program => Mode::Inventory,
         };
         self.sight(tool, mode);
-        self.tally.describe(self.meta, tool, software.version.as_deref(), None);
+        self.tally
+            .describe(self.meta, tool, software.version.as_deref(), None);
         if software.kind == SoftwareKind::Service {
             self.tenant(tool, Field::ServiceImage, path);
         }
@@ -592,7 +685,10 @@ fn provider_matches(provider: &str, wanted: &str, prefix: bool) -> bool {
 /// Whether an access mask (`0x1410`, `0x1fffff`) includes PROCESS_VM_READ.
 fn can_read_memory(rights: &str) -> bool {
     const PROCESS_VM_READ: u32 = 0x0010;
-    let hex = rights.trim().trim_start_matches("0x").trim_start_matches("0X");
+    let hex = rights
+        .trim()
+        .trim_start_matches("0x")
+        .trim_start_matches("0X");
     u32::from_str_radix(hex, 16).is_ok_and(|mask| mask & PROCESS_VM_READ != 0)
 }
 
@@ -614,7 +710,10 @@ mod tests {
 
     #[test]
     fn executables_of_service_images() {
-        assert_eq!(executable_of(r#""C:\Program Files\AnyDesk\AnyDesk.exe" --service"#), r"C:\Program Files\AnyDesk\AnyDesk.exe");
+        assert_eq!(
+            executable_of(r#""C:\Program Files\AnyDesk\AnyDesk.exe" --service"#),
+            r"C:\Program Files\AnyDesk\AnyDesk.exe"
+        );
         assert_eq!(executable_of(r"C:\Windows\x.exe -k"), r"C:\Windows\x.exe");
         assert_eq!(executable_of(""), "");
     }

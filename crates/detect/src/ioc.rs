@@ -97,7 +97,9 @@ impl IocSet {
                 kind: IocKind::Domain,
                 value: (*domain).to_owned(),
                 source: Arc::clone(&source),
-                description: Some("first-stage domain of the AA23-025A refund-scam campaign".into()),
+                description: Some(
+                    "first-stage domain of the AA23-025A refund-scam campaign".into(),
+                ),
             });
         }
         set
@@ -119,7 +121,11 @@ impl IocSet {
         if trimmed.starts_with('{') {
             self.add_stix(&source, trimmed, &mut skipped)
                 .map_err(|message| Error::new(ErrorKind::Ioc(message)).in_file(name))?;
-        } else if trimmed.lines().next().is_some_and(|line| line.contains(',')) {
+        } else if trimmed
+            .lines()
+            .next()
+            .is_some_and(|line| line.contains(','))
+        {
             self.add_csv(&source, trimmed, &mut skipped)
                 .map_err(|message| Error::new(ErrorKind::Ioc(message)).in_file(name))?;
         } else {
@@ -136,7 +142,12 @@ impl IocSet {
         })
     }
 
-    fn add_csv(&mut self, source: &Arc<str>, text: &str, skipped: &mut usize) -> Result<(), String> {
+    fn add_csv(
+        &mut self,
+        source: &Arc<str>,
+        text: &str,
+        skipped: &mut usize,
+    ) -> Result<(), String> {
         let mut lines = text.lines();
         let header: Vec<String> = lines
             .next()
@@ -159,7 +170,10 @@ impl IocSet {
             return Err("empty CSV".into());
         }
         for line in data {
-            let cells: Vec<&str> = line.split(',').map(|c| c.trim().trim_matches('"')).collect();
+            let cells: Vec<&str> = line
+                .split(',')
+                .map(|c| c.trim().trim_matches('"'))
+                .collect();
             let Some(value) = cells.get(column).filter(|v| !v.is_empty()) else {
                 continue;
             };
@@ -174,7 +188,12 @@ impl IocSet {
         Ok(())
     }
 
-    fn add_stix(&mut self, source: &Arc<str>, text: &str, skipped: &mut usize) -> Result<(), String> {
+    fn add_stix(
+        &mut self,
+        source: &Arc<str>,
+        text: &str,
+        skipped: &mut usize,
+    ) -> Result<(), String> {
         let bundle: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("not a STIX bundle: {e}"))?;
         let objects = bundle
@@ -238,7 +257,11 @@ impl IocSet {
     }
 
     fn add(&mut self, ioc: Ioc) {
-        if self.iocs.iter().any(|own| own.kind == ioc.kind && own.value == ioc.value) {
+        if self
+            .iocs
+            .iter()
+            .any(|own| own.kind == ioc.kind && own.value == ioc.value)
+        {
             return;
         }
         let index = self.iocs.len();
@@ -288,7 +311,12 @@ impl IocSet {
     pub fn ip(&self, ip: IpAddr) -> Option<&Ioc> {
         self.ips
             .get(&ip)
-            .or_else(|| self.nets.iter().find(|(net, _)| net.contains(&ip)).map(|(_, i)| i))
+            .or_else(|| {
+                self.nets
+                    .iter()
+                    .find(|(net, _)| net.contains(&ip))
+                    .map(|(_, i)| i)
+            })
             .map(|&i| &self.iocs[i])
     }
 
@@ -318,24 +346,40 @@ impl IocSet {
                 if let Some(domain) = &conn.destination.domain {
                     hit(self.domain(domain), "destination.domain");
                 }
-                for (endpoint, field) in [(&conn.destination, "destination.ip"), (&conn.source, "source.ip")] {
+                for (endpoint, field) in [
+                    (&conn.destination, "destination.ip"),
+                    (&conn.source, "source.ip"),
+                ] {
                     if let Some(ip) = endpoint.ip {
                         hit(self.ip(ip), field);
                     }
                 }
             }
             EventKind::FileCreate(file) => {
-                hit(self.file_names.get(&basename(&file.path).to_lowercase()).map(|&i| &self.iocs[i]), "file.name");
+                hit(
+                    self.file_names
+                        .get(&basename(&file.path).to_lowercase())
+                        .map(|&i| &self.iocs[i]),
+                    "file.name",
+                );
             }
             _ => {}
         }
         if let Some(process) = event.kind.process() {
             if let Some(name) = process.name() {
-                hit(self.file_names.get(&name.to_lowercase()).map(|&i| &self.iocs[i]), "process.name");
+                hit(
+                    self.file_names
+                        .get(&name.to_lowercase())
+                        .map(|&i| &self.iocs[i]),
+                    "process.name",
+                );
             }
             if let Some(hashes) = &process.hashes {
                 for hash in hash_values(hashes) {
-                    hit(self.hashes.get(&hash).map(|&i| &self.iocs[i]), "process.hash");
+                    hit(
+                        self.hashes.get(&hash).map(|&i| &self.iocs[i]),
+                        "process.hash",
+                    );
                 }
             }
             if let Some(command_line) = &process.command_line {
@@ -388,13 +432,20 @@ fn classify(value: &str) -> Option<(IocKind, String)> {
     if lower.contains("://") {
         return Some((IocKind::Url, lower));
     }
-    const FILE_EXTENSIONS: &[&str] = &[".exe", ".msi", ".dll", ".ps1", ".bat", ".cmd", ".vbs", ".js", ".hta", ".scr", ".zip"];
+    const FILE_EXTENSIONS: &[&str] = &[
+        ".exe", ".msi", ".dll", ".ps1", ".bat", ".cmd", ".vbs", ".js", ".hta", ".scr", ".zip",
+    ];
     if FILE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext)) && !lower.contains(['/', '\\']) {
         return Some((IocKind::FileName, lower));
     }
     let is_domain = lower.contains('.')
-        && lower.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-        && lower.rsplit('.').next().is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()));
+        && lower
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && lower
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()));
     is_domain.then_some((IocKind::Domain, lower.trim_end_matches('.').to_owned()))
 }
 
@@ -448,7 +499,10 @@ mod tests {
     #[test]
     fn builtin_domains_match_subdomains() {
         let set = IocSet::builtin();
-        assert_eq!(set.domain("cdn.myhelpcare.online").map(|i| &*i.source), Some("AA23-025A"));
+        assert_eq!(
+            set.domain("cdn.myhelpcare.online").map(|i| &*i.source),
+            Some("AA23-025A")
+        );
         assert!(set.domain("myhelpcare.online.example").is_none());
         let hits = set.check(&event(EventKind::DnsQuery(DnsQuery {
             query: "win03.xyz".into(),
@@ -464,7 +518,13 @@ mod tests {
         let stats = set
             .add_file("list.txt", "# comment\nevil[.]example\n203.0.113.0/24\nhxxp://bad.example/x.exe\nnot a value\n")
             .unwrap();
-        assert_eq!(stats, IocFileStats { added: 4, skipped: 1 });
+        assert_eq!(
+            stats,
+            IocFileStats {
+                added: 4,
+                skipped: 1
+            }
+        );
         let stats = set
             .add_file("iocs.csv", "type,value,description\nsha256,AB12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12,dropper\nfilename,support.client.exe,\n")
             .unwrap();
@@ -503,6 +563,9 @@ mod tests {
         };
         let hits = set.check(&event(EventKind::ProcessStart(start)));
         let fields: Vec<&str> = hits.iter().map(|h| h.field).collect();
-        assert_eq!(fields, ["process.name", "process.hash", "process.command_line"]);
+        assert_eq!(
+            fields,
+            ["process.name", "process.hash", "process.command_line"]
+        );
     }
 }

@@ -15,7 +15,12 @@ use crate::{Authorization, Detector, Finding, InventoryRow, Report, Severity};
 
 pub(crate) fn finish(detector: &Detector, tally: Tally) -> Report {
     let mut sightings: Vec<Sighting> = tally.sightings.into_values().collect();
-    sightings.sort_by(|a, b| a.origin.source.cmp(&b.origin.source).then(a.tool.cmp(&b.tool)));
+    sightings.sort_by(|a, b| {
+        a.origin
+            .source
+            .cmp(&b.origin.source)
+            .then(a.tool.cmp(&b.tool))
+    });
     let mut findings = Vec::new();
     let mut inventory = Vec::new();
     for sighting in &sightings {
@@ -28,16 +33,24 @@ pub(crate) fn finish(detector: &Detector, tally: Tally) -> Report {
     let (findings, suppressed) = apply_exclusions(detector, findings);
     let mut findings = findings;
     findings.sort_by(|a, b| {
-        (Reverse(a.severity), a.rule.id, &a.host, a.evidence.first().map(|e| &e.source), &a.summary).cmp(&(
-            Reverse(b.severity),
-            b.rule.id,
-            &b.host,
-            b.evidence.first().map(|e| &e.source),
-            &b.summary,
-        ))
+        (
+            Reverse(a.severity),
+            a.rule.id,
+            &a.host,
+            a.evidence.first().map(|e| &e.source),
+            &a.summary,
+        )
+            .cmp(&(
+                Reverse(b.severity),
+                b.rule.id,
+                &b.host,
+                b.evidence.first().map(|e| &e.source),
+                &b.summary,
+            ))
     });
     inventory.sort_by(|a, b| {
-        (a.host.as_deref().map(str::to_lowercase), &a.tool.id).cmp(&(b.host.as_deref().map(str::to_lowercase), &b.tool.id))
+        (a.host.as_deref().map(str::to_lowercase), &a.tool.id)
+            .cmp(&(b.host.as_deref().map(str::to_lowercase), &b.tool.id))
     });
     Report {
         findings,
@@ -56,7 +69,11 @@ fn verdict(detector: &Detector, sighting: &Sighting, tenant: Option<&str>) -> Op
 }
 
 /// E001–E005 for one sighting; returns how the tool stands.
-fn judge_sighting(detector: &Detector, sighting: &Sighting, findings: &mut Vec<Finding>) -> Authorization {
+fn judge_sighting(
+    detector: &Detector,
+    sighting: &Sighting,
+    findings: &mut Vec<Finding>,
+) -> Authorization {
     let tool = &detector.index.tool(sighting.tool).reference;
     let host = sighting.origin.host.as_deref().unwrap_or("an unnamed host");
     let base = new_finding(detector, sighting, rules::UNREVIEWED_RMM);
@@ -64,7 +81,10 @@ fn judge_sighting(detector: &Detector, sighting: &Sighting, findings: &mut Vec<F
         None => (
             rules::UNREVIEWED_RMM,
             Authorization::Unreviewed,
-            format!("{} on {host}: no policy says whether it is approved", tool.name),
+            format!(
+                "{} on {host}: no policy says whether it is approved",
+                tool.name
+            ),
             None,
         ),
         Some(Verdict::Authorized) => (
@@ -76,7 +96,10 @@ fn judge_sighting(detector: &Detector, sighting: &Sighting, findings: &mut Vec<F
         Some(Verdict::HostNotAllowed) => (
             rules::UNAUTHORIZED_RMM,
             Authorization::Unauthorized,
-            format!("{} on {host}, which the policy does not allow it on", tool.name),
+            format!(
+                "{} on {host}, which the policy does not allow it on",
+                tool.name
+            ),
             Some("tool authorized only on other hosts"),
         ),
         Some(_) => (
@@ -100,11 +123,16 @@ fn judge_sighting(detector: &Detector, sighting: &Sighting, findings: &mut Vec<F
 
     if authorization == Authorization::Authorized {
         for (tenant, seen) in &sighting.tenants {
-            let Some(Verdict::TenantNotAllowed { allowed }) = verdict(detector, sighting, Some(tenant)) else {
+            let Some(Verdict::TenantNotAllowed { allowed }) =
+                verdict(detector, sighting, Some(tenant))
+            else {
                 continue;
             };
             let mut finding = new_finding(detector, sighting, rules::FOREIGN_TENANT);
-            finding.summary = format!("{} on {host} connected to foreign {} {tenant}", tool.name, seen.label);
+            finding.summary = format!(
+                "{} on {host} connected to foreign {} {tenant}",
+                tool.name, seen.label
+            );
             finding.tenant = Some(tenant.clone());
             finding.authorization = Some(Authorization::Unauthorized);
             finding.first_seen = seen.span.first;
@@ -190,7 +218,11 @@ fn new_finding(detector: &Detector, sighting: &Sighting, rule: &'static Rule) ->
     }
 }
 
-fn inventory_row(detector: &Detector, sighting: &Sighting, authorization: Authorization) -> InventoryRow {
+fn inventory_row(
+    detector: &Detector,
+    sighting: &Sighting,
+    authorization: Authorization,
+) -> InventoryRow {
     InventoryRow {
         host: sighting.origin.host.clone(),
         site: sighting.origin.site.clone(),
@@ -209,7 +241,11 @@ fn inventory_row(detector: &Detector, sighting: &Sighting, authorization: Author
 
 /// How the policy stands on a hit's tool: with the hit's own tenant when the
 /// evidence named one, otherwise with every tenant seen for the tool on that host.
-fn hit_authorization(detector: &Detector, sightings: &[Sighting], hit: &Hit) -> Option<Authorization> {
+fn hit_authorization(
+    detector: &Detector,
+    sightings: &[Sighting],
+    hit: &Hit,
+) -> Option<Authorization> {
     let tool = hit.tool?;
     let Some(policy) = &detector.policy else {
         return Some(Authorization::Unreviewed);
@@ -221,9 +257,9 @@ fn hit_authorization(detector: &Detector, sightings: &[Sighting], hit: &Hit) -> 
         Some(tenant) => allowed(Some(tenant)),
         None => {
             let host_key = host.map(str::to_lowercase);
-            let sighting = sightings
-                .iter()
-                .find(|s| s.tool == tool && s.origin.host.as_deref().map(str::to_lowercase) == host_key);
+            let sighting = sightings.iter().find(|s| {
+                s.tool == tool && s.origin.host.as_deref().map(str::to_lowercase) == host_key
+            });
             allowed(None) && sighting.is_none_or(|s| s.tenants.keys().all(|t| allowed(Some(t))))
         }
     };
@@ -238,12 +274,18 @@ fn hit_finding(detector: &Detector, sightings: &[Sighting], hit: Hit) -> Finding
     let authorization = hit_authorization(detector, sightings, &hit);
     // Install, command and transfer activity of an approved tool with approved
     // tenants is routine: it stays in the record at info level.
-    let routine = [rules::RMM_INSTALLED, rules::REMOTE_COMMAND, rules::FILE_TRANSFER, rules::SILENT_INSTALL];
-    let severity = if authorization == Some(Authorization::Authorized) && routine.contains(&hit.rule) {
-        Severity::Info
-    } else {
-        hit.severity
-    };
+    let routine = [
+        rules::RMM_INSTALLED,
+        rules::REMOTE_COMMAND,
+        rules::FILE_TRANSFER,
+        rules::SILENT_INSTALL,
+    ];
+    let severity =
+        if authorization == Some(Authorization::Authorized) && routine.contains(&hit.rule) {
+            Severity::Info
+        } else {
+            hit.severity
+        };
     Finding {
         rule: hit.rule,
         severity,
@@ -262,7 +304,10 @@ fn hit_finding(detector: &Detector, sightings: &[Sighting], hit: Hit) -> Finding
     }
 }
 
-fn apply_exclusions(detector: &Detector, findings: Vec<Finding>) -> (Vec<Finding>, Vec<(Finding, String)>) {
+fn apply_exclusions(
+    detector: &Detector,
+    findings: Vec<Finding>,
+) -> (Vec<Finding>, Vec<(Finding, String)>) {
     let Some(policy) = &detector.policy else {
         return (findings, Vec::new());
     };
@@ -278,7 +323,10 @@ fn apply_exclusions(detector: &Detector, findings: Vec<Finding>) -> (Vec<Finding
         );
         match exclusion {
             Some(exclusion) => {
-                let reason = format!("{} (policy line {}, until {})", exclusion.reason, exclusion.line, exclusion.expires);
+                let reason = format!(
+                    "{} (policy line {}, until {})",
+                    exclusion.reason, exclusion.line, exclusion.expires
+                );
                 suppressed.push((finding, reason));
             }
             None => kept.push(finding),

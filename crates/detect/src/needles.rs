@@ -17,21 +17,117 @@ pub const MIN_NEEDLE_LEN: usize = 4;
 /// of event templates, common path parts): as needles they would defeat the
 /// prefilter, so patterns whose only literal is one of these are rejected.
 const TOO_COMMON: &[&str] = &[
-    ".exe", ".dll", ".msi", ".com", ".net", ".org", ".log", "level", "task", "data", "system",
-    "event", "eventdata", "provider", "service", "services", "version", "keywords", "channel",
-    "computer", "security", "execution", "correlation", "timecreated", "remote", "agent",
-    "client", "server", "update", "updater", "windows", "microsoft", "program files", "users",
-    "appdata", "local", "temp", "http", "https", "support", "viewer", "helper", "setup",
-    "software", "wow6432node", "currentcontrolset", "controlset001", "controlset002",
-    "parameters", "system32", "syswow64", "programdata", "program files (x86)", "roaming",
-    "config.json", "config.ini", "config.xml", "settings.ini", "settings.json", "setup_",
-    "_setup", "-setup", "setup-", "install", "installer", "endpoint", "_windows_", "windows_",
-    "_windows", "-windows-", "-windows", "windows-", "x64", "x86", "amd64", "_x64", "_x86",
-    ".zip", ".tmp", ".txt", ".xml", ".ini", ".conf", ".json", ".config", ".cfg", "default",
-    "currentversion", "uninstall", "admin", "administrator", "desktop", "control", "manager",
-    "monitor", "access", "connect", "network", "cloud", "assist", "service.exe", "agent.exe",
-    "application", "eventlog", "imagepath", "runonce", "policies", "classes", "clsid",
-    "services\\", "firewallrules",
+    ".exe",
+    ".dll",
+    ".msi",
+    ".com",
+    ".net",
+    ".org",
+    ".log",
+    "level",
+    "task",
+    "data",
+    "system",
+    "event",
+    "eventdata",
+    "provider",
+    "service",
+    "services",
+    "version",
+    "keywords",
+    "channel",
+    "computer",
+    "security",
+    "execution",
+    "correlation",
+    "timecreated",
+    "remote",
+    "agent",
+    "client",
+    "server",
+    "update",
+    "updater",
+    "windows",
+    "microsoft",
+    "program files",
+    "users",
+    "appdata",
+    "local",
+    "temp",
+    "http",
+    "https",
+    "support",
+    "viewer",
+    "helper",
+    "setup",
+    "software",
+    "wow6432node",
+    "currentcontrolset",
+    "controlset001",
+    "controlset002",
+    "parameters",
+    "system32",
+    "syswow64",
+    "programdata",
+    "program files (x86)",
+    "roaming",
+    "config.json",
+    "config.ini",
+    "config.xml",
+    "settings.ini",
+    "settings.json",
+    "setup_",
+    "_setup",
+    "-setup",
+    "setup-",
+    "install",
+    "installer",
+    "endpoint",
+    "_windows_",
+    "windows_",
+    "_windows",
+    "-windows-",
+    "-windows",
+    "windows-",
+    "x64",
+    "x86",
+    "amd64",
+    "_x64",
+    "_x86",
+    ".zip",
+    ".tmp",
+    ".txt",
+    ".xml",
+    ".ini",
+    ".conf",
+    ".json",
+    ".config",
+    ".cfg",
+    "default",
+    "currentversion",
+    "uninstall",
+    "admin",
+    "administrator",
+    "desktop",
+    "control",
+    "manager",
+    "monitor",
+    "access",
+    "connect",
+    "network",
+    "cloud",
+    "assist",
+    "service.exe",
+    "agent.exe",
+    "application",
+    "eventlog",
+    "imagepath",
+    "runonce",
+    "policies",
+    "classes",
+    "clsid",
+    "services\\",
+    "firewallrules",
 ];
 
 /// A set of lower-case needles.
@@ -123,7 +219,9 @@ pub fn anchored_literal<'a>(pattern: &'a str, anchors: &[String]) -> Option<&'a 
         .filter(|part| {
             part.len() >= MIN_NEEDLE_LEN
                 && !TOO_COMMON.contains(part)
-                && anchors.iter().any(|a| !TOO_COMMON.contains(&a.as_str()) && part.contains(a.as_str()))
+                && anchors
+                    .iter()
+                    .any(|a| !TOO_COMMON.contains(&a.as_str()) && part.contains(a.as_str()))
         })
         .max_by_key(|part| part.len())
 }
@@ -155,7 +253,10 @@ mod tests {
         assert_eq!(longest_literal("anydesk*.exe"), "anydesk");
         assert_eq!(longest_literal("aa_v*.exe"), "aa_v");
         assert_eq!(longest_literal(r"anydesk\service.conf"), "service.conf");
-        assert_eq!(longest_literal("relay-*.net.anydesk.com"), ".net.anydesk.com");
+        assert_eq!(
+            longest_literal("relay-*.net.anydesk.com"),
+            ".net.anydesk.com"
+        );
         assert_eq!(longest_literal("*"), "");
         assert_eq!(longest_literal("*.exe"), ".exe");
     }
@@ -176,10 +277,16 @@ mod tests {
     #[test]
     fn anchors_win_over_length() {
         let anchors = ["rport".to_owned()];
-        assert_eq!(anchored_literal("rport_*_windows_*.zip", &anchors), Some("rport_"));
+        assert_eq!(
+            anchored_literal("rport_*_windows_*.zip", &anchors),
+            Some("rport_")
+        );
         assert_eq!(anchored_literal("foo_*.zip", &anchors), None);
         let mut needles = Needles::default();
-        assert!(needles.admit_for(r"SOFTWARE\WOW6432Node\TeamViewer", &["teamviewer".to_owned()]));
+        assert!(needles.admit_for(
+            r"SOFTWARE\WOW6432Node\TeamViewer",
+            &["teamviewer".to_owned()]
+        ));
         assert!(needles.admit(r"dwagent\config.json"));
         assert_eq!(needles.as_slice(), ["teamviewer", "dwagent"]);
     }
@@ -187,9 +294,18 @@ mod tests {
     #[test]
     fn cidr_literals() {
         let net = |s: &str| s.parse::<ipnet::Ipv4Net>().unwrap();
-        assert_eq!(ipv4_block_literal(&net("203.0.113.0/24")).as_deref(), Some("203.0.113."));
-        assert_eq!(ipv4_block_literal(&net("10.20.0.0/16")).as_deref(), Some("10.20."));
+        assert_eq!(
+            ipv4_block_literal(&net("203.0.113.0/24")).as_deref(),
+            Some("203.0.113.")
+        );
+        assert_eq!(
+            ipv4_block_literal(&net("10.20.0.0/16")).as_deref(),
+            Some("10.20.")
+        );
         assert_eq!(ipv4_block_literal(&net("10.0.0.0/8")), None);
-        assert_eq!(ipv4_block_literal(&net("198.51.100.7/32")).as_deref(), Some("198.51.100.7"));
+        assert_eq!(
+            ipv4_block_literal(&net("198.51.100.7/32")).as_deref(),
+            Some("198.51.100.7")
+        );
     }
 }

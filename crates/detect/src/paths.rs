@@ -47,8 +47,17 @@ pub(crate) fn classify(path: &str) -> PathClass {
 /// Browsers: their lookups of vendor sites are downloads, not RMM traffic.
 pub(crate) fn is_browser(name: &str) -> bool {
     const BROWSERS: &[&str] = &[
-        "chrome.exe", "msedge.exe", "firefox.exe", "iexplore.exe", "brave.exe", "opera.exe",
-        "vivaldi.exe", "safari", "chromium.exe", "msedgewebview2.exe", "arc.exe",
+        "chrome.exe",
+        "msedge.exe",
+        "firefox.exe",
+        "iexplore.exe",
+        "brave.exe",
+        "opera.exe",
+        "vivaldi.exe",
+        "safari",
+        "chromium.exe",
+        "msedgewebview2.exe",
+        "arc.exe",
     ];
     BROWSERS.iter().any(|b| name.eq_ignore_ascii_case(b))
 }
@@ -57,10 +66,24 @@ pub(crate) fn is_browser(name: &str) -> bool {
 /// search indexing); they never make an RMM finding on their own.
 pub(crate) fn is_benign_system_process(name: &str) -> bool {
     const BENIGN: &[&str] = &[
-        "smartscreen.exe", "msmpeng.exe", "mpcmdrun.exe", "nissrv.exe", "searchindexer.exe",
-        "searchprotocolhost.exe", "csrss.exe", "wininit.exe", "services.exe", "lsass.exe",
-        "svchost.exe", "taskmgr.exe", "wmiprvse.exe", "sysmon.exe", "sysmon64.exe",
-        "system", "registry", "memcompression",
+        "smartscreen.exe",
+        "msmpeng.exe",
+        "mpcmdrun.exe",
+        "nissrv.exe",
+        "searchindexer.exe",
+        "searchprotocolhost.exe",
+        "csrss.exe",
+        "wininit.exe",
+        "services.exe",
+        "lsass.exe",
+        "svchost.exe",
+        "taskmgr.exe",
+        "wmiprvse.exe",
+        "sysmon.exe",
+        "sysmon64.exe",
+        "system",
+        "registry",
+        "memcompression",
     ];
     BENIGN.iter().any(|b| name.eq_ignore_ascii_case(b))
 }
@@ -69,8 +92,14 @@ pub(crate) fn is_benign_system_process(name: &str) -> bool {
 /// remote command.
 pub(crate) fn is_shell(name: &str) -> bool {
     const SHELLS: &[&str] = &[
-        "cmd.exe", "powershell.exe", "pwsh.exe", "wscript.exe", "cscript.exe", "mshta.exe",
-        "bash.exe", "wsl.exe",
+        "cmd.exe",
+        "powershell.exe",
+        "pwsh.exe",
+        "wscript.exe",
+        "cscript.exe",
+        "mshta.exe",
+        "bash.exe",
+        "wsl.exe",
     ];
     SHELLS.iter().any(|s| name.eq_ignore_ascii_case(s))
 }
@@ -81,15 +110,30 @@ mod tests {
 
     #[test]
     fn classes() {
-        assert_eq!(classify(r"C:\Users\bob\Downloads\AnyDesk.exe"), PathClass::UserWritable("Downloads folder"));
+        assert_eq!(
+            classify(r"C:\Users\bob\Downloads\AnyDesk.exe"),
+            PathClass::UserWritable("Downloads folder")
+        );
         assert_eq!(
             classify(r"C:\Users\bob\AppData\Local\Temp\ScreenConnect\x.exe"),
             PathClass::UserWritable("user Temp folder")
         );
-        assert_eq!(classify(r"C:\Program Files (x86)\AnyDesk\AnyDesk.exe"), PathClass::System);
-        assert_eq!(classify(r"C:\Windows\System32\quickassist.exe"), PathClass::System);
-        assert_eq!(classify(r"E:\AnyDesk.exe"), PathClass::UserWritable("removable or non-system drive"));
-        assert_eq!(classify(r"D:\Program Files\AnyDesk\AnyDesk.exe"), PathClass::System);
+        assert_eq!(
+            classify(r"C:\Program Files (x86)\AnyDesk\AnyDesk.exe"),
+            PathClass::System
+        );
+        assert_eq!(
+            classify(r"C:\Windows\System32\quickassist.exe"),
+            PathClass::System
+        );
+        assert_eq!(
+            classify(r"E:\AnyDesk.exe"),
+            PathClass::UserWritable("removable or non-system drive")
+        );
+        assert_eq!(
+            classify(r"D:\Program Files\AnyDesk\AnyDesk.exe"),
+            PathClass::System
+        );
         assert_eq!(classify(r"C:\Tools\AnyDesk.exe"), PathClass::Other);
         assert_eq!(classify("AnyDesk.exe"), PathClass::Other);
     }

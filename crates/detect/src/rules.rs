@@ -279,7 +279,12 @@ mod tests {
     #[test]
     fn ids_and_names_are_unique_and_ordered() {
         for pair in ALL.windows(2) {
-            assert!(pair[0].id < pair[1].id, "{} before {}", pair[0].id, pair[1].id);
+            assert!(
+                pair[0].id < pair[1].id,
+                "{} before {}",
+                pair[0].id,
+                pair[1].id
+            );
         }
         let mut names: Vec<&str> = ALL.iter().map(|r| r.name).collect();
         names.sort_unstable();

@@ -301,7 +301,13 @@ impl Tally {
     }
 
     /// Records an attribute of a sighting (a version, an executable path).
-    pub(crate) fn describe(&mut self, meta: &Meta, tool: usize, version: Option<&str>, executable: Option<&str>) {
+    pub(crate) fn describe(
+        &mut self,
+        meta: &Meta,
+        tool: usize,
+        version: Option<&str>,
+        executable: Option<&str>,
+    ) {
         let sighting = self.sighting(meta, tool);
         if let Some(version) = version {
             insert_capped(&mut sighting.versions, version);
@@ -312,14 +318,24 @@ impl Tally {
     }
 
     /// Records a tenant seen for `tool` on the event's host.
-    pub(crate) fn tenant(&mut self, meta: &Meta, tool: usize, tenant: String, label: &str, evidence: &Evidence) {
+    pub(crate) fn tenant(
+        &mut self,
+        meta: &Meta,
+        tool: usize,
+        tenant: String,
+        label: &str,
+        evidence: &Evidence,
+    ) {
         let max = self.max_evidence;
         let sighting = self.sighting(meta, tool);
-        let seen = sighting.tenants.entry(tenant).or_insert_with(|| TenantSeen {
-            label: label.to_owned(),
-            span: Span::default(),
-            evidence: EvidenceList::default(),
-        });
+        let seen = sighting
+            .tenants
+            .entry(tenant)
+            .or_insert_with(|| TenantSeen {
+                label: label.to_owned(),
+                span: Span::default(),
+                evidence: EvidenceList::default(),
+            });
         if label < seen.label.as_str() {
             seen.label = label.to_owned();
         }
@@ -328,7 +344,14 @@ impl Tally {
     }
 
     /// Records a run of `tool` from a user-writable folder.
-    pub(crate) fn portable(&mut self, meta: &Meta, tool: usize, executable: &str, reason: &'static str, evidence: &Evidence) {
+    pub(crate) fn portable(
+        &mut self,
+        meta: &Meta,
+        tool: usize,
+        executable: &str,
+        reason: &'static str,
+        evidence: &Evidence,
+    ) {
         let max = self.max_evidence;
         let sighting = self.sighting(meta, tool);
         let run = sighting.portable.get_or_insert_with(|| PortableRun {

@@ -159,7 +159,10 @@ impl Policy {
     /// ids are not checked here: see [`Policy::check`].
     pub fn parse(text: &str) -> Result<Policy, Error> {
         let (policy, diagnostics) = raw::parse(text)?;
-        match diagnostics.into_iter().find(|d| d.severity == Severity::Error) {
+        match diagnostics
+            .into_iter()
+            .find(|d| d.severity == Severity::Error)
+        {
             Some(first) => Err(Error::Invalid(vec![first])),
             None => Ok(policy),
         }
@@ -201,7 +204,10 @@ impl Policy {
                 diagnostics.push(Diagnostic::warning(
                     exclusion.line,
                     1,
-                    format!("exclusion expired on {} and no longer applies", exclusion.expires),
+                    format!(
+                        "exclusion expired on {} and no longer applies",
+                        exclusion.expires
+                    ),
                 ));
             }
         }
@@ -236,10 +242,9 @@ impl Policy {
             return Verdict::Authorized;
         };
         let tenant = tenant.to_lowercase();
-        if on_host
-            .iter()
-            .any(|a| a.tenant_globs.is_empty() || a.tenant_globs.iter().any(|g| g.is_match(&tenant)))
-        {
+        if on_host.iter().any(|a| {
+            a.tenant_globs.is_empty() || a.tenant_globs.iter().any(|g| g.is_match(&tenant))
+        }) {
             return Verdict::Authorized;
         }
         Verdict::TenantNotAllowed {
@@ -267,14 +272,16 @@ impl Policy {
     ) -> Option<&Exclusion> {
         self.exclusions.iter().find(|e| {
             e.expires >= today
-                && e.rule.as_deref().is_none_or(|r| r.eq_ignore_ascii_case(rule))
+                && e.rule
+                    .as_deref()
+                    .is_none_or(|r| r.eq_ignore_ascii_case(rule))
                 && e.tool.as_deref().is_none_or(|t| Some(t) == tool)
                 && e.tenant
                     .as_deref()
                     .is_none_or(|t| tenant.is_some_and(|own| own.eq_ignore_ascii_case(t)))
-                && e.host
-                    .as_ref()
-                    .is_none_or(|pattern| self.host_matches_any(std::slice::from_ref(pattern), host))
+                && e.host.as_ref().is_none_or(|pattern| {
+                    self.host_matches_any(std::slice::from_ref(pattern), host)
+                })
         })
     }
 

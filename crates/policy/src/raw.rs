@@ -80,7 +80,11 @@ pub(crate) fn parse(text: &str) -> Result<(Policy, Vec<Diagnostic>), Error> {
             .span()
             .map(|span| line_column(text, span.start))
             .unwrap_or((1, 1));
-        Error::Syntax(Diagnostic::error(line, column, error.message().trim().to_owned()))
+        Error::Syntax(Diagnostic::error(
+            line,
+            column,
+            error.message().trim().to_owned(),
+        ))
     })?;
     let mut out = Converter {
         text,
@@ -98,7 +102,8 @@ struct Converter<'a> {
 impl Converter<'_> {
     fn error<T>(&mut self, span: &Spanned<T>, message: String) {
         let (line, column) = line_column(self.text, span.span().start);
-        self.diagnostics.push(Diagnostic::error(line, column, message));
+        self.diagnostics
+            .push(Diagnostic::error(line, column, message));
     }
 
     fn policy(&mut self, raw: RawPolicy) -> Policy {
@@ -113,7 +118,10 @@ impl Converter<'_> {
         }
         let mut groups = BTreeMap::new();
         for (name, members) in &raw.host_groups {
-            let patterns = members.iter().filter_map(|m| self.host_pattern(m, false)).collect();
+            let patterns = members
+                .iter()
+                .filter_map(|m| self.host_pattern(m, false))
+                .collect();
             groups.insert(name.to_lowercase(), patterns);
         }
         let mut policy = Policy {
@@ -170,7 +178,11 @@ impl Converter<'_> {
         }
     }
 
-    fn host_pattern(&mut self, text: &Spanned<String>, groups_allowed: bool) -> Option<HostPattern> {
+    fn host_pattern(
+        &mut self,
+        text: &Spanned<String>,
+        groups_allowed: bool,
+    ) -> Option<HostPattern> {
         let value = text.get_ref().trim();
         if let Some(group) = value.strip_prefix("group:") {
             if !groups_allowed {
@@ -188,7 +200,11 @@ impl Converter<'_> {
         }
     }
 
-    fn authorized(&mut self, entry: &Spanned<RawAuthorized>, policy: &Policy) -> Option<Authorized> {
+    fn authorized(
+        &mut self,
+        entry: &Spanned<RawAuthorized>,
+        policy: &Policy,
+    ) -> Option<Authorized> {
         let raw = entry.get_ref();
         let mut hosts = Vec::new();
         for host in &raw.hosts {
@@ -196,7 +212,10 @@ impl Converter<'_> {
             if let HostPattern::Group(name) = &pattern
                 && !policy.groups.contains_key(name)
             {
-                self.error(host, format!("unknown host group {name:?}: define it under [host_groups]"));
+                self.error(
+                    host,
+                    format!("unknown host group {name:?}: define it under [host_groups]"),
+                );
                 return None;
             }
             hosts.push(pattern);
@@ -218,7 +237,11 @@ impl Converter<'_> {
         }
         Some(Authorized {
             tool,
-            tenants: raw.tenants.iter().map(|t| t.get_ref().trim().to_owned()).collect(),
+            tenants: raw
+                .tenants
+                .iter()
+                .map(|t| t.get_ref().trim().to_owned())
+                .collect(),
             tenant_globs,
             hosts,
             portable: raw.portable,
@@ -235,7 +258,10 @@ impl Converter<'_> {
             return None;
         };
         let Some(expires) = &raw.expires else {
-            self.error(entry, "an exclusion needs an expiry date (expires = 2027-01-31)".to_owned());
+            self.error(
+                entry,
+                "an exclusion needs an expiry date (expires = 2027-01-31)".to_owned(),
+            );
             return None;
         };
         let Some(date) = date(expires.get_ref()) else {
@@ -243,7 +269,10 @@ impl Converter<'_> {
             return None;
         };
         if raw.rule.is_none() && raw.tool.is_none() && raw.host.is_none() && raw.tenant.is_none() {
-            self.error(entry, "an exclusion must name a rule, tool, host or tenant".to_owned());
+            self.error(
+                entry,
+                "an exclusion must name a rule, tool, host or tenant".to_owned(),
+            );
             return None;
         }
         let host = match &raw.host {

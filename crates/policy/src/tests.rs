@@ -45,18 +45,40 @@ fn today() -> Date {
 fn judges_tool_host_and_tenant() {
     let policy = Policy::parse(POLICY).unwrap();
     assert_eq!(policy.organization, "Acme");
-    assert_eq!(policy.judge("atera", Some("ws-9"), Some("MSP@acme-msp.example")), Verdict::Authorized);
+    assert_eq!(
+        policy.judge("atera", Some("ws-9"), Some("MSP@acme-msp.example")),
+        Verdict::Authorized
+    );
     assert_eq!(
         policy.judge("atera", Some("ws-9"), Some("crook@evil.example")),
         Verdict::TenantNotAllowed {
             allowed: vec!["msp@acme-msp.example".into()]
         }
     );
-    assert_eq!(policy.judge("atera", Some("ws-9"), None), Verdict::Authorized);
-    assert_eq!(policy.judge("screenconnect", Some("IT-7.corp.example"), Some("help.acme.example")), Verdict::Authorized);
-    assert_eq!(policy.judge("screenconnect", Some("WS-1"), Some("help.acme.example")), Verdict::HostNotAllowed);
-    assert_eq!(policy.judge("screenconnect", None, None), Verdict::HostNotAllowed);
-    assert_eq!(policy.judge("anydesk", Some("WS-1"), None), Verdict::NotAuthorized);
+    assert_eq!(
+        policy.judge("atera", Some("ws-9"), None),
+        Verdict::Authorized
+    );
+    assert_eq!(
+        policy.judge(
+            "screenconnect",
+            Some("IT-7.corp.example"),
+            Some("help.acme.example")
+        ),
+        Verdict::Authorized
+    );
+    assert_eq!(
+        policy.judge("screenconnect", Some("WS-1"), Some("help.acme.example")),
+        Verdict::HostNotAllowed
+    );
+    assert_eq!(
+        policy.judge("screenconnect", None, None),
+        Verdict::HostNotAllowed
+    );
+    assert_eq!(
+        policy.judge("anydesk", Some("WS-1"), None),
+        Verdict::NotAuthorized
+    );
 }
 
 #[test]
@@ -78,10 +100,22 @@ fn exclusions_apply_until_they_expire() {
     let policy = Policy::parse(POLICY).unwrap();
     let hit = policy.exclusion_for("E005", Some("anydesk"), Some("lab-3"), None, today());
     assert_eq!(hit.map(|e| e.reason.as_str()), Some("lab"));
-    assert!(policy.exclusion_for("E006", Some("anydesk"), Some("lab-3"), None, today()).is_none());
-    assert!(policy.exclusion_for("E005", Some("anydesk"), Some("ws-3"), None, today()).is_none());
+    assert!(
+        policy
+            .exclusion_for("E006", Some("anydesk"), Some("lab-3"), None, today())
+            .is_none()
+    );
+    assert!(
+        policy
+            .exclusion_for("E005", Some("anydesk"), Some("ws-3"), None, today())
+            .is_none()
+    );
     // The anydesk exclusion expired in 2020.
-    assert!(policy.exclusion_for("E003", Some("anydesk"), Some("ws-3"), None, today()).is_none());
+    assert!(
+        policy
+            .exclusion_for("E003", Some("anydesk"), Some("ws-3"), None, today())
+            .is_none()
+    );
 }
 
 #[test]
@@ -127,13 +161,19 @@ fn errors_have_line_and_column() {
         first_error("version = 2\n"),
         "1:11: error: policy format version 2 is not supported (this rmmguard reads version 1)"
     );
-    assert_eq!(first_error("[networks\n"), "1:10: error: invalid table header\nexpected `.`, `]`");
+    assert_eq!(
+        first_error("[networks\n"),
+        "1:10: error: invalid table header\nexpected `.`, `]`"
+    );
 }
 
 #[test]
 fn empty_policy_authorizes_nothing() {
     let policy = Policy::parse("").unwrap();
-    assert_eq!(policy.judge("anydesk", Some("h"), None), Verdict::NotAuthorized);
+    assert_eq!(
+        policy.judge("anydesk", Some("h"), None),
+        Verdict::NotAuthorized
+    );
 }
 
 #[test]

@@ -200,10 +200,17 @@ pub fn hunt(
     })
 }
 
-fn run_unit(inputs: &[Input], unit: &Unit, detector: &Detector, context: &ReadContext<'_>) -> (usize, FileStats, Tally) {
+fn run_unit(
+    inputs: &[Input],
+    unit: &Unit,
+    detector: &Detector,
+    context: &ReadContext<'_>,
+) -> (usize, FileStats, Tally) {
     let mut tally = detector.tally();
     let input = &inputs[unit.input];
-    let stats = read_unit(input, unit, context, &mut |event| detector.inspect(&event, &mut tally));
+    let stats = read_unit(input, unit, context, &mut |event| {
+        detector.inspect(&event, &mut tally)
+    });
     (unit.input, stats, tally)
 }
 
@@ -211,7 +218,10 @@ fn run_unit(inputs: &[Input], unit: &Unit, detector: &Detector, context: &ReadCo
 fn discover_with_sites(paths: &[PathBuf], site: &SiteMode) -> Result<Discovery, Error> {
     let mut all = Discovery::default();
     for root in paths {
-        let Discovery { mut inputs, skipped } = discover(std::slice::from_ref(root))?;
+        let Discovery {
+            mut inputs,
+            skipped,
+        } = discover(std::slice::from_ref(root))?;
         for input in &mut inputs {
             input.site = match site {
                 SiteMode::None => None,
@@ -244,9 +254,9 @@ fn resolve_lines(inputs: &[Input], report: &mut Report, stats: &mut [FileStats])
     let mut by_file: Vec<(usize, Vec<u64>)> = Vec::new();
     let mut wanted = |source: &SourceRef| {
         if let Location::Offset(offset) = source.location
-            && let Some(index) = inputs.iter().position(|i| {
-                i.path == source.file && i.format == Format::EventJson && !i.gzip
-            })
+            && let Some(index) = inputs
+                .iter()
+                .position(|i| i.path == source.file && i.format == Format::EventJson && !i.gzip)
         {
             match by_file.iter_mut().find(|(i, _)| *i == index) {
                 Some((_, offsets)) => offsets.push(offset),
@@ -262,7 +272,9 @@ fn resolve_lines(inputs: &[Input], report: &mut Report, stats: &mut [FileStats])
         .into_iter()
         .filter_map(|(index, offsets)| {
             let path = Arc::clone(&inputs[index].path);
-            LineIndex::build(&path, offsets).ok().map(|lines| (path, lines))
+            LineIndex::build(&path, offsets)
+                .ok()
+                .map(|lines| (path, lines))
         })
         .collect();
     for_each_source(report, stats, &mut |source| {
@@ -275,7 +287,11 @@ fn resolve_lines(inputs: &[Input], report: &mut Report, stats: &mut [FileStats])
     });
 }
 
-fn for_each_source(report: &mut Report, stats: &mut [FileStats], visit: &mut dyn FnMut(&mut SourceRef)) {
+fn for_each_source(
+    report: &mut Report,
+    stats: &mut [FileStats],
+    visit: &mut dyn FnMut(&mut SourceRef),
+) {
     let findings = report
         .findings
         .iter_mut()
@@ -299,8 +315,14 @@ mod tests {
     #[test]
     fn sites_from_folders() {
         let root = Path::new("/cases/acme");
-        assert_eq!(site_of(root, Path::new("/cases/acme/hq/ws1/a.evtx")).as_deref(), Some("hq"));
-        assert_eq!(site_of(root, Path::new("/cases/acme/a.evtx")).as_deref(), Some("acme"));
+        assert_eq!(
+            site_of(root, Path::new("/cases/acme/hq/ws1/a.evtx")).as_deref(),
+            Some("hq")
+        );
+        assert_eq!(
+            site_of(root, Path::new("/cases/acme/a.evtx")).as_deref(),
+            Some("acme")
+        );
         assert_eq!(site_of(root, Path::new("/elsewhere/a.evtx")), None);
     }
 }

@@ -29,7 +29,10 @@ pub struct Counts {
 impl Counts {
     /// TP / (TP + FP); 1.0 when nothing was flagged.
     pub fn precision(&self) -> f64 {
-        ratio(self.true_positives, self.true_positives + self.false_positives)
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        )
     }
 
     /// TP / (TP + FN); 1.0 when nothing was expected.
@@ -40,7 +43,11 @@ impl Counts {
     /// Harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 }
 
@@ -68,7 +75,11 @@ pub struct Score {
 }
 
 fn key_of_expect(expect: &Expect) -> FlagKey {
-    (expect.rule.clone(), expect.host.to_lowercase(), expect.tool.clone())
+    (
+        expect.rule.clone(),
+        expect.host.to_lowercase(),
+        expect.tool.clone(),
+    )
 }
 
 fn key_of_finding(finding: &Finding) -> FlagKey {
@@ -92,7 +103,9 @@ pub fn score(truth: &Truth, findings: &[Finding], min: Severity) -> Score {
     }
     let mut flagged: BTreeMap<FlagKey, String> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.severity >= min) {
-        flagged.entry(key_of_finding(finding)).or_insert_with(|| finding.summary.clone());
+        flagged
+            .entry(key_of_finding(finding))
+            .or_insert_with(|| finding.summary.clone());
     }
     for key in &expected {
         let counts = score.per_rule.entry(key.0.clone()).or_default();
@@ -105,7 +118,11 @@ pub fn score(truth: &Truth, findings: &[Finding], min: Severity) -> Score {
     }
     for (key, summary) in flagged {
         if !expected.contains(&key) {
-            score.per_rule.entry(key.0.clone()).or_default().false_positives += 1;
+            score
+                .per_rule
+                .entry(key.0.clone())
+                .or_default()
+                .false_positives += 1;
             score.false_positives.push((key, summary));
         }
     }

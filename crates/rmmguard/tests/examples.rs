@@ -38,7 +38,12 @@ fn keys(findings: &[Finding]) -> Vec<String> {
 fn example_evidence_yields_exactly_the_planted_findings() {
     let root = repo().join("examples/evidence/jsonl");
     let hunt = run(std::slice::from_ref(&root), &detector(Some(&policy())), 2);
-    let flags: Vec<&Finding> = hunt.report.findings.iter().filter(|f| f.severity > Severity::Info).collect();
+    let flags: Vec<&Finding> = hunt
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.severity > Severity::Info)
+        .collect();
     let flags: Vec<Finding> = flags.into_iter().cloned().collect();
     expect_test::expect![[r#"
         critical E004 host=BRANCH1-WS-002.contoso.local tool=screenconnect tenant=rmm.helpdesk-secure.example count=2 …/branch1/BRANCH1-WS-002/Sysmon.jsonl:42
@@ -53,9 +58,22 @@ fn example_evidence_yields_exactly_the_planted_findings() {
     "#]]
     .assert_eq(&render(&flags, &root));
     // Everything else is the authorized MSP's inventory, at info level.
-    for finding in hunt.report.findings.iter().filter(|f| f.severity == Severity::Info) {
-        assert_eq!(finding.authorization, Some(rmmguard::detect::Authorization::Authorized), "{finding:?}");
-        assert!(["E001", "E008", "E010"].contains(&finding.rule.id), "{}", finding.rule.id);
+    for finding in hunt
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Info)
+    {
+        assert_eq!(
+            finding.authorization,
+            Some(rmmguard::detect::Authorization::Authorized),
+            "{finding:?}"
+        );
+        assert!(
+            ["E001", "E008", "E010"].contains(&finding.rule.id),
+            "{}",
+            finding.rule.id
+        );
     }
 }
 
@@ -72,7 +90,9 @@ fn evtx_and_winlogbeat_json_give_the_same_findings() {
 #[test]
 fn example_truth_scores_perfectly() {
     let dir = repo().join("examples/evidence");
-    let truth: Truth = serde_json::from_str(&fs::read_to_string(dir.join("truth.json")).expect("truth.json")).expect("truth");
+    let truth: Truth =
+        serde_json::from_str(&fs::read_to_string(dir.join("truth.json")).expect("truth.json"))
+            .expect("truth");
     let generated_policy = fs::read_to_string(dir.join("policy.toml")).expect("policy.toml");
     for policy in [generated_policy, policy()] {
         let hunt = run(&[dir.join("evtx")], &detector(Some(&policy)), 2);

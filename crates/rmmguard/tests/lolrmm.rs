@@ -25,11 +25,17 @@ fn all_319_entries_import_with_zero_errors() {
 #[test]
 fn imported_tool_is_detected() {
     let builtin = Catalog::builtin().expect("built-in");
-    assert!(builtin.get("rdpwrap").is_none(), "rdpwrap must be an import-only tool for this test");
+    assert!(
+        builtin.get("rdpwrap").is_none(),
+        "rdpwrap must be an import-only tool for this test"
+    );
     let report = lolrmm::import(&reference("lolrmm/yaml")).expect("import");
     let merged = builtin.merge_imported(report.tools).expect("merge");
     assert!(merged.tools().len() > 250);
-    assert_eq!(merged.get("anydesk").map(|t| t.origin), Some(rmmguard::catalog::Origin::BuiltinPlusLolrmm));
+    assert_eq!(
+        merged.get("anydesk").map(|t| t.origin),
+        Some(rmmguard::catalog::Origin::BuiltinPlusLolrmm)
+    );
     let config = DetectConfig {
         today: jiff::civil::date(2026, 11, 26),
         ..DetectConfig::default()
@@ -43,5 +49,8 @@ fn imported_tool_is_detected() {
         rendered.contains("high E005 host=PC04.example.corp tool=rdpwrap"),
         "{rendered}"
     );
-    assert!(rendered.contains("medium E002 host=PC04.example.corp tool=rdpwrap"), "{rendered}");
+    assert!(
+        rendered.contains("medium E002 host=PC04.example.corp tool=rdpwrap"),
+        "{rendered}"
+    );
 }

@@ -32,19 +32,37 @@ fn judge(policy: Option<&str>) -> Vec<String> {
 
 #[test]
 fn no_policy_means_unreviewed() {
-    assert_eq!(judge(None), ["medium E002 unreviewed -", "medium E010 unreviewed relay.crook.example"]);
+    assert_eq!(
+        judge(None),
+        [
+            "medium E002 unreviewed -",
+            "medium E010 unreviewed relay.crook.example"
+        ]
+    );
 }
 
 #[test]
 fn another_tool_authorized_means_unauthorized() {
     let policy = "[[authorized]]\ntool = \"atera\"\n";
-    assert_eq!(judge(Some(policy)), ["high E003 unauthorized -", "medium E010 unauthorized relay.crook.example"]);
+    assert_eq!(
+        judge(Some(policy)),
+        [
+            "high E003 unauthorized -",
+            "medium E010 unauthorized relay.crook.example"
+        ]
+    );
 }
 
 #[test]
 fn tool_authorized_with_any_tenant() {
     let policy = "[[authorized]]\ntool = \"screenconnect\"\n";
-    assert_eq!(judge(Some(policy)), ["info E001 authorized -", "info E010 authorized relay.crook.example"]);
+    assert_eq!(
+        judge(Some(policy)),
+        [
+            "info E001 authorized -",
+            "info E010 authorized relay.crook.example"
+        ]
+    );
 }
 
 #[test]
@@ -58,15 +76,31 @@ fn tool_authorized_for_our_tenant_only() {
             "info E001 authorized -",
         ]
     );
-    let theirs_is_ours = "[[authorized]]\ntool = \"screenconnect\"\ntenants = [\"*.crook.example\"]\n";
-    assert_eq!(judge(Some(theirs_is_ours)), ["info E001 authorized -", "info E010 authorized relay.crook.example"]);
+    let theirs_is_ours =
+        "[[authorized]]\ntool = \"screenconnect\"\ntenants = [\"*.crook.example\"]\n";
+    assert_eq!(
+        judge(Some(theirs_is_ours)),
+        [
+            "info E001 authorized -",
+            "info E010 authorized relay.crook.example"
+        ]
+    );
 }
 
 #[test]
 fn exclusions_silence_until_they_expire() {
     let policy = "[[authorized]]\ntool = \"screenconnect\"\ntenants = [\"support.acme.example\"]\n\n\
                   [[exclusion]]\nrule = \"E004\"\ntenant = \"relay.crook.example\"\nreason = \"vendor escalation\"\nexpires = 2099-01-01\n";
-    assert_eq!(judge(Some(policy)), ["medium E010 unauthorized relay.crook.example", "info E001 authorized -"]);
+    assert_eq!(
+        judge(Some(policy)),
+        [
+            "medium E010 unauthorized relay.crook.example",
+            "info E001 authorized -"
+        ]
+    );
     let expired = policy.replace("2099-01-01", "2020-01-01");
-    assert_eq!(judge(Some(&expired))[0], "critical E004 unauthorized relay.crook.example");
+    assert_eq!(
+        judge(Some(&expired))[0],
+        "critical E004 unauthorized relay.crook.example"
+    );
 }

@@ -12,7 +12,12 @@ fn reference_evtx_findings_are_exactly_the_rmm_evidence() {
     let root = reference("evtx");
     let hunt = run(std::slice::from_ref(&root), &detector(None), 2);
     assert_eq!(hunt.files.len(), 218, "every .evtx file is read");
-    assert_eq!(hunt.skipped.len(), 1, "only SOURCE.md is passed over: {:?}", hunt.skipped);
+    assert_eq!(
+        hunt.skipped.len(),
+        1,
+        "only SOURCE.md is passed over: {:?}",
+        hunt.skipped
+    );
     // The TeamViewer credential dumper (Sysmon 10 on TeamViewer.exe), DonPAPI
     // reading UltraVNC's ultravnc.ini over C$ (8 probed paths, one finding),
     // and the TeamViewer install the dumper reveals. Nothing else.
@@ -24,7 +29,11 @@ fn reference_evtx_findings_are_exactly_the_rmm_evidence() {
     .assert_eq(&render(&hunt.report.findings, &root));
     let dumper = &hunt.report.findings[0];
     assert_eq!(dumper.fact("granted_access"), Some("0x147a"));
-    assert!(dumper.fact("process.executable").is_some_and(|p| p.ends_with("frida-winjector-helper-32.exe")));
+    assert!(
+        dumper
+            .fact("process.executable")
+            .is_some_and(|p| p.ends_with("frida-winjector-helper-32.exe"))
+    );
     let vnc = &hunt.report.findings[1];
     assert_eq!(vnc.fact("source.ip"), Some("10.23.123.11"));
 }
@@ -38,11 +47,21 @@ fn files_without_rmm_activity_produce_no_findings() {
         .findings
         .iter()
         .flat_map(|f| &f.evidence)
-        .map(|e| e.source.file.file_name().unwrap_or_default().to_string_lossy().into_owned())
+        .map(|e| {
+            e.source
+                .file
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     assert_eq!(
         with_findings.into_iter().collect::<Vec<_>>(),
-        ["CA_teamviewer-dumper_sysmon_10.evtx", "ID5145-4624-DonPAPI full extraction.evtx"]
+        [
+            "CA_teamviewer-dumper_sysmon_10.evtx",
+            "ID5145-4624-DonPAPI full extraction.evtx"
+        ]
     );
 }
 
@@ -59,16 +78,34 @@ fn damaged_files_give_counted_explained_diagnostics() {
     let hunt = rmmguard::hunt(&[root], &detector, &config, &rmmguard::NoProgress).expect("hunt");
     let mut lines: Vec<String> = Vec::new();
     for file in &hunt.files {
-        let name = file.path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let errors = file.stats.diagnostics.iter().filter(|d| d.level == DiagnosticLevel::Error).count();
-        let warnings = file.stats.diagnostics.iter().filter(|d| d.level == DiagnosticLevel::Warning).count();
+        let name = file
+            .path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let errors = file
+            .stats
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == DiagnosticLevel::Error)
+            .count();
+        let warnings = file
+            .stats
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == DiagnosticLevel::Warning)
+            .count();
         lines.push(format!(
             "{name}: records={} parsed={} skipped={} errors={errors} warnings={warnings}",
             file.stats.records, file.stats.parsed, file.stats.skipped
         ));
         for diagnostic in &file.stats.diagnostics {
             assert!(!diagnostic.message.is_empty());
-            assert_eq!(diagnostic.source.file, file.path, "diagnostics name their file");
+            assert_eq!(
+                diagnostic.source.file, file.path,
+                "diagnostics name their file"
+            );
         }
     }
     expect_test::expect![[r#"

@@ -19,28 +19,152 @@ struct App {
 }
 
 const APPS: &[App] = &[
-    App { image: r"C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE", original: "WinWord.exe", product: "Microsoft Office", company: "Microsoft Corporation", description: "Microsoft Word", args: &["/n", "/dde", r#""C:\Users\Public\Documents\Q3 report.docx""#] },
-    App { image: r"C:\Program Files\Microsoft Office\root\Office16\EXCEL.EXE", original: "Excel.exe", product: "Microsoft Office", company: "Microsoft Corporation", description: "Microsoft Excel", args: &["/dde", r#""C:\Users\Public\Documents\budget.xlsx""#] },
-    App { image: r"C:\Program Files\Microsoft Office\root\Office16\OUTLOOK.EXE", original: "Outlook.exe", product: "Microsoft Outlook", company: "Microsoft Corporation", description: "Microsoft Outlook", args: &["/recycle", ""] },
-    App { image: r"C:\Program Files\Google\Chrome\Application\chrome.exe", original: "chrome.exe", product: "Google Chrome", company: "Google LLC", description: "Google Chrome", args: &["--type=renderer --lang=en-US", "--type=gpu-process", "--profile-directory=Default"] },
-    App { image: r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe", original: "msedge.exe", product: "Microsoft Edge", company: "Microsoft Corporation", description: "Microsoft Edge", args: &["--type=utility --utility-sub-type=network.mojom.NetworkService", "--single-argument"] },
-    App { image: r"C:\Windows\System32\svchost.exe", original: "svchost.exe", product: "Microsoft® Windows® Operating System", company: "Microsoft Corporation", description: "Host Process for Windows Services", args: &["-k netsvcs -p -s Schedule", "-k LocalService -p -s DnsCache", "-k UnistackSvcGroup"] },
-    App { image: r"C:\Windows\System32\backgroundTaskHost.exe", original: "backgroundTaskHost.exe", product: "Microsoft® Windows® Operating System", company: "Microsoft Corporation", description: "Background Task Host", args: &["-ServerName:BackgroundTaskHost.WebAccountProvider"] },
-    App { image: r"C:\Windows\System32\SearchProtocolHost.exe", original: "searchprotocolhost.exe", product: "Windows® Search", company: "Microsoft Corporation", description: "Microsoft Windows Search Protocol Host", args: &["Global\\UsGthrFltPipeMssGthrPipe5_ Global\\UsGthrCtrlFltPipeMssGthrPipe5 1"] },
-    App { image: r"C:\Windows\System32\conhost.exe", original: "CONHOST.EXE", product: "Microsoft® Windows® Operating System", company: "Microsoft Corporation", description: "Console Window Host", args: &["0xffffffff -ForceV1"] },
-    App { image: r"C:\Program Files\Microsoft OneDrive\OneDrive.exe", original: "OneDrive.exe", product: "Microsoft OneDrive", company: "Microsoft Corporation", description: "Microsoft OneDrive", args: &["/background"] },
-    App { image: r"C:\Program Files\Notepad++\notepad++.exe", original: "notepad++.exe", product: "Notepad++", company: "Don HO don.h@free.fr", description: "Notepad++", args: &[r#""C:\Users\Public\notes.txt""#] },
-    App { image: r"C:\Program Files\Adobe\Acrobat DC\Acrobat\Acrobat.exe", original: "Acrobat.exe", product: "Adobe Acrobat", company: "Adobe Inc.", description: "Adobe Acrobat", args: &[r#""C:\Users\Public\Documents\invoice-2231.pdf""#] },
-    App { image: r"C:\Program Files\Git\cmd\git.exe", original: "git.exe", product: "Git", company: "The Git Development Community", description: "Git for Windows", args: &["fetch --all", "status"] },
+    App {
+        image: r"C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE",
+        original: "WinWord.exe",
+        product: "Microsoft Office",
+        company: "Microsoft Corporation",
+        description: "Microsoft Word",
+        args: &[
+            "/n",
+            "/dde",
+            r#""C:\Users\Public\Documents\Q3 report.docx""#,
+        ],
+    },
+    App {
+        image: r"C:\Program Files\Microsoft Office\root\Office16\EXCEL.EXE",
+        original: "Excel.exe",
+        product: "Microsoft Office",
+        company: "Microsoft Corporation",
+        description: "Microsoft Excel",
+        args: &["/dde", r#""C:\Users\Public\Documents\budget.xlsx""#],
+    },
+    App {
+        image: r"C:\Program Files\Microsoft Office\root\Office16\OUTLOOK.EXE",
+        original: "Outlook.exe",
+        product: "Microsoft Outlook",
+        company: "Microsoft Corporation",
+        description: "Microsoft Outlook",
+        args: &["/recycle", ""],
+    },
+    App {
+        image: r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+        original: "chrome.exe",
+        product: "Google Chrome",
+        company: "Google LLC",
+        description: "Google Chrome",
+        args: &[
+            "--type=renderer --lang=en-US",
+            "--type=gpu-process",
+            "--profile-directory=Default",
+        ],
+    },
+    App {
+        image: r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+        original: "msedge.exe",
+        product: "Microsoft Edge",
+        company: "Microsoft Corporation",
+        description: "Microsoft Edge",
+        args: &[
+            "--type=utility --utility-sub-type=network.mojom.NetworkService",
+            "--single-argument",
+        ],
+    },
+    App {
+        image: r"C:\Windows\System32\svchost.exe",
+        original: "svchost.exe",
+        product: "Microsoft® Windows® Operating System",
+        company: "Microsoft Corporation",
+        description: "Host Process for Windows Services",
+        args: &[
+            "-k netsvcs -p -s Schedule",
+            "-k LocalService -p -s DnsCache",
+            "-k UnistackSvcGroup",
+        ],
+    },
+    App {
+        image: r"C:\Windows\System32\backgroundTaskHost.exe",
+        original: "backgroundTaskHost.exe",
+        product: "Microsoft® Windows® Operating System",
+        company: "Microsoft Corporation",
+        description: "Background Task Host",
+        args: &["-ServerName:BackgroundTaskHost.WebAccountProvider"],
+    },
+    App {
+        image: r"C:\Windows\System32\SearchProtocolHost.exe",
+        original: "searchprotocolhost.exe",
+        product: "Windows® Search",
+        company: "Microsoft Corporation",
+        description: "Microsoft Windows Search Protocol Host",
+        args: &["Global\\UsGthrFltPipeMssGthrPipe5_ Global\\UsGthrCtrlFltPipeMssGthrPipe5 1"],
+    },
+    App {
+        image: r"C:\Windows\System32\conhost.exe",
+        original: "CONHOST.EXE",
+        product: "Microsoft® Windows® Operating System",
+        company: "Microsoft Corporation",
+        description: "Console Window Host",
+        args: &["0xffffffff -ForceV1"],
+    },
+    App {
+        image: r"C:\Program Files\Microsoft OneDrive\OneDrive.exe",
+        original: "OneDrive.exe",
+        product: "Microsoft OneDrive",
+        company: "Microsoft Corporation",
+        description: "Microsoft OneDrive",
+        args: &["/background"],
+    },
+    App {
+        image: r"C:\Program Files\Notepad++\notepad++.exe",
+        original: "notepad++.exe",
+        product: "Notepad++",
+        company: "Don HO don.h@free.fr",
+        description: "Notepad++",
+        args: &[r#""C:\Users\Public\notes.txt""#],
+    },
+    App {
+        image: r"C:\Program Files\Adobe\Acrobat DC\Acrobat\Acrobat.exe",
+        original: "Acrobat.exe",
+        product: "Adobe Acrobat",
+        company: "Adobe Inc.",
+        description: "Adobe Acrobat",
+        args: &[r#""C:\Users\Public\Documents\invoice-2231.pdf""#],
+    },
+    App {
+        image: r"C:\Program Files\Git\cmd\git.exe",
+        original: "git.exe",
+        product: "Git",
+        company: "The Git Development Community",
+        description: "Git for Windows",
+        args: &["fetch --all", "status"],
+    },
 ];
 
 const DOMAINS: &[&str] = &[
-    "www.google.com", "outlook.office365.com", "login.microsoftonline.com", "www.bing.com",
-    "cdn.jsdelivr.net", "fonts.gstatic.com", "www.wikipedia.org", "update.googleapis.com",
-    "ctldl.windowsupdate.com", "settings-win.data.microsoft.com", "www.linkedin.com",
-    "news.ycombinator.com", "www.nytimes.com", "slack.com", "zoom.us", "github.com",
-    "api.github.com", "www.salesforce.com", "docs.google.com", "www.dropbox.com",
-    "ocsp.digicert.com", "crl.globalsign.com", "www.weather.com", "www.amazon.com",
+    "www.google.com",
+    "outlook.office365.com",
+    "login.microsoftonline.com",
+    "www.bing.com",
+    "cdn.jsdelivr.net",
+    "fonts.gstatic.com",
+    "www.wikipedia.org",
+    "update.googleapis.com",
+    "ctldl.windowsupdate.com",
+    "settings-win.data.microsoft.com",
+    "www.linkedin.com",
+    "news.ycombinator.com",
+    "www.nytimes.com",
+    "slack.com",
+    "zoom.us",
+    "github.com",
+    "api.github.com",
+    "www.salesforce.com",
+    "docs.google.com",
+    "www.dropbox.com",
+    "ocsp.digicert.com",
+    "crl.globalsign.com",
+    "www.weather.com",
+    "www.amazon.com",
 ];
 
 const BROWSERS: &[&str] = &[
@@ -51,9 +175,14 @@ const BROWSERS: &[&str] = &[
 ];
 
 const FILES: &[&str] = &[
-    r"Documents\Q3 report.docx", r"Documents\budget.xlsx", r"Downloads\invoice-2231.pdf",
-    r"AppData\Local\Temp\~DF3A1B.tmp", r"AppData\Local\Microsoft\Windows\INetCache\IE\x.dat",
-    r"Desktop\meeting notes.txt", r"Downloads\photo-0231.jpg", r"AppData\Roaming\Microsoft\Office\Recent\index.dat",
+    r"Documents\Q3 report.docx",
+    r"Documents\budget.xlsx",
+    r"Downloads\invoice-2231.pdf",
+    r"AppData\Local\Temp\~DF3A1B.tmp",
+    r"AppData\Local\Microsoft\Windows\INetCache\IE\x.dat",
+    r"Desktop\meeting notes.txt",
+    r"Downloads\photo-0231.jpg",
+    r"AppData\Roaming\Microsoft\Office\Recent\index.dat",
 ];
 
 /// Generates the background events of one host in time order.
@@ -67,7 +196,13 @@ pub struct Background<'a> {
 
 impl<'a> Background<'a> {
     /// A stream for `host` starting at `start`, about `per_day` events a day.
-    pub fn new(host: &'a Host, seed: u64, stream: u64, start: Timestamp, per_day: u64) -> Background<'a> {
+    pub fn new(
+        host: &'a Host,
+        seed: u64,
+        stream: u64,
+        start: Timestamp,
+        per_day: u64,
+    ) -> Background<'a> {
         Background {
             host,
             rng: Rng::new(seed, 0xB000 + stream),
@@ -91,24 +226,35 @@ impl<'a> Background<'a> {
                 let app = self.rng.pick(APPS);
                 let arg = self.rng.pick(app.args);
                 let command_line = format!("\"{}\" {arg}", app.image);
-                WinEvent::security_process(host, t, app.image, command_line.trim_end(), r"C:\Windows\explorer.exe")
+                WinEvent::security_process(
+                    host,
+                    t,
+                    app.image,
+                    command_line.trim_end(),
+                    r"C:\Windows\explorer.exe",
+                )
             }
             5..=29 => {
                 let app = self.rng.pick(APPS);
                 let arg = self.rng.pick(app.args);
                 self.pid = 1000 + (self.pid + 4 + self.rng.below(400) as u32) % 60_000;
                 let command_line = format!("\"{}\" {arg}", app.image);
-                WinEvent::process_start(host, t, self.pid, &Proc {
-                    image: app.image,
-                    command_line: command_line.trim_end(),
-                    parent: r"C:\Windows\explorer.exe",
-                    parent_command_line: r"C:\Windows\Explorer.EXE",
-                    original_file_name: app.original,
-                    product: app.product,
-                    company: app.company,
-                    description: app.description,
-                    file_version: "10.0.19041.1",
-                })
+                WinEvent::process_start(
+                    host,
+                    t,
+                    self.pid,
+                    &Proc {
+                        image: app.image,
+                        command_line: command_line.trim_end(),
+                        parent: r"C:\Windows\explorer.exe",
+                        parent_command_line: r"C:\Windows\Explorer.EXE",
+                        original_file_name: app.original,
+                        product: app.product,
+                        company: app.company,
+                        description: app.description,
+                        file_version: "10.0.19041.1",
+                    },
+                )
             }
             30..=59 => {
                 let domain = self.rng.pick(DOMAINS);

@@ -9,9 +9,26 @@ use serde::Serialize;
 use crate::rng::Rng;
 
 /// The first names users get (combined with last names).
-const FIRST: &[&str] = &["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yuki"];
-const LAST: &[&str] = &["adams", "baker", "clark", "diaz", "evans", "fischer", "garcia", "hughes", "ito", "jones", "kim", "lopez", "moreau", "nguyen", "okafor", "patel", "quinn", "rossi", "silva", "tanaka"];
-const SITE_NAMES: &[&str] = &["hq", "branch1", "branch2", "plant", "lab", "warehouse", "store1", "store2", "dc-east", "dc-west"];
+const FIRST: &[&str] = &[
+    "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
+    "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yuki",
+];
+const LAST: &[&str] = &[
+    "adams", "baker", "clark", "diaz", "evans", "fischer", "garcia", "hughes", "ito", "jones",
+    "kim", "lopez", "moreau", "nguyen", "okafor", "patel", "quinn", "rossi", "silva", "tanaka",
+];
+const SITE_NAMES: &[&str] = &[
+    "hq",
+    "branch1",
+    "branch2",
+    "plant",
+    "lab",
+    "warehouse",
+    "store1",
+    "store2",
+    "dc-east",
+    "dc-west",
+];
 
 /// The organization and its environment.
 #[derive(Debug, Clone, Serialize)]
@@ -106,8 +123,9 @@ impl Environment {
     /// Builds the environment for a seed.
     pub fn new(seed: u64, shape: Shape) -> Environment {
         let mut rng = Rng::new(seed, 0xE4E);
-        let start = Timestamp::from_second(1_774_000_000 + rng.below(86_400 * 30) as i64 / 3600 * 3600)
-            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let start =
+            Timestamp::from_second(1_774_000_000 + rng.below(86_400 * 30) as i64 / 3600 * 3600)
+                .unwrap_or(Timestamp::UNIX_EPOCH);
         let sites = (0..shape.sites.max(1))
             .map(|i| site(i, shape.hosts_per_site.max(1), &mut rng))
             .collect();
@@ -181,9 +199,12 @@ mod tests {
         let a = Environment::new(7, Shape::default());
         let b = Environment::new(7, Shape::default());
         assert_eq!(a.hosts().count(), 12);
-        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
         assert_eq!(a.sites[0].hosts[0].name, "HQ-WS-001");
         assert!(a.sites[1].hosts[0].ip.to_string().starts_with("10.11."));
-        assert_eq!(a.sites[0].hosts[0].profile().len() > 9, true);
+        assert!(a.sites[0].hosts[0].profile().starts_with(r"C:\Users\"));
     }
 }

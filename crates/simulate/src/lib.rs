@@ -71,7 +71,10 @@ impl Default for Config {
             seed: 1,
             scenarios: Scenario::ALL.to_vec(),
             shape: Shape::default(),
-            formats: Formats { jsonl: true, evtx: false },
+            formats: Formats {
+                jsonl: true,
+                evtx: false,
+            },
             background_per_day: 400,
             size: None,
         }
@@ -107,7 +110,11 @@ pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
     let mut truth = Truth {
         version: truth::TRUTH_VERSION,
         seed: config.seed,
-        scenarios: config.scenarios.iter().map(|s| s.name().to_owned()).collect(),
+        scenarios: config
+            .scenarios
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect(),
         policy: "policy.toml".into(),
         activities: plan.activities,
         counts: truth::Counts::default(),
@@ -128,7 +135,11 @@ pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
 /// its own: two scenarios on one host would change each other's findings
 /// (an install planted by one explains away another's portable run).
 fn shape_for(config: &Config) -> Shape {
-    let victims = config.scenarios.iter().filter(|s| **s != Scenario::Msp).count();
+    let victims = config
+        .scenarios
+        .iter()
+        .filter(|s| **s != Scenario::Msp)
+        .count();
     let sites = config.shape.sites.max(1);
     let needed = victims.div_ceil(sites);
     Shape {
@@ -150,13 +161,28 @@ fn write_host(
     let relative = Path::new(&host.site).join(&host.name);
     let both = config.formats.jsonl && config.formats.evtx;
     let tree = |enabled: bool, sub: &str| {
-        enabled.then(|| if both { out.join(sub).join(&relative) } else { out.join(&relative) })
+        enabled.then(|| {
+            if both {
+                out.join(sub).join(&relative)
+            } else {
+                out.join(&relative)
+            }
+        })
     };
     let jsonl_dir = tree(config.formats.jsonl, "jsonl");
     let evtx_dir = tree(config.formats.evtx, "evtx");
     let mut writer = HostWriter::new(jsonl_dir.as_deref(), evtx_dir.as_deref())?;
-    let mut background = Background::new(host, config.seed, index as u64, env.start, config.background_per_day);
-    let end = env.start.saturating_add(jiff::SignedDuration::from_secs(env.seconds())).unwrap_or(env.start);
+    let mut background = Background::new(
+        host,
+        config.seed,
+        index as u64,
+        env.start,
+        config.background_per_day,
+    );
+    let end = env
+        .start
+        .saturating_add(jiff::SignedDuration::from_secs(env.seconds()))
+        .unwrap_or(env.start);
     let (mut malicious, mut authorized) = (0, 0);
     let mut planted = planted.into_iter().peekable();
     let mut next_background = background.next_event();
@@ -193,7 +219,11 @@ fn write_host(
 /// The policy the environment runs under: the MSP's tools and tenants are
 /// authorized, its technicians come over the VPN.
 fn policy(env: &Environment) -> String {
-    let internal: Vec<String> = env.sites.iter().map(|s| format!("\"{}\"", s.cidr)).collect();
+    let internal: Vec<String> = env
+        .sites
+        .iter()
+        .map(|s| format!("\"{}\"", s.cidr))
+        .collect();
     format!(
         r#"# Policy of the simulated organization, written by `rmmguard simulate`.
 version = 1

@@ -2,6 +2,7 @@
 //! one file per host and channel, each with its own record numbering.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -55,29 +56,38 @@ impl HostWriter {
     pub fn write(&mut self, event: &WinEvent) -> io::Result<()> {
         self.events += 1;
         if let Some(dir) = &self.jsonl_dir {
-            if !self.jsonl.contains_key(&event.channel) {
-                let file = File::create(dir.join(format!("{}.jsonl", event.channel.file_stem())))?;
-                self.jsonl.insert(event.channel, (BufWriter::with_capacity(1 << 20, file), 0));
-            }
-            if let Some((out, record)) = self.jsonl.get_mut(&event.channel) {
-                *record += 1;
-                self.line.clear();
-                winlogbeat_line(event, *record, &mut self.line);
-                out.write_all(&self.line)?;
-                self.bytes += self.line.len() as u64;
-            }
+            let (out, record) = match self.jsonl.entry(event.channel) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => {
+                    let file =
+                        File::create(dir.join(format!("{}.jsonl", event.channel.file_stem())))?;
+                    entry.insert((BufWriter::with_capacity(1 << 20, file), 0))
+                }
+            };
+            *record += 1;
+            self.line.clear();
+            winlogbeat_line(event, *record, &mut self.line);
+            out.write_all(&self.line)?;
+            self.bytes += self.line.len() as u64;
         }
         if let Some(dir) = &self.evtx_dir {
-            if !self.evtx.contains_key(&event.channel) {
-                let file = File::create(dir.join(format!("{}.evtx", event.channel.file_stem())))?;
-                self.evtx.insert(event.channel, EvtxWriter::new(BufWriter::with_capacity(1 << 20, file))?);
-            }
-            if let Some(writer) = self.evtx.get_mut(&event.channel) {
-                let data: Vec<(&str, &str)> = event.data.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                writer.write(&record(event, &data))?;
-                if self.jsonl_dir.is_none() {
-                    self.bytes += 120 + data.iter().map(|(k, v)| 2 * (k.len() + v.len()) + 16).sum::<usize>() as u64;
+            let writer = match self.evtx.entry(event.channel) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => {
+                    let file =
+                        File::create(dir.join(format!("{}.evtx", event.channel.file_stem())))?;
+                    entry.insert(EvtxWriter::new(BufWriter::with_capacity(1 << 20, file))?)
                 }
+            };
+            let data: Vec<(&str, &str)> =
+                event.data.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            writer.write(&record(event, &data))?;
+            if self.jsonl_dir.is_none() {
+                self.bytes += 120
+                    + data
+                        .iter()
+                        .map(|(k, v)| 2 * (k.len() + v.len()) + 16)
+                        .sum::<usize>() as u64;
             }
         }
         Ok(())
@@ -189,12 +199,18 @@ mod tests {
             provider_guid: None,
             event_id: 200,
             qualifiers: None,
-            data: vec![("", "Executed command \"a\\b\"\n".into()), ("K", "v".into())],
+            data: vec![
+                ("", "Executed command \"a\\b\"\n".into()),
+                ("K", "v".into()),
+            ],
         };
         let mut line = Vec::new();
         winlogbeat_line(&event, 3, &mut line);
         let value: serde_json::Value = serde_json::from_slice(&line).unwrap();
-        assert_eq!(value["winlog"]["event_data"]["param1"], "Executed command \"a\\b\"\n");
+        assert_eq!(
+            value["winlog"]["event_data"]["param1"],
+            "Executed command \"a\\b\"\n"
+        );
         assert_eq!(value["winlog"]["record_id"], 3);
         assert_eq!(value["@timestamp"], "2026-03-20T09:46:40.000Z");
     }

@@ -68,14 +68,18 @@ mod tests {
 
     #[test]
     fn deterministic_and_independent_streams() {
-        let a: Vec<u64> = (0..4).map({
-            let mut rng = Rng::new(7, 1);
-            move |_| rng.next_u64()
-        }).collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut rng = Rng::new(7, 1);
-            move |_| rng.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut rng = Rng::new(7, 1);
+                move |_| rng.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut rng = Rng::new(7, 1);
+                move |_| rng.next_u64()
+            })
+            .collect();
         let c = Rng::new(7, 2).next_u64();
         assert_eq!(a, b);
         assert_ne!(a[0], c);

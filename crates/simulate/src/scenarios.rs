@@ -72,17 +72,37 @@ impl Scenario {
     /// What it plants, for `--list-scenarios`.
     pub fn description(self) -> &'static str {
         match self {
-            Scenario::Msp => "authorized MSP tools (Atera, ScreenConnect, TeamViewer) with the MSP's tenant: must not be flagged",
-            Scenario::CallbackAnydesk => "AA23-025A chain: lure site, downloader, portable AnyDesk from Downloads, relay session, banking visits",
-            Scenario::CallbackScreenconnect => "AA23-025A chain with a portable ScreenConnect client on an attacker's cloud instance",
-            Scenario::ForeignTenant => "the authorized Atera agent installed silently for a foreign account",
+            Scenario::Msp => {
+                "authorized MSP tools (Atera, ScreenConnect, TeamViewer) with the MSP's tenant: must not be flagged"
+            }
+            Scenario::CallbackAnydesk => {
+                "AA23-025A chain: lure site, downloader, portable AnyDesk from Downloads, relay session, banking visits"
+            }
+            Scenario::CallbackScreenconnect => {
+                "AA23-025A chain with a portable ScreenConnect client on an attacker's cloud instance"
+            }
+            Scenario::ForeignTenant => {
+                "the authorized Atera agent installed silently for a foreign account"
+            }
             Scenario::Renamed => "AnyDesk copied under a driver-helper name",
-            Scenario::SilentInstall => "AnyDesk installed silently with an access password set on the command line",
-            Scenario::InMemory => "RMM relay traffic from powershell.exe and rundll32.exe (in-memory RMM)",
-            Scenario::SelfHostedScreenconnect => "a ScreenConnect client service pointed at a self-hosted relay on port 8041",
-            Scenario::CredentialTheft => "a dumper reading TeamViewer's process memory for stored credentials",
-            Scenario::OutsideVpn => "the MSP's ScreenConnect used from outside the VPN (needs network evidence: pending)",
-            Scenario::InboundPort => "inbound VNC/RDP at the perimeter (needs network evidence: pending)",
+            Scenario::SilentInstall => {
+                "AnyDesk installed silently with an access password set on the command line"
+            }
+            Scenario::InMemory => {
+                "RMM relay traffic from powershell.exe and rundll32.exe (in-memory RMM)"
+            }
+            Scenario::SelfHostedScreenconnect => {
+                "a ScreenConnect client service pointed at a self-hosted relay on port 8041"
+            }
+            Scenario::CredentialTheft => {
+                "a dumper reading TeamViewer's process memory for stored credentials"
+            }
+            Scenario::OutsideVpn => {
+                "the MSP's ScreenConnect used from outside the VPN (needs network evidence: pending)"
+            }
+            Scenario::InboundPort => {
+                "inbound VNC/RDP at the perimeter (needs network evidence: pending)"
+            }
         }
     }
 
@@ -150,10 +170,23 @@ impl Victims {
     }
 
     fn next(&mut self) -> usize {
-        let host = self.order.get(self.next % self.order.len().max(1)).copied().unwrap_or(0);
+        let host = self
+            .order
+            .get(self.next % self.order.len().max(1))
+            .copied()
+            .unwrap_or(0);
         self.next += 1;
         host
     }
+}
+
+/// What one planted activity is: its stage name, tool, tenant, and the
+/// findings it must produce as (rule, tool).
+struct Stage<'a> {
+    name: &'a str,
+    tool: Option<&'a str>,
+    tenant: Option<&'a str>,
+    expect: &'a [(&'a str, Option<&'a str>)],
 }
 
 struct Planter<'a> {
@@ -165,7 +198,9 @@ struct Planter<'a> {
 }
 
 fn at(start: Timestamp, seconds: i64) -> Timestamp {
-    start.saturating_add(SignedDuration::from_secs(seconds)).unwrap_or(start)
+    start
+        .saturating_add(SignedDuration::from_secs(seconds))
+        .unwrap_or(start)
 }
 
 const ANYDESK: Proc<'static> = Proc {
@@ -194,17 +229,13 @@ impl Planter<'_> {
         self.plan.events.push((host, event, malicious));
     }
 
-    #[allow(clippy::too_many_arguments)] // One truth record, field by field.
     fn activity(
         &mut self,
         host: usize,
         chain: Option<&str>,
-        stage: &str,
+        stage: &Stage<'_>,
         malicious: bool,
-        tool: Option<&str>,
-        tenant: Option<&str>,
         span: (Timestamp, Timestamp),
-        expect: &[(&str, Option<&str>)],
         events: u64,
     ) {
         let h = self.hosts[host];
@@ -213,16 +244,17 @@ impl Planter<'_> {
             id,
             scenario: self.scenario.name().to_owned(),
             chain: chain.map(str::to_owned),
-            stage: stage.to_owned(),
+            stage: stage.name.to_owned(),
             malicious,
             host: h.fqdn.clone(),
             user: h.user.clone(),
             site: h.site.clone(),
-            tool: tool.map(str::to_owned),
-            tenant: tenant.map(str::to_owned),
+            tool: stage.tool.map(str::to_owned),
+            tenant: stage.tenant.map(str::to_owned),
             start: span.0.to_string(),
             end: span.1.to_string(),
-            expect: expect
+            expect: stage
+                .expect
                 .iter()
                 .map(|(rule, tool)| Expect {
                     rule: (*rule).to_owned(),
@@ -237,14 +269,26 @@ impl Planter<'_> {
     }
 
     fn chain_id(&self) -> String {
-        format!("C{}", self.plan.activities.iter().filter_map(|a| a.chain.as_ref()).collect::<std::collections::BTreeSet<_>>().len() + 1)
+        format!(
+            "C{}",
+            self.plan
+                .activities
+                .iter()
+                .filter_map(|a| a.chain.as_ref())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+                + 1
+        )
     }
 
     /// Authorized MSP work on every host: must produce no flag.
     fn msp(&mut self) {
         let msp = self.env.msp.clone();
         let atera = r"C:\Program Files\ATERA Networks\AteraAgent\AteraAgent.exe";
-        let sc_dir = format!(r"C:\Program Files (x86)\ScreenConnect Client ({})", msp.screenconnect_instance);
+        let sc_dir = format!(
+            r"C:\Program Files (x86)\ScreenConnect Client ({})",
+            msp.screenconnect_instance
+        );
         let sc_service = format!(r"{sc_dir}\ScreenConnect.ClientService.exe");
         let sc_args = format!(
             "?e=Access&y=Guest&h={}&p=8041&s=9c1e4b02-6d3a-4f1e-9a87-{}&k=BgIAAACkAABSU0Ex&c=Contoso",
@@ -260,51 +304,89 @@ impl Planter<'_> {
                 msp.atera_account
             );
             let events = vec![
-                WinEvent::process_start(h, t0, 5120, &Proc {
-                    image: r"C:\Windows\System32\msiexec.exe",
-                    command_line: &msi,
-                    parent: r"C:\Windows\explorer.exe",
-                    original_file_name: "msiexec.exe",
-                    product: "Windows Installer - Unicode",
-                    company: "Microsoft Corporation",
-                    description: "Windows® installer",
-                    file_version: "5.0.19041.1",
-                    ..Proc::default()
-                }),
-                WinEvent::app_log(h, at(t0, 40), "MsiInstaller", 11707, "Product: AteraAgent -- Installation completed successfully."),
+                WinEvent::process_start(
+                    h,
+                    t0,
+                    5120,
+                    &Proc {
+                        image: r"C:\Windows\System32\msiexec.exe",
+                        command_line: &msi,
+                        parent: r"C:\Windows\explorer.exe",
+                        original_file_name: "msiexec.exe",
+                        product: "Windows Installer - Unicode",
+                        company: "Microsoft Corporation",
+                        description: "Windows® installer",
+                        file_version: "5.0.19041.1",
+                        ..Proc::default()
+                    },
+                ),
+                WinEvent::app_log(
+                    h,
+                    at(t0, 40),
+                    "MsiInstaller",
+                    11707,
+                    "Product: AteraAgent -- Installation completed successfully.",
+                ),
                 WinEvent::service_install(h, at(t0, 45), "AteraAgent", &format!("\"{atera}\"")),
-                WinEvent::process_start(h, at(t0, 50), 6204, &Proc {
-                    image: atera,
-                    command_line: &format!("\"{atera}\""),
-                    parent: r"C:\Windows\System32\services.exe",
-                    original_file_name: "AteraAgent.exe",
-                    product: "AteraAgent",
-                    company: "Atera Networks",
-                    description: "AteraAgent",
-                    file_version: "1.8.7.2",
-                    ..Proc::default()
-                }),
+                WinEvent::process_start(
+                    h,
+                    at(t0, 50),
+                    6204,
+                    &Proc {
+                        image: atera,
+                        command_line: &format!("\"{atera}\""),
+                        parent: r"C:\Windows\System32\services.exe",
+                        original_file_name: "AteraAgent.exe",
+                        product: "AteraAgent",
+                        company: "Atera Networks",
+                        description: "AteraAgent",
+                        file_version: "1.8.7.2",
+                        ..Proc::default()
+                    },
+                ),
                 WinEvent::dns(h, at(t0, 55), atera, "agent-api.atera.com", "20.42.65.92"),
-                WinEvent::service_install(h, at(t0, 300), &format!("ScreenConnect Client ({})", msp.screenconnect_instance), &format!("\"{sc_service}\" \"{sc_args}\"")),
-                WinEvent::process_start(h, at(t0, 305), 7311, &Proc {
-                    image: &sc_service,
-                    command_line: &format!("\"{sc_service}\" \"{sc_args}\""),
-                    parent: r"C:\Windows\System32\services.exe",
-                    original_file_name: "ScreenConnect.ClientService.exe",
-                    product: "ScreenConnect",
-                    company: "ScreenConnect Software",
-                    description: "ScreenConnect Client Service",
-                    file_version: "23.9.8.8811",
-                    ..Proc::default()
-                }),
+                WinEvent::service_install(
+                    h,
+                    at(t0, 300),
+                    &format!("ScreenConnect Client ({})", msp.screenconnect_instance),
+                    &format!("\"{sc_service}\" \"{sc_args}\""),
+                ),
+                WinEvent::process_start(
+                    h,
+                    at(t0, 305),
+                    7311,
+                    &Proc {
+                        image: &sc_service,
+                        command_line: &format!("\"{sc_service}\" \"{sc_args}\""),
+                        parent: r"C:\Windows\System32\services.exe",
+                        original_file_name: "ScreenConnect.ClientService.exe",
+                        product: "ScreenConnect",
+                        company: "ScreenConnect Software",
+                        description: "ScreenConnect Client Service",
+                        file_version: "23.9.8.8811",
+                        ..Proc::default()
+                    },
+                ),
             ];
             let n = events.len() as u64;
             let end = at(t0, 305);
             for event in events {
                 self.emit(host, event, false);
             }
-            self.activity(host, None, "authorized-rmm", false, Some("atera"), Some(&msp.atera_account), (t0, end), &[], 5);
-            self.activity(host, None, "authorized-rmm", false, Some("screenconnect"), Some(&msp.screenconnect_relay), (t0, end), &[], n - 5);
+            let atera = Stage {
+                name: "authorized-rmm",
+                tool: Some("atera"),
+                tenant: Some(&msp.atera_account),
+                expect: &[],
+            };
+            self.activity(host, None, &atera, false, (t0, end), 5);
+            let screenconnect = Stage {
+                name: "authorized-rmm",
+                tool: Some("screenconnect"),
+                tenant: Some(&msp.screenconnect_relay),
+                expect: &[],
+            };
+            self.activity(host, None, &screenconnect, false, (t0, end), n - 5);
         }
     }
 
@@ -323,33 +405,88 @@ impl Planter<'_> {
             WinEvent::connection(h, at(t0, 1), CHROME, ("203.0.113.24", 443), lure_site),
             WinEvent::file_create(h, at(t0, 40), CHROME, &loader),
         ];
-        self.chain_stage(host, &chain, "first-stage-site", None, None, (t0, at(t0, 40)), &[("E014", None)], events);
+        self.chain_stage(
+            host,
+            &chain,
+            Stage {
+                name: "first-stage-site",
+                tool: None,
+                tenant: None,
+                expect: &[("E014", None)],
+            },
+            (t0, at(t0, 40)),
+            events,
+        );
         let t1 = at(t0, 90);
         let events = vec![
-            WinEvent::process_start(h, t1, 8044, &Proc {
-                image: &loader,
-                command_line: &format!("\"{loader}\""),
-                parent: r"C:\Windows\explorer.exe",
-                ..Proc::default()
-            }),
-            WinEvent::dns(h, at(t1, 3), &loader, "download.anydesk.com", "104.18.12.81"),
+            WinEvent::process_start(
+                h,
+                t1,
+                8044,
+                &Proc {
+                    image: &loader,
+                    command_line: &format!("\"{loader}\""),
+                    parent: r"C:\Windows\explorer.exe",
+                    ..Proc::default()
+                },
+            ),
+            WinEvent::dns(
+                h,
+                at(t1, 3),
+                &loader,
+                "download.anydesk.com",
+                "104.18.12.81",
+            ),
             WinEvent::file_create(h, at(t1, 20), &loader, &anydesk),
         ];
-        self.chain_stage(host, &chain, "downloader", Some("anydesk"), None, (t1, at(t1, 20)), &[("E007", Some("anydesk")), ("E015", Some("anydesk"))], events);
+        self.chain_stage(
+            host,
+            &chain,
+            Stage {
+                name: "downloader",
+                tool: Some("anydesk"),
+                tenant: None,
+                expect: &[("E007", Some("anydesk")), ("E015", Some("anydesk"))],
+            },
+            (t1, at(t1, 20)),
+            events,
+        );
         let t2 = at(t1, 30);
         let events = vec![
-            WinEvent::process_start(h, t2, 8120, &Proc {
-                image: &anydesk,
-                command_line: &format!("\"{anydesk}\""),
-                parent: &loader,
-                parent_command_line: &format!("\"{loader}\""),
-                ..ANYDESK
-            }),
-            WinEvent::dns(h, at(t2, 4), &anydesk, "boot.net.anydesk.com", "51.91.16.117"),
+            WinEvent::process_start(
+                h,
+                t2,
+                8120,
+                &Proc {
+                    image: &anydesk,
+                    command_line: &format!("\"{anydesk}\""),
+                    parent: &loader,
+                    parent_command_line: &format!("\"{loader}\""),
+                    ..ANYDESK
+                },
+            ),
+            WinEvent::dns(
+                h,
+                at(t2, 4),
+                &anydesk,
+                "boot.net.anydesk.com",
+                "51.91.16.117",
+            ),
             WinEvent::dns(h, at(t2, 6), &anydesk, &relay, "195.181.174.182"),
             WinEvent::connection(h, at(t2, 7), &anydesk, ("195.181.174.182", 443), &relay),
         ];
-        self.chain_stage(host, &chain, "portable-rmm", Some("anydesk"), Some(&relay), (t2, at(t2, 7)), &[("E005", Some("anydesk")), ("E003", Some("anydesk"))], events);
+        self.chain_stage(
+            host,
+            &chain,
+            Stage {
+                name: "portable-rmm",
+                tool: Some("anydesk"),
+                tenant: Some(&relay),
+                expect: &[("E005", Some("anydesk")), ("E003", Some("anydesk"))],
+            },
+            (t2, at(t2, 7)),
+            events,
+        );
         self.banking(host, &chain, at(t2, 300));
     }
 
@@ -361,75 +498,142 @@ impl Planter<'_> {
         let downloads = format!(r"{}\Downloads", h.profile());
         let loader = format!(r"{downloads}\invoice_viewer.exe");
         let instance = format!("instance-{}.screenconnect.com", self.rng.hex(6));
-        let client = format!(r"{}\AppData\Local\Temp\ScreenConnect\23.9.8.8811\ScreenConnect.WindowsClient.exe", h.profile());
+        let client = format!(
+            r"{}\AppData\Local\Temp\ScreenConnect\23.9.8.8811\ScreenConnect.WindowsClient.exe",
+            h.profile()
+        );
         let lure_site = "win03.xyz";
         let events = vec![
             WinEvent::dns(h, t0, CHROME, lure_site, "198.51.100.33"),
             WinEvent::connection(h, at(t0, 1), CHROME, ("198.51.100.33", 443), lure_site),
             WinEvent::file_create(h, at(t0, 30), CHROME, &loader),
         ];
-        self.chain_stage(host, &chain, "first-stage-site", None, None, (t0, at(t0, 30)), &[("E014", None)], events);
+        self.chain_stage(
+            host,
+            &chain,
+            Stage {
+                name: "first-stage-site",
+                tool: None,
+                tenant: None,
+                expect: &[("E014", None)],
+            },
+            (t0, at(t0, 30)),
+            events,
+        );
         let t1 = at(t0, 60);
         let events = vec![
-            WinEvent::process_start(h, t1, 9012, &Proc {
-                image: &loader,
-                command_line: &format!("\"{loader}\""),
-                parent: r"C:\Windows\explorer.exe",
-                ..Proc::default()
-            }),
+            WinEvent::process_start(
+                h,
+                t1,
+                9012,
+                &Proc {
+                    image: &loader,
+                    command_line: &format!("\"{loader}\""),
+                    parent: r"C:\Windows\explorer.exe",
+                    ..Proc::default()
+                },
+            ),
             WinEvent::dns(h, at(t1, 2), &loader, &instance, "147.75.83.11"),
             WinEvent::file_create(h, at(t1, 15), &loader, &client),
         ];
-        self.chain_stage(host, &chain, "downloader", Some("screenconnect"), Some(&instance), (t1, at(t1, 15)), &[("E007", Some("screenconnect")), ("E015", Some("screenconnect"))], events);
+        self.chain_stage(
+            host,
+            &chain,
+            Stage {
+                name: "downloader",
+                tool: Some("screenconnect"),
+                tenant: Some(&instance),
+                expect: &[
+                    ("E007", Some("screenconnect")),
+                    ("E015", Some("screenconnect")),
+                ],
+            },
+            (t1, at(t1, 15)),
+            events,
+        );
         let t2 = at(t1, 25);
-        let args = format!("?e=Support&y=Guest&h={instance}&p=443&s=4f7a2c90-1b3e-4d5f-8e6a-{}&k=BgIAAACkAABSU0Ex", self.rng.hex(12));
+        let args = format!(
+            "?e=Support&y=Guest&h={instance}&p=443&s=4f7a2c90-1b3e-4d5f-8e6a-{}&k=BgIAAACkAABSU0Ex",
+            self.rng.hex(12)
+        );
         let events = vec![
-            WinEvent::process_start(h, t2, 9100, &Proc {
-                image: &client,
-                command_line: &format!("\"{client}\" \"{args}\""),
-                parent: &loader,
-                original_file_name: "ScreenConnect.WindowsClient.exe",
-                product: "ScreenConnect",
-                company: "ScreenConnect Software",
-                description: "ScreenConnect Client",
-                file_version: "23.9.8.8811",
-                ..Proc::default()
-            }),
+            WinEvent::process_start(
+                h,
+                t2,
+                9100,
+                &Proc {
+                    image: &client,
+                    command_line: &format!("\"{client}\" \"{args}\""),
+                    parent: &loader,
+                    original_file_name: "ScreenConnect.WindowsClient.exe",
+                    product: "ScreenConnect",
+                    company: "ScreenConnect Software",
+                    description: "ScreenConnect Client",
+                    file_version: "23.9.8.8811",
+                    ..Proc::default()
+                },
+            ),
             WinEvent::connection(h, at(t2, 3), &client, ("147.75.83.11", 443), &instance),
         ];
-        self.chain_stage(host, &chain, "portable-rmm", Some("screenconnect"), Some(&instance), (t2, at(t2, 3)), &[("E005", Some("screenconnect")), ("E004", Some("screenconnect"))], events);
+        self.chain_stage(
+            host,
+            &chain,
+            Stage {
+                name: "portable-rmm",
+                tool: Some("screenconnect"),
+                tenant: Some(&instance),
+                expect: &[
+                    ("E005", Some("screenconnect")),
+                    ("E004", Some("screenconnect")),
+                ],
+            },
+            (t2, at(t2, 3)),
+            events,
+        );
         self.banking(host, &chain, at(t2, 240));
     }
 
     /// Banking-site visits during the RMM session (the refund-scam stage).
     fn banking(&mut self, host: usize, chain: &str, t: Timestamp) {
         let h = self.hosts[host];
-        let bank = *self.rng.pick(&["secure.chase.com", "www.bankofamerica.com", "online.citi.com", "connect.secure.wellsfargo.com"]);
+        let bank = *self.rng.pick(&[
+            "secure.chase.com",
+            "www.bankofamerica.com",
+            "online.citi.com",
+            "connect.secure.wellsfargo.com",
+        ]);
         let events = vec![
             WinEvent::dns(h, t, CHROME, bank, "159.53.44.60"),
             WinEvent::connection(h, at(t, 1), CHROME, ("159.53.44.60", 443), bank),
             WinEvent::dns(h, at(t, 600), CHROME, bank, "159.53.44.60"),
         ];
-        self.chain_stage(host, chain, "banking-during-session", None, None, (t, at(t, 600)), &[], events);
+        self.chain_stage(
+            host,
+            chain,
+            Stage {
+                name: "banking-during-session",
+                tool: None,
+                tenant: None,
+                expect: &[],
+            },
+            (t, at(t, 600)),
+            events,
+        );
     }
 
-    #[allow(clippy::too_many_arguments)] // One chain stage, field by field.
     fn chain_stage(
         &mut self,
         host: usize,
         chain: &str,
-        stage: &str,
-        tool: Option<&str>,
-        tenant: Option<&str>,
+        stage: Stage<'_>,
         span: (Timestamp, Timestamp),
-        expect: &[(&str, Option<&str>)],
         events: Vec<WinEvent>,
     ) {
         let n = events.len() as u64;
         for event in events {
             self.emit(host, event, true);
         }
-        self.activity(host, Some(chain), stage, true, tool, tenant, span, expect, n);
+        self.activity(host, Some(chain), &stage, true, span, n);
     }
 
     /// The authorized Atera agent installed silently for a foreign account.
@@ -443,36 +647,46 @@ impl Planter<'_> {
         );
         let atera = r"C:\Program Files\ATERA Networks\AteraAgent\AteraAgent.exe";
         let events = vec![
-            WinEvent::process_start(h, t0, 4410, &Proc {
-                image: r"C:\Windows\System32\msiexec.exe",
-                command_line: &msi,
-                parent: r"C:\Windows\explorer.exe",
-                original_file_name: "msiexec.exe",
-                product: "Windows Installer - Unicode",
-                company: "Microsoft Corporation",
-                ..Proc::default()
-            }),
+            WinEvent::process_start(
+                h,
+                t0,
+                4410,
+                &Proc {
+                    image: r"C:\Windows\System32\msiexec.exe",
+                    command_line: &msi,
+                    parent: r"C:\Windows\explorer.exe",
+                    original_file_name: "msiexec.exe",
+                    product: "Windows Installer - Unicode",
+                    company: "Microsoft Corporation",
+                    ..Proc::default()
+                },
+            ),
             WinEvent::service_install(h, at(t0, 30), "AteraAgent", &format!("\"{atera}\"")),
         ];
-        self.single(host, "foreign-tenant-install", Some("atera"), Some(account), t0, &[("E004", Some("atera")), ("E008", Some("atera")), ("E010", Some("atera"))], events);
+        self.single(
+            host,
+            Stage {
+                name: "foreign-tenant-install",
+                tool: Some("atera"),
+                tenant: Some(account),
+                expect: &[
+                    ("E004", Some("atera")),
+                    ("E008", Some("atera")),
+                    ("E010", Some("atera")),
+                ],
+            },
+            t0,
+            events,
+        );
     }
 
-    fn single(
-        &mut self,
-        host: usize,
-        stage: &str,
-        tool: Option<&str>,
-        tenant: Option<&str>,
-        t0: Timestamp,
-        expect: &[(&str, Option<&str>)],
-        events: Vec<WinEvent>,
-    ) {
+    fn single(&mut self, host: usize, stage: Stage<'_>, t0: Timestamp, events: Vec<WinEvent>) {
         let end = events.last().map_or(t0, |e| e.time);
         let n = events.len() as u64;
         for event in events {
             self.emit(host, event, true);
         }
-        self.activity(host, None, stage, true, tool, tenant, (t0, end), expect, n);
+        self.activity(host, None, &stage, true, (t0, end), n);
     }
 
     /// AnyDesk copied under a driver-helper name.
@@ -480,13 +694,28 @@ impl Planter<'_> {
         let h = self.hosts[host];
         let t0 = self.when();
         let image = r"C:\ProgramData\Intel\igfxCUIhelper.exe";
-        let events = vec![WinEvent::process_start(h, t0, 3020, &Proc {
-            image,
-            command_line: &format!("\"{image}\" --control"),
-            parent: r"C:\Windows\System32\cmd.exe",
-            ..ANYDESK
-        })];
-        self.single(host, "renamed-rmm", Some("anydesk"), None, t0, &[("E006", Some("anydesk")), ("E003", Some("anydesk"))], events);
+        let events = vec![WinEvent::process_start(
+            h,
+            t0,
+            3020,
+            &Proc {
+                image,
+                command_line: &format!("\"{image}\" --control"),
+                parent: r"C:\Windows\System32\cmd.exe",
+                ..ANYDESK
+            },
+        )];
+        self.single(
+            host,
+            Stage {
+                name: "renamed-rmm",
+                tool: Some("anydesk"),
+                tenant: None,
+                expect: &[("E006", Some("anydesk")), ("E003", Some("anydesk"))],
+            },
+            t0,
+            events,
+        );
     }
 
     /// AnyDesk installed silently, password set on the command line.
@@ -496,22 +725,56 @@ impl Planter<'_> {
         let download = format!(r"{}\Downloads\AnyDesk.exe", h.profile());
         let installed = r"C:\Program Files (x86)\AnyDesk\AnyDesk.exe";
         let events = vec![
-            WinEvent::process_start(h, t0, 2210, &Proc {
-                image: &download,
-                command_line: &format!(r#""{download}" --install "C:\Program Files (x86)\AnyDesk" --start-with-win --silent"#),
-                parent: r"C:\Windows\System32\cmd.exe",
-                ..ANYDESK
-            }),
-            WinEvent::service_install(h, at(t0, 8), "AnyDesk", &format!("\"{installed}\" --service")),
-            WinEvent::process_start(h, at(t0, 20), 2290, &Proc {
-                image: installed,
-                command_line: &format!("\"{installed}\" --set-password"),
-                parent: r"C:\Windows\System32\cmd.exe",
-                parent_command_line: &format!(r#"cmd.exe /c echo Sup3rS3cret! | "{installed}" --set-password"#),
-                ..ANYDESK
-            }),
+            WinEvent::process_start(
+                h,
+                t0,
+                2210,
+                &Proc {
+                    image: &download,
+                    command_line: &format!(
+                        r#""{download}" --install "C:\Program Files (x86)\AnyDesk" --start-with-win --silent"#
+                    ),
+                    parent: r"C:\Windows\System32\cmd.exe",
+                    ..ANYDESK
+                },
+            ),
+            WinEvent::service_install(
+                h,
+                at(t0, 8),
+                "AnyDesk",
+                &format!("\"{installed}\" --service"),
+            ),
+            WinEvent::process_start(
+                h,
+                at(t0, 20),
+                2290,
+                &Proc {
+                    image: installed,
+                    command_line: &format!("\"{installed}\" --set-password"),
+                    parent: r"C:\Windows\System32\cmd.exe",
+                    parent_command_line: &format!(
+                        r#"cmd.exe /c echo Sup3rS3cret! | "{installed}" --set-password"#
+                    ),
+                    ..ANYDESK
+                },
+            ),
         ];
-        self.single(host, "silent-install", Some("anydesk"), None, t0, &[("E008", Some("anydesk")), ("E009", Some("anydesk")), ("E010", Some("anydesk")), ("E003", Some("anydesk"))], events);
+        self.single(
+            host,
+            Stage {
+                name: "silent-install",
+                tool: Some("anydesk"),
+                tenant: None,
+                expect: &[
+                    ("E008", Some("anydesk")),
+                    ("E009", Some("anydesk")),
+                    ("E010", Some("anydesk")),
+                    ("E003", Some("anydesk")),
+                ],
+            },
+            t0,
+            events,
+        );
     }
 
     /// RMM relay traffic from powershell and rundll32.
@@ -526,13 +789,36 @@ impl Planter<'_> {
             WinEvent::dns(h, t0, powershell, &relay, "195.181.170.19"),
             WinEvent::connection(h, at(t0, 1), powershell, ("195.181.170.19", 443), &relay),
         ];
-        self.single(host, "in-memory-rmm", Some("anydesk"), Some(&relay), t0, &[("E007", Some("anydesk")), ("E003", Some("anydesk"))], events);
+        self.single(
+            host,
+            Stage {
+                name: "in-memory-rmm",
+                tool: Some("anydesk"),
+                tenant: Some(&relay),
+                expect: &[("E007", Some("anydesk")), ("E003", Some("anydesk"))],
+            },
+            t0,
+            events,
+        );
         let t1 = at(t0, 900);
         let events = vec![
             WinEvent::dns(h, t1, rundll, &instance, "147.75.80.9"),
             WinEvent::connection(h, at(t1, 1), rundll, ("147.75.80.9", 443), &instance),
         ];
-        self.single(host, "in-memory-rmm", Some("screenconnect"), Some(&instance), t1, &[("E007", Some("screenconnect")), ("E004", Some("screenconnect"))], events);
+        self.single(
+            host,
+            Stage {
+                name: "in-memory-rmm",
+                tool: Some("screenconnect"),
+                tenant: Some(&instance),
+                expect: &[
+                    ("E007", Some("screenconnect")),
+                    ("E004", Some("screenconnect")),
+                ],
+            },
+            t1,
+            events,
+        );
     }
 
     /// A ScreenConnect client service pointed at a self-hosted relay on 8041.
@@ -543,22 +829,48 @@ impl Planter<'_> {
         let dir = format!(r"C:\Program Files (x86)\ScreenConnect Client ({instance})");
         let service = format!(r"{dir}\ScreenConnect.ClientService.exe");
         let relay = "rmm.helpdesk-secure.example";
-        let args = format!("?e=Access&y=Guest&h={relay}&p=8041&s=0b9c8d7e-6f5a-4b3c-2d1e-{}&k=BgIAAACkAABSU0Ex&t=&c=", self.rng.hex(12));
+        let args = format!(
+            "?e=Access&y=Guest&h={relay}&p=8041&s=0b9c8d7e-6f5a-4b3c-2d1e-{}&k=BgIAAACkAABSU0Ex&t=&c=",
+            self.rng.hex(12)
+        );
         let events = vec![
-            WinEvent::service_install(h, t0, &format!("ScreenConnect Client ({instance})"), &format!("\"{service}\" \"{args}\"")),
-            WinEvent::process_start(h, at(t0, 2), 6610, &Proc {
-                image: &service,
-                command_line: &format!("\"{service}\" \"{args}\""),
-                parent: r"C:\Windows\System32\services.exe",
-                original_file_name: "ScreenConnect.ClientService.exe",
-                product: "ScreenConnect",
-                company: "ScreenConnect Software",
-                file_version: "23.9.8.8811",
-                ..Proc::default()
-            }),
+            WinEvent::service_install(
+                h,
+                t0,
+                &format!("ScreenConnect Client ({instance})"),
+                &format!("\"{service}\" \"{args}\""),
+            ),
+            WinEvent::process_start(
+                h,
+                at(t0, 2),
+                6610,
+                &Proc {
+                    image: &service,
+                    command_line: &format!("\"{service}\" \"{args}\""),
+                    parent: r"C:\Windows\System32\services.exe",
+                    original_file_name: "ScreenConnect.ClientService.exe",
+                    product: "ScreenConnect",
+                    company: "ScreenConnect Software",
+                    file_version: "23.9.8.8811",
+                    ..Proc::default()
+                },
+            ),
             WinEvent::connection(h, at(t0, 4), &service, ("203.0.113.50", 8041), relay),
         ];
-        self.single(host, "self-hosted-relay", Some("screenconnect"), Some(relay), t0, &[("E004", Some("screenconnect")), ("E010", Some("screenconnect"))], events);
+        self.single(
+            host,
+            Stage {
+                name: "self-hosted-relay",
+                tool: Some("screenconnect"),
+                tenant: Some(relay),
+                expect: &[
+                    ("E004", Some("screenconnect")),
+                    ("E010", Some("screenconnect")),
+                ],
+            },
+            t0,
+            events,
+        );
     }
 
     /// A dumper reading TeamViewer's memory.
@@ -568,10 +880,28 @@ impl Planter<'_> {
         let teamviewer = r"C:\Program Files\TeamViewer\TeamViewer.exe";
         let dumper = format!(r"{}\AppData\Local\Temp\tvdump.exe", h.profile());
         let events = vec![
-            WinEvent::service_install(h, t0, "TeamViewer", &format!("\"{}\"", teamviewer.replace("TeamViewer.exe", "TeamViewer_Service.exe"))),
+            WinEvent::service_install(
+                h,
+                t0,
+                "TeamViewer",
+                &format!(
+                    "\"{}\"",
+                    teamviewer.replace("TeamViewer.exe", "TeamViewer_Service.exe")
+                ),
+            ),
             WinEvent::process_access(h, at(t0, 3600), &dumper, teamviewer, "0x1410"),
         ];
-        self.single(host, "credential-theft", Some("teamviewer"), None, t0, &[("E013", Some("teamviewer"))], events);
+        self.single(
+            host,
+            Stage {
+                name: "credential-theft",
+                tool: Some("teamviewer"),
+                tenant: None,
+                expect: &[("E013", Some("teamviewer"))],
+            },
+            t0,
+            events,
+        );
     }
 
     /// Scenarios only network evidence shows: recorded, expectations pending.

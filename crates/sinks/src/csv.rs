@@ -8,8 +8,23 @@ use crate::record::FindingRecord;
 
 /// The CSV columns, in order.
 pub const COLUMNS: &[&str] = &[
-    "schema_version", "severity", "rule_id", "rule", "attack", "host", "user", "site", "tool",
-    "tenant", "authorization", "first_seen", "last_seen", "count", "summary", "evidence", "facts",
+    "schema_version",
+    "severity",
+    "rule_id",
+    "rule",
+    "attack",
+    "host",
+    "user",
+    "site",
+    "tool",
+    "tenant",
+    "authorization",
+    "first_seen",
+    "last_seen",
+    "count",
+    "summary",
+    "evidence",
+    "facts",
 ];
 
 /// Writes a header and one row per finding.
@@ -22,8 +37,16 @@ pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     writer.write_record(COLUMNS)?;
     for finding in findings {
         let record = FindingRecord::from_finding(finding);
-        let evidence: Vec<&str> = record.evidence.iter().map(|e| e.reference.as_str()).collect();
-        let facts: Vec<String> = record.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let evidence: Vec<&str> = record
+            .evidence
+            .iter()
+            .map(|e| e.reference.as_str())
+            .collect();
+        let facts: Vec<String> = record
+            .facts
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         writer.write_record([
             record.schema_version.to_string().as_str(),
             record.severity,

@@ -92,7 +92,11 @@ impl<'a> FindingRecord<'a> {
             first_seen: finding.first_seen.map(|t| t.to_string()),
             last_seen: finding.last_seen.map(|t| t.to_string()),
             count: finding.count,
-            evidence: finding.evidence.iter().map(EvidenceRecord::from_evidence).collect(),
+            evidence: finding
+                .evidence
+                .iter()
+                .map(EvidenceRecord::from_evidence)
+                .collect(),
             facts: finding
                 .facts
                 .iter()

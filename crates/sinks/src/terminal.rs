@@ -111,20 +111,51 @@ fn inventory(s: &mut String, view: &RunView<'_>) {
                 row.host.clone().unwrap_or_else(|| "-".into()),
                 row.tool.name.to_string(),
                 row.authorization.as_str().to_owned(),
-                row.modes.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(","),
-                if row.tenants.is_empty() { "-".into() } else { row.tenants.join(",") },
-                row.first_seen.map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
+                row.modes
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                if row.tenants.is_empty() {
+                    "-".into()
+                } else {
+                    row.tenants.join(",")
+                },
+                row.first_seen
+                    .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
                 row.count.to_string(),
             ]
         })
         .collect();
-    table(s, &["HOST", "TOOL", "POLICY", "SEEN AS", "TENANTS", "FIRST SEEN", "EVENTS"], &rows);
+    table(
+        s,
+        &[
+            "HOST",
+            "TOOL",
+            "POLICY",
+            "SEEN AS",
+            "TENANTS",
+            "FIRST SEEN",
+            "EVENTS",
+        ],
+        &rows,
+    );
 }
 
 fn findings(s: &mut String, view: &RunView<'_>) {
     let mut counts = Vec::new();
-    for severity in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info] {
-        let n = view.findings.iter().filter(|f| f.severity == severity).count();
+    for severity in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ] {
+        let n = view
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count();
         if n > 0 {
             counts.push(format!("{n} {severity}"));
         }
@@ -133,10 +164,18 @@ fn findings(s: &mut String, view: &RunView<'_>) {
         s,
         "\n{} {}",
         paint("Findings:", Style::Bold, view.color),
-        if counts.is_empty() { "none".to_owned() } else { counts.join(", ") }
+        if counts.is_empty() {
+            "none".to_owned()
+        } else {
+            counts.join(", ")
+        }
     );
     if view.hidden > 0 {
-        let _ = write!(s, " ({} below {} not shown)", view.hidden, view.min_severity);
+        let _ = write!(
+            s,
+            " ({} below {} not shown)",
+            view.hidden, view.min_severity
+        );
     }
     if view.suppressed > 0 {
         let _ = write!(s, " ({} suppressed by policy exclusions)", view.suppressed);
@@ -162,7 +201,12 @@ fn findings(s: &mut String, view: &RunView<'_>) {
             } else {
                 String::new()
             };
-            let _ = writeln!(s, "           {} {}{more}", paint(&first.source.to_string(), Style::Dim, view.color), first.what);
+            let _ = writeln!(
+                s,
+                "           {} {}{more}",
+                paint(&first.source.to_string(), Style::Dim, view.color),
+                first.what
+            );
         }
     }
 }
@@ -171,7 +215,11 @@ fn problems(s: &mut String, view: &RunView<'_>) {
     if view.diagnostics.is_empty() && view.skipped_files.is_empty() {
         return;
     }
-    let _ = writeln!(s, "\n{}", paint("Problems reading evidence", Style::Bold, view.color));
+    let _ = writeln!(
+        s,
+        "\n{}",
+        paint("Problems reading evidence", Style::Bold, view.color)
+    );
     for (source, level, message) in &view.diagnostics {
         let _ = writeln!(s, "  {level}: {source}: {message}");
     }
@@ -201,7 +249,11 @@ fn table(s: &mut String, headers: &[&str], rows: &[Vec<String>]) {
         }
         text.trim_end().to_owned()
     };
-    let _ = writeln!(s, "{}", line(headers.iter().map(|h| (*h).to_owned()).collect()));
+    let _ = writeln!(
+        s,
+        "{}",
+        line(headers.iter().map(|h| (*h).to_owned()).collect())
+    );
     for row in rows {
         let _ = writeln!(s, "{}", line(row.clone()));
     }
@@ -212,7 +264,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

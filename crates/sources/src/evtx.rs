@@ -36,8 +36,16 @@ pub(crate) fn plan(input: usize, len: u64, unit_bytes: u64) -> Vec<Unit> {
         let last = (first + per_unit).min(chunks);
         units.push(Unit {
             input,
-            start: if first == 0 { 0 } else { FILE_HEADER + first * CHUNK as u64 },
-            end: if last >= chunks { len } else { FILE_HEADER + last * CHUNK as u64 },
+            start: if first == 0 {
+                0
+            } else {
+                FILE_HEADER + first * CHUNK as u64
+            },
+            end: if last >= chunks {
+                len
+            } else {
+                FILE_HEADER + last * CHUNK as u64
+            },
         });
         first = last.max(first + 1);
     }
@@ -69,7 +77,8 @@ pub(crate) fn read_range(
     let mut offset = start.max(FILE_HEADER);
     if start == 0 {
         let mut header = [0u8; 8];
-        file.read_exact_at(&mut header, 0).map_err(|e| Error::io(&input.path, e))?;
+        file.read_exact_at(&mut header, 0)
+            .map_err(|e| Error::io(&input.path, e))?;
         stats.bytes += FILE_HEADER.min(input.len);
     }
     while offset < end {
@@ -86,7 +95,15 @@ pub(crate) fn read_range(
         file.read_exact_at(&mut buffer, offset)
             .map_err(|e| Error::io(&input.path, e))?;
         stats.bytes += CHUNK as u64;
-        chunk(&buffer, offset, context, &settings, &mut scratch, stats, sink);
+        chunk(
+            &buffer,
+            offset,
+            context,
+            &settings,
+            &mut scratch,
+            stats,
+            sink,
+        );
         offset += CHUNK as u64;
     }
     Ok(())
@@ -101,7 +118,9 @@ pub(crate) fn read_stream(
 ) -> Result<(), Error> {
     let path = sink.input.path.clone();
     let mut header = vec![0u8; FILE_HEADER as usize];
-    reader.read_exact(&mut header).map_err(|e| Error::io(&path, e))?;
+    reader
+        .read_exact(&mut header)
+        .map_err(|e| Error::io(&path, e))?;
     stats.bytes += FILE_HEADER;
     let settings = settings();
     let mut buffer = vec![0u8; CHUNK];
@@ -121,7 +140,15 @@ pub(crate) fn read_stream(
             );
             return Ok(());
         }
-        chunk(&buffer, offset, context, &settings, &mut scratch, stats, sink);
+        chunk(
+            &buffer,
+            offset,
+            context,
+            &settings,
+            &mut scratch,
+            stats,
+            sink,
+        );
         offset += CHUNK as u64;
     }
 }
@@ -171,7 +198,11 @@ fn chunk(
         if bytes.iter().all(|&b| b == 0) {
             return; // Preallocated, never written.
         }
-        stats.error(&path, at, "chunk skipped: bad chunk magic (not \"ElfChnk\")".into());
+        stats.error(
+            &path,
+            at,
+            "chunk skipped: bad chunk magic (not \"ElfChnk\")".into(),
+        );
         return;
     }
     let first_id = u64_at(bytes, 24);
@@ -197,14 +228,27 @@ fn chunk(
 
 /// Warns when a chunk's stored CRC32s do not match its bytes; such chunks
 /// (often the last one of a log that was not closed cleanly) are still read.
-fn check_crcs(bytes: &[u8], free_space: usize, offset: u64, stats: &mut FileStats, path: &std::path::Path) {
+fn check_crcs(
+    bytes: &[u8],
+    free_space: usize,
+    offset: u64,
+    stats: &mut FileStats,
+    path: &std::path::Path,
+) {
     let mut header = crc32fast::Hasher::new();
     header.update(&bytes[..120]);
     header.update(&bytes[128..CHUNK_HEADER]);
     let (stored_header, computed_header) = (u32_at(bytes, 124), header.finalize());
-    let (stored_data, computed_data) = (u32_at(bytes, 52), crc32fast::hash(&bytes[CHUNK_HEADER..free_space]));
+    let (stored_data, computed_data) = (
+        u32_at(bytes, 52),
+        crc32fast::hash(&bytes[CHUNK_HEADER..free_space]),
+    );
     if stored_header != computed_header || stored_data != computed_data {
-        let which = if stored_header != computed_header { "header" } else { "records" };
+        let which = if stored_header != computed_header {
+            "header"
+        } else {
+            "records"
+        };
         stats.warning(
             path,
             Location::Offset(offset),
@@ -226,7 +270,11 @@ fn parse_chunk(
         Ok(data) => data,
         Err(error) => {
             stats.records += records.unwrap_or(0);
-            stats.error(&path, Location::Offset(offset), format!("chunk skipped: {error}"));
+            stats.error(
+                &path,
+                Location::Offset(offset),
+                format!("chunk skipped: {error}"),
+            );
             return;
         }
     };
@@ -248,7 +296,11 @@ fn parse_chunk(
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                stats.error(&path, Location::Offset(offset), format!("record skipped: {error}"));
+                stats.error(
+                    &path,
+                    Location::Offset(offset),
+                    format!("record skipped: {error}"),
+                );
                 continue;
             }
         };
@@ -294,7 +346,11 @@ mod tests {
         let c = CHUNK as u64;
         assert_eq!(
             ranges,
-            [(0, FILE_HEADER + 2 * c), (FILE_HEADER + 2 * c, FILE_HEADER + 4 * c), (FILE_HEADER + 4 * c, len)]
+            [
+                (0, FILE_HEADER + 2 * c),
+                (FILE_HEADER + 2 * c, FILE_HEADER + 4 * c),
+                (FILE_HEADER + 4 * c, len)
+            ]
         );
         assert_eq!(plan(0, FILE_HEADER, 1 << 20).len(), 1);
     }

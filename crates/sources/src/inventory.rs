@@ -17,16 +17,56 @@ use crate::lines::{Line, for_each_line};
 use crate::winevent::parse_time;
 use crate::{Error, FileStats, Format, Sink};
 
-const HOST: &[&str] = &["host", "hostname", "host_name", "computer", "computer_name", "computername", "device", "hostidentifier", "host_identifier", "machine"];
-const NAME: &[&str] = &["name", "displayname", "program", "product", "service_name", "servicename"];
+const HOST: &[&str] = &[
+    "host",
+    "hostname",
+    "host_name",
+    "computer",
+    "computer_name",
+    "computername",
+    "device",
+    "hostidentifier",
+    "host_identifier",
+    "machine",
+];
+const NAME: &[&str] = &[
+    "name",
+    "displayname",
+    "program",
+    "product",
+    "service_name",
+    "servicename",
+];
 const DISPLAY_NAME: &[&str] = &["display_name", "displayname"];
 const VERSION: &[&str] = &["version", "displayversion", "product_version"];
 const PUBLISHER: &[&str] = &["publisher", "vendor", "manufacturer"];
-const PATH: &[&str] = &["path", "install_location", "installlocation", "binary_path", "pathname", "image_path", "module_path", "executable"];
+const PATH: &[&str] = &[
+    "path",
+    "install_location",
+    "installlocation",
+    "binary_path",
+    "pathname",
+    "image_path",
+    "module_path",
+    "executable",
+];
 /// Columns only service tables have.
-const SERVICE_COLUMNS: &[&str] = &["start_type", "service_type", "starttype", "servicetype", "win32_exit_code", "user_account", "startname"];
+const SERVICE_COLUMNS: &[&str] = &[
+    "start_type",
+    "service_type",
+    "starttype",
+    "servicetype",
+    "win32_exit_code",
+    "user_account",
+    "startname",
+];
 
-pub(crate) fn read(format: Format, reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink<'_>) -> Result<(), Error> {
+pub(crate) fn read(
+    format: Format,
+    reader: Box<dyn Read>,
+    stats: &mut FileStats,
+    sink: &mut Sink<'_>,
+) -> Result<(), Error> {
     match format {
         Format::InventoryCsv => read_csv(reader, stats, sink),
         Format::InventoryJson => read_json_array(reader, stats, sink),
@@ -51,7 +91,9 @@ impl Row {
     }
 
     fn from_json(value: &Value) -> Option<Row> {
-        let Value::Object(map) = value else { return None };
+        let Value::Object(map) = value else {
+            return None;
+        };
         let columns = map
             .iter()
             .filter_map(|(key, value)| {
@@ -67,9 +109,18 @@ impl Row {
         Some(Row { columns })
     }
 
-    fn event(&self, kind_hint: Option<SoftwareKind>, host: Option<&str>, source: SourceRef) -> Option<Event> {
+    fn event(
+        &self,
+        kind_hint: Option<SoftwareKind>,
+        host: Option<&str>,
+        source: SourceRef,
+    ) -> Option<Event> {
         let kind = kind_hint.unwrap_or_else(|| {
-            if self.columns.iter().any(|(key, _)| SERVICE_COLUMNS.contains(&key.as_str())) {
+            if self
+                .columns
+                .iter()
+                .any(|(key, _)| SERVICE_COLUMNS.contains(&key.as_str()))
+            {
                 SoftwareKind::Service
             } else {
                 SoftwareKind::Program
@@ -82,7 +133,10 @@ impl Row {
             meta,
             kind: EventKind::Software(Software {
                 kind,
-                display_name: self.get(DISPLAY_NAME).filter(|d| *d != name).map(str::to_owned),
+                display_name: self
+                    .get(DISPLAY_NAME)
+                    .filter(|d| *d != name)
+                    .map(str::to_owned),
                 name,
                 version: self.get(VERSION).map(str::to_owned),
                 publisher: self.get(PUBLISHER).map(str::to_owned),
@@ -92,7 +146,14 @@ impl Row {
     }
 }
 
-fn emit(row: &Row, kind: Option<SoftwareKind>, host: Option<&str>, location: Location, stats: &mut FileStats, sink: &mut Sink<'_>) {
+fn emit(
+    row: &Row,
+    kind: Option<SoftwareKind>,
+    host: Option<&str>,
+    location: Location,
+    stats: &mut FileStats,
+    sink: &mut Sink<'_>,
+) {
     let path = sink.path().to_path_buf();
     stats.parsed += 1;
     match row.event(kind, host, SourceRef::new(&path, location)) {
@@ -104,7 +165,11 @@ fn emit(row: &Row, kind: Option<SoftwareKind>, host: Option<&str>, location: Loc
     }
 }
 
-fn read_csv(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink<'_>) -> Result<(), Error> {
+fn read_csv(
+    reader: Box<dyn Read>,
+    stats: &mut FileStats,
+    sink: &mut Sink<'_>,
+) -> Result<(), Error> {
     let path = sink.path().to_path_buf();
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let headers: Vec<String> = csv
@@ -125,7 +190,11 @@ fn read_csv(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink<'_>) -
             Ok(true) => {
                 stats.records += 1;
                 let row = Row {
-                    columns: headers.iter().cloned().zip(record.iter().map(str::to_owned)).collect(),
+                    columns: headers
+                        .iter()
+                        .cloned()
+                        .zip(record.iter().map(str::to_owned))
+                        .collect(),
                 };
                 emit(&row, None, None, location, stats, sink);
             }
@@ -143,7 +212,11 @@ fn read_csv(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink<'_>) -
 }
 
 /// Streams the elements of a top-level JSON array without loading it whole.
-fn read_json_array(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink<'_>) -> Result<(), Error> {
+fn read_json_array(
+    reader: Box<dyn Read>,
+    stats: &mut FileStats,
+    sink: &mut Sink<'_>,
+) -> Result<(), Error> {
     struct Rows<'a, 'b, 'c> {
         stats: &'a mut FileStats,
         sink: &'a mut Sink<'b>,
@@ -166,7 +239,8 @@ fn read_json_array(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink
                     Some(row) => emit(&row, None, None, location, self.stats, self.sink),
                     None => {
                         let path = self.sink.path().to_path_buf();
-                        self.stats.error(&path, location, "row skipped: not a JSON object".into());
+                        self.stats
+                            .error(&path, location, "row skipped: not a JSON object".into());
                     }
                 }
             }
@@ -174,7 +248,10 @@ fn read_json_array(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink
         }
     }
     let path = sink.path().to_path_buf();
-    let counted = CountingReader { inner: reader, count: 0 };
+    let counted = CountingReader {
+        inner: reader,
+        count: 0,
+    };
     let mut deserializer = serde_json::Deserializer::from_reader(counted);
     let result = (&mut deserializer).deserialize_seq(Rows {
         stats,
@@ -182,7 +259,11 @@ fn read_json_array(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink
         _marker: std::marker::PhantomData,
     });
     if let Err(error) = result {
-        stats.error(&path, Location::Offset(0), format!("rest of file skipped: {error}"));
+        stats.error(
+            &path,
+            Location::Offset(0),
+            format!("rest of file skipped: {error}"),
+        );
     }
     Ok(())
 }
@@ -202,16 +283,27 @@ impl Read for CountingReader {
 
 /// osquery results log: one JSON object per line, each a differential row
 /// (`columns`) or a snapshot (`snapshot`: many rows), named by its query.
-fn read_osquery_log(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sink<'_>) -> Result<(), Error> {
+fn read_osquery_log(
+    reader: Box<dyn Read>,
+    stats: &mut FileStats,
+    sink: &mut Sink<'_>,
+) -> Result<(), Error> {
     let path = sink.path().to_path_buf();
     let total = for_each_line(reader, |number, offset, line| {
-        let location = Location::Line { line: number, offset };
+        let location = Location::Line {
+            line: number,
+            offset,
+        };
         let text = match line {
             Line::Text(text) if text.trim_ascii().is_empty() => return,
             Line::Text(text) => text,
             Line::TooLong(len) => {
                 stats.records += 1;
-                stats.error(&path, location, format!("record skipped: {len}-byte line is too long"));
+                stats.error(
+                    &path,
+                    location,
+                    format!("record skipped: {len}-byte line is too long"),
+                );
                 return;
             }
         };
@@ -219,7 +311,11 @@ fn read_osquery_log(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sin
         let value: Value = match serde_json::from_slice(text) {
             Ok(value) => value,
             Err(error) => {
-                stats.error(&path, location, format!("record skipped: invalid JSON: {error}"));
+                stats.error(
+                    &path,
+                    location,
+                    format!("record skipped: invalid JSON: {error}"),
+                );
                 return;
             }
         };
@@ -227,10 +323,17 @@ fn read_osquery_log(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sin
             stats.parsed += 1;
             return;
         }
-        let query = value.get("name").and_then(Value::as_str).unwrap_or("").to_lowercase();
+        let query = value
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_lowercase();
         let kind = if query.contains("service") {
             Some(SoftwareKind::Service)
-        } else if query.contains("program") || query.contains("software") || query.contains("package") {
+        } else if query.contains("program")
+            || query.contains("software")
+            || query.contains("package")
+        {
             Some(SoftwareKind::Program)
         } else {
             None
@@ -239,7 +342,12 @@ fn read_osquery_log(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sin
         let time = value
             .get("calendarTime")
             .and_then(Value::as_str)
-            .and_then(|t| jiff::fmt::rfc2822::parse(t).ok().map(|z| z.timestamp()).or_else(|| parse_time(t)));
+            .and_then(|t| {
+                jiff::fmt::rfc2822::parse(t)
+                    .ok()
+                    .map(|z| z.timestamp())
+                    .or_else(|| parse_time(t))
+            });
         let rows: Vec<&Value> = match (value.get("columns"), value.get("snapshot")) {
             (Some(columns), _) => vec![columns],
             (None, Some(Value::Array(rows))) => rows.iter().collect(),
@@ -258,7 +366,11 @@ fn read_osquery_log(reader: Box<dyn Read>, stats: &mut FileStats, sink: &mut Sin
                         None => stats.error(&path, location, "row skipped: no name column".into()),
                     }
                 }
-                None => stats.error(&path, location, "row skipped: columns are not an object".into()),
+                None => stats.error(
+                    &path,
+                    location,
+                    "row skipped: columns are not an object".into(),
+                ),
             }
         }
     })

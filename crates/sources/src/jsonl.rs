@@ -71,7 +71,8 @@ pub(crate) fn read_range(
 }
 
 fn read_at(file: &File, from: u64, to: u64, input: &Input) -> Result<Vec<u8>, Error> {
-    let len = usize::try_from(to.saturating_sub(from)).map_err(|_| Error::format("range too large"))?;
+    let len =
+        usize::try_from(to.saturating_sub(from)).map_err(|_| Error::format("range too large"))?;
     let mut buffer = vec![0u8; len];
     file.read_exact_at(&mut buffer, from)
         .map_err(|e| Error::io(&input.path, e))?;
@@ -88,7 +89,8 @@ struct Lines<'a> {
 
 impl Lines<'_> {
     fn line_at(&self, start: usize) -> (usize, usize) {
-        let end = memchr::memchr(b'\n', &self.buffer[start..]).map_or(self.buffer.len(), |i| start + i);
+        let end =
+            memchr::memchr(b'\n', &self.buffer[start..]).map_or(self.buffer.len(), |i| start + i);
         (start, end)
     }
 
@@ -111,8 +113,11 @@ impl Lines<'_> {
         };
         let mut cursor = self.begin;
         while cursor < limit {
-            let Some(hit) = prefilter.find_utf8(self.buffer, cursor) else { break };
-            let start = memchr::memrchr(b'\n', &self.buffer[cursor..hit]).map_or(cursor, |i| cursor + i + 1);
+            let Some(hit) = prefilter.find_utf8(self.buffer, cursor) else {
+                break;
+            };
+            let start = memchr::memrchr(b'\n', &self.buffer[cursor..hit])
+                .map_or(cursor, |i| cursor + i + 1);
             if start >= limit {
                 break;
             }
@@ -139,7 +144,11 @@ fn line_event(line: &[u8], location: Location, stats: &mut FileStats, sink: &mut
     let value: serde_json::Value = match serde_json::from_slice(line) {
         Ok(value) => value,
         Err(error) => {
-            stats.error(&path, location, format!("record skipped: invalid JSON: {error}"));
+            stats.error(
+                &path,
+                location,
+                format!("record skipped: invalid JSON: {error}"),
+            );
             return;
         }
     };
@@ -166,11 +175,20 @@ pub(crate) fn read_stream(
 ) -> Result<(), Error> {
     let path = sink.path().to_path_buf();
     let total = for_each_line(reader, |number, offset, line| {
-        let location = Location::Line { line: number, offset };
+        let location = Location::Line {
+            line: number,
+            offset,
+        };
         match line {
             Line::TooLong(len) => {
                 stats.records += 1;
-                stats.error(&path, location, format!("record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"));
+                stats.error(
+                    &path,
+                    location,
+                    format!(
+                        "record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"
+                    ),
+                );
             }
             Line::Text(text) => {
                 if text.trim_ascii().is_empty() {

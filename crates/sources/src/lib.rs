@@ -86,7 +86,11 @@ pub fn plan(inputs: &[Input], unit_bytes: u64) -> Vec<Unit> {
                 let mut start = 0;
                 while start < input.len {
                     let end = (start + unit_bytes.max(1)).min(input.len);
-                    units.push(Unit { input: index, start, end });
+                    units.push(Unit {
+                        input: index,
+                        start,
+                        end,
+                    });
                     start = end;
                 }
             }
@@ -112,8 +116,12 @@ pub fn read_unit(
         emit,
     };
     let result = match (input.format, input.gzip) {
-        (Format::Evtx, false) => evtx::read_range(input, unit.start, unit.end, context, &mut stats, &mut sink),
-        (Format::EventJson, false) => jsonl::read_range(input, unit.start, unit.end, context, &mut stats, &mut sink),
+        (Format::Evtx, false) => {
+            evtx::read_range(input, unit.start, unit.end, context, &mut stats, &mut sink)
+        }
+        (Format::EventJson, false) => {
+            jsonl::read_range(input, unit.start, unit.end, context, &mut stats, &mut sink)
+        }
         (format, _) => open_stream(input).and_then(|reader| match format {
             Format::Evtx => evtx::read_stream(reader, context, &mut stats, &mut sink),
             Format::EventJson => jsonl::read_stream(reader, context, &mut stats, &mut sink),
@@ -123,7 +131,11 @@ pub fn read_unit(
         }),
     };
     if let Err(error) = result {
-        stats.error(&input.path, rmmguard_events::Location::Offset(unit.start), error.to_string());
+        stats.error(
+            &input.path,
+            rmmguard_events::Location::Offset(unit.start),
+            error.to_string(),
+        );
     }
     stats
 }
@@ -133,7 +145,10 @@ fn open_stream(input: &Input) -> Result<Box<dyn Read>, Error> {
     let file = File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
     let reader = BufReader::with_capacity(256 << 10, file);
     Ok(if input.gzip {
-        Box::new(BufReader::with_capacity(256 << 10, flate2::read::MultiGzDecoder::new(reader)))
+        Box::new(BufReader::with_capacity(
+            256 << 10,
+            flate2::read::MultiGzDecoder::new(reader),
+        ))
     } else {
         Box::new(reader)
     })

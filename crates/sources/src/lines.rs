@@ -101,7 +101,12 @@ mod tests {
     fn numbers_offsets_and_last_line() {
         assert_eq!(
             lines(b"a\r\nbb\n\nccc"),
-            [(1, 0, "a".into()), (2, 3, "bb".into()), (3, 6, "".into()), (4, 7, "ccc".into())]
+            [
+                (1, 0, "a".into()),
+                (2, 3, "bb".into()),
+                (3, 6, "".into()),
+                (4, 7, "ccc".into())
+            ]
         );
         assert!(lines(b"").is_empty());
     }

@@ -64,19 +64,30 @@ pub fn sniff(head: &[u8]) -> Result<Format, &'static str> {
     let lower = String::from_utf8_lossy(first_line).to_lowercase();
     match text.first() {
         Some(b'{') => {
-            if lower.contains("\"hostidentifier\"") && (lower.contains("\"columns\"") || lower.contains("\"snapshot\"")) {
+            if lower.contains("\"hostidentifier\"")
+                && (lower.contains("\"columns\"") || lower.contains("\"snapshot\""))
+            {
                 Ok(Format::InventoryJsonLines)
-            } else if lower.contains("\"winlog\"") || lower.contains("\"event\"") || lower.contains("\"eventid\"") {
+            } else if lower.contains("\"winlog\"")
+                || lower.contains("\"event\"")
+                || lower.contains("\"eventid\"")
+            {
                 Ok(Format::EventJson)
             } else {
                 Err("JSON records of an unknown shape (expected Windows events or osquery results)")
             }
         }
         Some(b'[') => {
-            if INVENTORY_KEYS.iter().any(|key| lower.contains(&format!("\"{key}\""))) || lower.contains("\"name\"") {
+            if INVENTORY_KEYS
+                .iter()
+                .any(|key| lower.contains(&format!("\"{key}\"")))
+                || lower.contains("\"name\"")
+            {
                 Ok(Format::InventoryJson)
             } else {
-                Err("a JSON array that is not an inventory (expected name/version/publisher or service keys)")
+                Err(
+                    "a JSON array that is not an inventory (expected name/version/publisher or service keys)",
+                )
             }
         }
         _ if !text.contains(&0) => {
@@ -86,7 +97,9 @@ pub fn sniff(head: &[u8]) -> Result<Format, &'static str> {
                 .map(|h| h.trim().trim_matches('"').to_owned())
                 .collect();
             let has_name = header.iter().any(|h| h == "name" || h == "displayname");
-            let has_inventory = header.iter().any(|h| INVENTORY_KEYS.contains(&h.as_str()) || h == "version" || h == "path");
+            let has_inventory = header
+                .iter()
+                .any(|h| INVENTORY_KEYS.contains(&h.as_str()) || h == "version" || h == "path");
             if header.len() > 1 && has_name && has_inventory {
                 Ok(Format::InventoryCsv)
             } else {
@@ -104,15 +117,30 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(sniff(b"ElfFile\0rest"), Ok(Format::Evtx));
-        assert_eq!(sniff(b"{\"Event\":{\"System\":{}}}\n"), Ok(Format::EventJson));
-        assert_eq!(sniff(b"\xef\xbb\xbf  {\"@timestamp\":\"x\",\"winlog\":{}}"), Ok(Format::EventJson));
-        assert_eq!(sniff(b"{\"EventTime\":\"x\",\"EventID\":1}"), Ok(Format::EventJson));
+        assert_eq!(
+            sniff(b"{\"Event\":{\"System\":{}}}\n"),
+            Ok(Format::EventJson)
+        );
+        assert_eq!(
+            sniff(b"\xef\xbb\xbf  {\"@timestamp\":\"x\",\"winlog\":{}}"),
+            Ok(Format::EventJson)
+        );
+        assert_eq!(
+            sniff(b"{\"EventTime\":\"x\",\"EventID\":1}"),
+            Ok(Format::EventJson)
+        );
         assert_eq!(
             sniff(b"{\"name\":\"programs\",\"hostIdentifier\":\"ws\",\"columns\":{}}"),
             Ok(Format::InventoryJsonLines)
         );
-        assert_eq!(sniff(b"[{\"name\":\"AnyDesk\",\"version\":\"8\"}]"), Ok(Format::InventoryJson));
-        assert_eq!(sniff(b"host,name,version,publisher\r\nws,AnyDesk,8,x\r\n"), Ok(Format::InventoryCsv));
+        assert_eq!(
+            sniff(b"[{\"name\":\"AnyDesk\",\"version\":\"8\"}]"),
+            Ok(Format::InventoryJson)
+        );
+        assert_eq!(
+            sniff(b"host,name,version,publisher\r\nws,AnyDesk,8,x\r\n"),
+            Ok(Format::InventoryCsv)
+        );
         assert!(sniff(b"").is_err());
         assert!(sniff(b"{\"message\":\"hello\"}").is_err());
         assert!(sniff(b"just some text\n").is_err());

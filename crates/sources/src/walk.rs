@@ -81,7 +81,9 @@ fn walk_dir(dir: &Path, discovery: &mut Discovery) {
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let Ok(link) = fs::symlink_metadata(&path) else { continue };
+        let Ok(link) = fs::symlink_metadata(&path) else {
+            continue;
+        };
         if link.file_type().is_symlink() {
             match fs::metadata(&path) {
                 Ok(target) if target.is_file() => add_file(&path, target.len(), discovery),
@@ -125,7 +127,9 @@ fn add_file(path: &Path, len: u64, discovery: &mut Discovery) {
 fn read_head(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
     let mut file = File::open(path)?;
     let mut head = Vec::with_capacity(SNIFF_BYTES);
-    (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head)?;
+    (&mut file)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)?;
     if !head.starts_with(&[0x1f, 0x8b]) {
         return Ok((head, false));
     }
@@ -161,11 +165,20 @@ mod tests {
         let inputs: Vec<(String, Format, bool)> = found
             .inputs
             .iter()
-            .map(|i| (i.path.file_name().unwrap().to_string_lossy().into_owned(), i.format, i.gzip))
+            .map(|i| {
+                (
+                    i.path.file_name().unwrap().to_string_lossy().into_owned(),
+                    i.format,
+                    i.gzip,
+                )
+            })
             .collect();
         assert_eq!(
             inputs,
-            [("events.json".into(), Format::EventJson, false), ("c.gz".into(), Format::Evtx, true)]
+            [
+                ("events.json".into(), Format::EventJson, false),
+                ("c.gz".into(), Format::Evtx, true)
+            ]
         );
         let skipped: Vec<&str> = found.skipped.iter().map(|s| s.reason.as_str()).collect();
         assert_eq!(
@@ -176,6 +189,11 @@ mod tests {
             ]
         );
         let missing = discover(&[root.join("nope")]).unwrap_err();
-        assert!(missing.to_string().ends_with("nope: no such file or folder"), "{missing}");
+        assert!(
+            missing
+                .to_string()
+                .ends_with("nope: no such file or folder"),
+            "{missing}"
+        );
     }
 }

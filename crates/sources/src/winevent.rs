@@ -118,7 +118,12 @@ pub fn to_event(record: &WinRecord, source: SourceRef) -> Option<Event> {
     let kind = match (provider.as_str(), id) {
         (SYSMON, _) => sysmon(record, id)?,
         (SECURITY, 4688) => process_start_4688(record),
-        (SECURITY, 4697) => service_install(record, "ServiceFileName", "ServiceStartType", "ServiceAccount"),
+        (SECURITY, 4697) => service_install(
+            record,
+            "ServiceFileName",
+            "ServiceStartType",
+            "ServiceAccount",
+        ),
         (SECURITY, 4663) => object_access_4663(record),
         (SECURITY, 5145) => share_access_5145(record),
         (SCM, 7045) => service_install(record, "ImagePath", "StartType", "AccountName"),
@@ -201,14 +206,23 @@ fn sysmon(record: &WinRecord, id: u32) -> Option<EventKind> {
         }),
         3 => EventKind::NetConnection(NetConnection {
             process: image(),
-            transport: record.get("Protocol").map(|p| match p.to_ascii_lowercase().as_str() {
-                "tcp" => Transport::Tcp,
-                "udp" => Transport::Udp,
-                _ => Transport::Other(0),
-            }),
+            transport: record
+                .get("Protocol")
+                .map(|p| match p.to_ascii_lowercase().as_str() {
+                    "tcp" => Transport::Tcp,
+                    "udp" => Transport::Udp,
+                    _ => Transport::Other(0),
+                }),
             source: endpoint(record, "SourceIp", "SourcePort", "SourceHostname"),
-            destination: endpoint(record, "DestinationIp", "DestinationPort", "DestinationHostname"),
-            initiated: record.get("Initiated").map(|v| v.eq_ignore_ascii_case("true")),
+            destination: endpoint(
+                record,
+                "DestinationIp",
+                "DestinationPort",
+                "DestinationHostname",
+            ),
+            initiated: record
+                .get("Initiated")
+                .map(|v| v.eq_ignore_ascii_case("true")),
         }),
         7 => EventKind::ImageLoad(ImageLoad {
             process: image(),
@@ -271,11 +285,16 @@ fn dns_answers(results: &str) -> Vec<String> {
 
 fn endpoint(record: &WinRecord, ip: &str, port: &str, host: &str) -> Endpoint {
     Endpoint {
-        ip: record
-            .get(ip)
-            .and_then(|v| v.strip_prefix("::ffff:").unwrap_or(v).parse::<IpAddr>().ok()),
+        ip: record.get(ip).and_then(|v| {
+            v.strip_prefix("::ffff:")
+                .unwrap_or(v)
+                .parse::<IpAddr>()
+                .ok()
+        }),
         port: record.get(port).and_then(|p| p.parse().ok()),
-        domain: record.get(host).map(|h| h.trim_end_matches('.').to_lowercase()),
+        domain: record
+            .get(host)
+            .map(|h| h.trim_end_matches('.').to_lowercase()),
     }
 }
 
@@ -314,7 +333,9 @@ fn object_access_4663(record: &WinRecord) -> EventKind {
         path: record.owned("ObjectName").unwrap_or_default(),
         share: None,
         source_ip: None,
-        access: record.owned("AccessMask").or_else(|| record.owned("AccessList")),
+        access: record
+            .owned("AccessMask")
+            .or_else(|| record.owned("AccessList")),
     })
 }
 
@@ -323,7 +344,11 @@ fn share_access_5145(record: &WinRecord) -> EventKind {
     let path = match record.get("ShareLocalPath") {
         Some(local) => {
             let local = local.trim_start_matches("\\??\\");
-            format!("{}\\{}", local.trim_end_matches('\\'), relative.trim_start_matches('\\'))
+            format!(
+                "{}\\{}",
+                local.trim_end_matches('\\'),
+                relative.trim_start_matches('\\')
+            )
         }
         None => relative.to_owned(),
     };
@@ -334,7 +359,9 @@ fn share_access_5145(record: &WinRecord) -> EventKind {
         source_ip: record
             .get("IpAddress")
             .and_then(|ip| ip.strip_prefix("::ffff:").unwrap_or(ip).parse().ok()),
-        access: record.owned("AccessList").or_else(|| record.owned("AccessMask")),
+        access: record
+            .owned("AccessList")
+            .or_else(|| record.owned("AccessMask")),
     })
 }
 
@@ -436,11 +463,33 @@ fn from_winlogbeat(value: &Value, winlog: &Value) -> WinRecord {
 /// NXLog's flat shape: System fields and EventData side by side.
 fn from_nxlog(value: &Value) -> WinRecord {
     const SYSTEM: &[&str] = &[
-        "EventTime", "EventReceivedTime", "Hostname", "EventID", "EventId", "SourceName",
-        "ProviderGuid", "Channel", "RecordNumber", "Severity", "SeverityValue", "EventType",
-        "Keywords", "Version", "Task", "OpcodeValue", "ProcessID", "ThreadID", "Opcode",
-        "Category", "SourceModuleName", "SourceModuleType", "Message", "AccountName",
-        "AccountType", "Domain", "UserID",
+        "EventTime",
+        "EventReceivedTime",
+        "Hostname",
+        "EventID",
+        "EventId",
+        "SourceName",
+        "ProviderGuid",
+        "Channel",
+        "RecordNumber",
+        "Severity",
+        "SeverityValue",
+        "EventType",
+        "Keywords",
+        "Version",
+        "Task",
+        "OpcodeValue",
+        "ProcessID",
+        "ThreadID",
+        "Opcode",
+        "Category",
+        "SourceModuleName",
+        "SourceModuleType",
+        "Message",
+        "AccountName",
+        "AccountType",
+        "Domain",
+        "UserID",
     ];
     let mut record = WinRecord {
         provider: text(value.get("SourceName")).unwrap_or_default(),
@@ -509,11 +558,19 @@ mod tests {
             .collect();
         assert_eq!(events[0], events[1]);
         assert_eq!(events[1], events[2]);
-        let EventKind::ProcessStart(start) = &events[0].kind else { panic!("{:?}", events[0]) };
-        assert_eq!(start.process.pe.original_file_name.as_deref(), Some("AnyDesk.exe"));
+        let EventKind::ProcessStart(start) = &events[0].kind else {
+            panic!("{:?}", events[0])
+        };
+        assert_eq!(
+            start.process.pe.original_file_name.as_deref(),
+            Some("AnyDesk.exe")
+        );
         assert_eq!(start.parent.executable, None);
         assert_eq!(events[0].meta.user.as_deref(), Some("CORP\\bob"));
-        assert_eq!(events[0].meta.timestamp.map(|t| t.to_string()).as_deref(), Some("2026-03-01T10:00:00Z"));
+        assert_eq!(
+            events[0].meta.timestamp.map(|t| t.to_string()).as_deref(),
+            Some("2026-03-01T10:00:00Z")
+        );
     }
 
     #[test]
@@ -522,22 +579,32 @@ mod tests {
             "EventID": {"#attributes": {"Qualifiers": 16384}, "#text": 7045}, "Channel": "System", "Computer": "H"},
             "EventData": {"ServiceName": "AnyDesk Service", "ImagePath": "\"C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe\" --service"}}});
         let event = to_event(&from_json(&service).unwrap(), source()).unwrap();
-        let EventKind::ServiceInstall(install) = &event.kind else { panic!() };
+        let EventKind::ServiceInstall(install) = &event.kind else {
+            panic!()
+        };
         assert_eq!(install.name, "AnyDesk Service");
         let share = json!({"Event": {"System": {"Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}},
             "EventID": 5145, "Channel": "Security", "Computer": "DC"},
             "EventData": {"ShareName": "\\\\*\\C$", "ShareLocalPath": "\\??\\C:\\", "RelativeTargetName": "Program Files\\uvnc bvba\\UltraVNC\\ultravnc.ini",
                           "IpAddress": "10.0.0.5", "SubjectUserName": "admin", "SubjectDomainName": "CORP"}}});
         let event = to_event(&from_json(&share).unwrap(), source()).unwrap();
-        let EventKind::FileAccess(access) = &event.kind else { panic!() };
-        assert_eq!(access.path, "C:\\Program Files\\uvnc bvba\\UltraVNC\\ultravnc.ini");
+        let EventKind::FileAccess(access) = &event.kind else {
+            panic!()
+        };
+        assert_eq!(
+            access.path,
+            "C:\\Program Files\\uvnc bvba\\UltraVNC\\ultravnc.ini"
+        );
         assert_eq!(access.source_ip, "10.0.0.5".parse().ok());
         assert_eq!(event.meta.user.as_deref(), Some("CORP\\admin"));
     }
 
     #[test]
     fn dns_results_and_times() {
-        assert_eq!(dns_answers("type:  5 relay.example;::ffff:192.0.2.1;"), ["relay.example", "192.0.2.1"]);
+        assert_eq!(
+            dns_answers("type:  5 relay.example;::ffff:192.0.2.1;"),
+            ["relay.example", "192.0.2.1"]
+        );
         assert!(parse_time("2026-03-01 10:00:00.123").is_some());
         assert!(parse_time("yesterday").is_none());
     }

@@ -7,10 +7,15 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use rmmguard_sources::{Event, FileStats, Format, Input, Prefilter, ReadContext, discover, plan, read_unit};
+use rmmguard_sources::{
+    Event, FileStats, Format, Input, Prefilter, ReadContext, discover, plan, read_unit,
+};
 
 /// Reads every unit of every input found under `path`.
-fn read_all(path: &Path, prefilter: Option<&Prefilter>) -> (Vec<Input>, Vec<FileStats>, Vec<Event>) {
+fn read_all(
+    path: &Path,
+    prefilter: Option<&Prefilter>,
+) -> (Vec<Input>, Vec<FileStats>, Vec<Event>) {
     let discovery = discover(&[path.to_path_buf()]).expect("discover");
     let mut stats = vec![FileStats::default(); discovery.inputs.len()];
     let mut events = Vec::new();
@@ -49,14 +54,21 @@ fn json_lines_skip_and_count_bad_records_and_keep_the_good_ones() {
     assert_eq!(inputs.len(), 1);
     assert_eq!(inputs[0].format, Format::EventJson);
     assert_eq!(stats[0].records, 200);
-    assert_eq!(stats[0].skipped, 120, "two malformed lines and one foreign shape in every five");
+    assert_eq!(
+        stats[0].skipped, 120,
+        "two malformed lines and one foreign shape in every five"
+    );
     assert_eq!(events.len(), 80);
     for event in &events {
         assert_eq!(event.meta.source.file, inputs[0].path);
         assert!(event.meta.source.location.offset().is_some());
     }
     let first = &stats[0].diagnostics[0];
-    assert!(first.message.starts_with("record skipped: invalid JSON"), "{}", first.message);
+    assert!(
+        first.message.starts_with("record skipped: invalid JSON"),
+        "{}",
+        first.message
+    );
 }
 
 #[test]
@@ -68,7 +80,10 @@ fn a_unit_split_inside_a_line_reads_each_line_once() {
     let (_, stats, events) = read_all(dir.path(), None);
     assert_eq!(stats[0].records, 500);
     assert_eq!(events.len(), 500);
-    let mut offsets: Vec<u64> = events.iter().filter_map(|e| e.meta.source.location.offset()).collect();
+    let mut offsets: Vec<u64> = events
+        .iter()
+        .filter_map(|e| e.meta.source.location.offset())
+        .collect();
     offsets.dedup();
     assert_eq!(offsets.len(), 500);
 }
@@ -77,7 +92,9 @@ fn a_unit_split_inside_a_line_reads_each_line_once() {
 fn prefiltered_reading_finds_the_same_events() {
     let dir = tempfile::tempdir().expect("temp dir");
     let boring = GOOD.replace("AnyDesk.exe", "notepad.exe");
-    let text: String = (0..300).map(|i| format!("{}\n", if i % 7 == 0 { GOOD } else { &boring })).collect();
+    let text: String = (0..300)
+        .map(|i| format!("{}\n", if i % 7 == 0 { GOOD } else { &boring }))
+        .collect();
     write(dir.path(), "events.json", text.as_bytes());
     let prefilter = Prefilter::new(&["anydesk.exe".to_owned()]).expect("prefilter");
     let (_, stats, events) = read_all(dir.path(), Some(&prefilter));
@@ -91,7 +108,8 @@ fn a_huge_line_is_skipped_in_bounded_memory() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut file = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     file.write_all(GOOD.as_bytes()).expect("gz");
-    file.write_all(b"\n{\"winlog\":{\"event_data\":{\"x\":\"").expect("gz");
+    file.write_all(b"\n{\"winlog\":{\"event_data\":{\"x\":\"")
+        .expect("gz");
     let chunk = vec![b'a'; 1 << 20];
     for _ in 0..20 {
         file.write_all(&chunk).expect("gz");
@@ -103,7 +121,11 @@ fn a_huge_line_is_skipped_in_bounded_memory() {
     assert!(inputs[0].gzip);
     assert_eq!(stats[0].records, 3);
     assert_eq!(stats[0].skipped, 1);
-    assert!(stats[0].diagnostics[0].message.contains("over the"), "{}", stats[0].diagnostics[0].message);
+    assert!(
+        stats[0].diagnostics[0].message.contains("over the"),
+        "{}",
+        stats[0].diagnostics[0].message
+    );
     assert_eq!(events.len(), 2);
 }
 
@@ -118,8 +140,15 @@ fn truncated_gzip_reads_what_is_there_and_reports_the_rest() {
     let bytes = file.finish().expect("gz");
     write(dir.path(), "cut.json.gz", &bytes[..bytes.len() / 2]);
     let (_, stats, events) = read_all(dir.path(), None);
-    assert!(!events.is_empty() && events.len() < 2000, "{}", events.len());
-    assert_eq!(stats[0].skipped, 1, "the unreadable rest is one explained error");
+    assert!(
+        !events.is_empty() && events.len() < 2000,
+        "{}",
+        events.len()
+    );
+    assert_eq!(
+        stats[0].skipped, 1,
+        "the unreadable rest is one explained error"
+    );
 }
 
 #[test]
@@ -140,16 +169,33 @@ fn evtx_garbage_and_truncation_are_explained() {
     write(dir.path(), "cut.evtx", &real[..4096 + 30_000]);
     let (inputs, stats, _) = read_all(dir.path(), None);
     let by_name = |name: &str| {
-        let i = inputs.iter().position(|i| i.path.ends_with(name)).expect(name);
+        let i = inputs
+            .iter()
+            .position(|i| i.path.ends_with(name))
+            .expect(name);
         &stats[i]
     };
     let junk = by_name("junk.evtx");
     assert_eq!(junk.skipped, 1);
-    assert!(junk.diagnostics.iter().any(|d| d.message.contains("bad chunk magic")));
-    assert!(junk.diagnostics.iter().any(|d| d.message.contains("trailing bytes")));
+    assert!(
+        junk.diagnostics
+            .iter()
+            .any(|d| d.message.contains("bad chunk magic"))
+    );
+    assert!(
+        junk.diagnostics
+            .iter()
+            .any(|d| d.message.contains("trailing bytes"))
+    );
     let cut = by_name("cut.evtx");
     assert_eq!(cut.records, 0);
-    assert!(cut.diagnostics.iter().any(|d| d.message.contains("30000 trailing bytes")), "{:?}", cut.diagnostics);
+    assert!(
+        cut.diagnostics
+            .iter()
+            .any(|d| d.message.contains("30000 trailing bytes")),
+        "{:?}",
+        cut.diagnostics
+    );
 }
 
 #[test]
@@ -171,17 +217,29 @@ fn inventories_in_every_shape() {
         b"{\"name\":\"pack_inv_programs\",\"hostIdentifier\":\"WS-3\",\"calendarTime\":\"Mon Jan  5 10:00:00 2026 UTC\",\"columns\":{\"name\":\"TeamViewer 15\",\"version\":\"15.50\"},\"action\":\"added\"}\n{\"name\":\"pack_inv_services\",\"hostIdentifier\":\"WS-3\",\"snapshot\":[{\"name\":\"AnyDesk\",\"start_type\":\"AUTO_START\"}]}\nnot json\n",
     );
     // UTF-16 text is not a format rmmguard reads: passed over, with a reason.
-    let utf16: Vec<u8> = "name,version\r\nAnyDesk,8\r\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let utf16: Vec<u8> = "name,version\r\nAnyDesk,8\r\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
     write(dir.path(), "utf16.csv", &utf16);
     let discovery = discover(&[dir.path().to_path_buf()]).expect("discover");
     assert_eq!(discovery.skipped.len(), 1, "{:?}", discovery.skipped);
     let (inputs, stats, events) = read_all(dir.path(), None);
     let formats: Vec<Format> = inputs.iter().map(|i| i.format).collect();
-    assert_eq!(formats, [Format::InventoryJsonLines, Format::InventoryCsv, Format::InventoryJson]);
+    assert_eq!(
+        formats,
+        [
+            Format::InventoryJsonLines,
+            Format::InventoryCsv,
+            Format::InventoryJson
+        ]
+    );
     let names: Vec<(String, String)> = events
         .iter()
         .map(|e| match &e.kind {
-            rmmguard_events::EventKind::Software(s) => (e.meta.host.clone().unwrap_or_default(), s.name.clone()),
+            rmmguard_events::EventKind::Software(s) => {
+                (e.meta.host.clone().unwrap_or_default(), s.name.clone())
+            }
             other => panic!("{other:?}"),
         })
         .collect();
@@ -208,7 +266,11 @@ fn empty_and_unknown_files_are_passed_over_with_reasons() {
     write(dir.path(), "other.json", b"{\"message\":\"hi\"}\n");
     let discovery = discover(&[dir.path().to_path_buf()]).expect("discover");
     assert!(discovery.inputs.is_empty());
-    let reasons: Vec<&str> = discovery.skipped.iter().map(|s| s.reason.as_str()).collect();
+    let reasons: Vec<&str> = discovery
+        .skipped
+        .iter()
+        .map(|s| s.reason.as_str())
+        .collect();
     assert_eq!(reasons.len(), 4);
     assert!(reasons.iter().all(|r| !r.is_empty()));
 }
