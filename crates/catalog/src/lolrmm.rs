@@ -905,11 +905,11 @@ CodeSigning:
     fn contested_names_stay_with_their_owner() {
         let (putty, _) = convert_yaml(
             "putty.yaml",
-            "Name: PuTTY\nCategory: RAT\nDetails:\n  InstallationPaths: [putty.exe, plink.exe]\n",
+            "Name: PuTTY\nCategory: RAT\nDetails:\n  InstallationPaths: [putty.exe, pageant.exe]\n",
         );
         let (fresh, _) = convert_yaml(
             "fresh.yaml",
-            "Name: Freshdesk Agent\nCategory: RMM\nDetails:\n  InstallationPaths: [plink.exe, freshagent.exe, putty.exe]\n",
+            "Name: Freshdesk Agent\nCategory: RMM\nDetails:\n  InstallationPaths: [pageant.exe, freshagent.exe, putty.exe]\n",
         );
         let mut tools = vec![putty, fresh];
         let mut report = Report::default();
