@@ -18,6 +18,7 @@ use crate::{Detector, Evidence};
 pub(crate) fn event(detector: &Detector, event: &Event, tally: &mut Tally) {
     tally.events += 1;
     let mut pass = Pass {
+        detector,
         index: &detector.index,
         meta: &event.meta,
         evidence: evidence_of(event),
@@ -35,8 +36,14 @@ pub(crate) fn event(detector: &Detector, event: &Event, tally: &mut Tally) {
         EventKind::RegistrySet(e) => pass.registry_set(e),
         EventKind::AppLog(e) => pass.app_log(e),
         EventKind::Software(e) => pass.software(e),
+        EventKind::NetFlow(e) => pass.net_flow(e),
+        EventKind::Tls(e) => pass.tls(e),
+        EventKind::Http(e) => pass.http(e),
+        EventKind::FileTransfer(e) => pass.file_transfer(e),
+        EventKind::Mail(e) => pass.mail(e),
         _ => {}
     }
+    let detector = pass.detector;
     for hit in detector.iocs.check(event) {
         let ioc = hit.ioc;
         pass.hit(HitSpec {
@@ -85,27 +92,34 @@ fn evidence_of(event: &Event) -> Evidence {
     }
 }
 
-struct Pass<'a> {
-    index: &'a CatalogIndex,
-    meta: &'a Meta,
-    evidence: Evidence,
-    tally: &'a mut Tally,
+/// The state of inspecting one event: what the rule functions (here, and in
+/// `network.rs` and `mail.rs`) read and write.
+pub(crate) struct Pass<'a> {
+    pub detector: &'a Detector,
+    pub index: &'a CatalogIndex,
+    pub meta: &'a Meta,
+    pub evidence: Evidence,
+    pub tally: &'a mut Tally,
 }
 
 impl Pass<'_> {
-    fn name(&self, tool: usize) -> &str {
+    /// A tool's display name.
+    pub fn name(&self, tool: usize) -> &str {
         &self.index.tool(tool).reference.name
     }
 
-    fn host(&self) -> &str {
+    /// The event's host, for summaries.
+    pub fn host(&self) -> &str {
         self.meta.host.as_deref().unwrap_or("an unnamed host")
     }
 
-    fn sight(&mut self, tool: usize, mode: Mode) {
+    /// Records that `tool` was seen on the event's host.
+    pub fn sight(&mut self, tool: usize, mode: Mode) {
         self.tally.sight(self.meta, tool, mode, &self.evidence);
     }
 
-    fn hit(&mut self, spec: HitSpec) {
+    /// Records one firing of a rule on this event.
+    pub fn hit(&mut self, spec: HitSpec) {
         self.tally.hit(self.meta, spec, &self.evidence);
     }
 
@@ -138,7 +152,7 @@ impl Pass<'_> {
     }
 
     /// Reads a tenant from a field's text and records it.
-    fn tenant(&mut self, tool: usize, field: Field, text: &str) {
+    pub fn tenant(&mut self, tool: usize, field: Field, text: &str) {
         if let Some((tenant, label)) = self.index.tenant(tool, field, text) {
             let label = label.to_owned();
             self.tally

@@ -43,6 +43,8 @@ mod index;
 mod inspect;
 pub mod ioc;
 mod judge;
+mod mail;
+mod network;
 pub mod needles;
 mod paths;
 pub mod rules;

@@ -32,6 +32,16 @@ pub enum EventKind {
     AppLog(AppLog),
     /// A row of a software or service inventory (osquery `programs`, `services`, CSV exports).
     Software(Software),
+    /// A network flow seen by a sensor (pcap flow table, Zeek conn, Suricata flow).
+    NetFlow(NetFlow),
+    /// A TLS handshake (pcap, Zeek ssl/x509, Suricata tls).
+    Tls(Tls),
+    /// An HTTP request and its response (pcap, Zeek http, Suricata http).
+    Http(Http),
+    /// A file carried over the network (Zeek files, Suricata fileinfo).
+    FileTransfer(FileTransfer),
+    /// A mail message (.eml, mbox, Maildir).
+    Mail(Box<Mail>),
 }
 
 impl EventKind {
@@ -46,7 +56,14 @@ impl EventKind {
             EventKind::FileAccess(e) => Some(&e.process),
             EventKind::ImageLoad(e) => Some(&e.process),
             EventKind::RegistrySet(e) => Some(&e.process),
-            EventKind::ServiceInstall(_) | EventKind::AppLog(_) | EventKind::Software(_) => None,
+            EventKind::ServiceInstall(_)
+            | EventKind::AppLog(_)
+            | EventKind::Software(_)
+            | EventKind::NetFlow(_)
+            | EventKind::Tls(_)
+            | EventKind::Http(_)
+            | EventKind::FileTransfer(_)
+            | EventKind::Mail(_) => None,
         }
     }
 
@@ -64,6 +81,11 @@ impl EventKind {
             EventKind::RegistrySet(_) => "registry_set",
             EventKind::AppLog(_) => "app_log",
             EventKind::Software(_) => "software",
+            EventKind::NetFlow(_) => "network_flow",
+            EventKind::Tls(_) => "tls",
+            EventKind::Http(_) => "http",
+            EventKind::FileTransfer(_) => "file_transfer",
+            EventKind::Mail(_) => "mail",
         }
     }
 }
@@ -186,7 +208,7 @@ pub struct NetConnection {
     pub initiated: Option<bool>,
 }
 
-/// A DNS query (Sysmon 22).
+/// A DNS query (Sysmon 22 on an endpoint; DNS traffic on a sensor).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DnsQuery {
     /// The process that asked (`process.*`); empty when the log has none.
@@ -195,6 +217,185 @@ pub struct DnsQuery {
     pub query: String,
     /// `dns.answers.data`: the answers as logged (addresses or names).
     pub answers: Vec<String>,
+    /// `source.*`: the client, when a sensor saw the query on the wire.
+    pub client: Endpoint,
+    /// `destination.*`: the resolver.
+    pub server: Endpoint,
+    /// The sensor's record id (Zeek uid, EVE flow_id), to join records.
+    pub uid: Option<String>,
+}
+
+/// A network flow as a sensor saw it: both directions of one connection.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NetFlow {
+    /// `network.transport`.
+    pub transport: Option<Transport>,
+    /// `source.*`: the originator.
+    pub source: Endpoint,
+    /// `destination.*`: the responder.
+    pub destination: Endpoint,
+    /// First packet.
+    pub start: Option<jiff::Timestamp>,
+    /// Last packet.
+    pub end: Option<jiff::Timestamp>,
+    /// Bytes from originator to responder.
+    pub bytes_out: u64,
+    /// Bytes from responder to originator.
+    pub bytes_in: u64,
+    /// Packets from originator to responder.
+    pub packets_out: u64,
+    /// Packets from responder to originator.
+    pub packets_in: u64,
+    /// `network.protocol`: the application protocol recognized (`tls`, `rdp`,
+    /// `rfb`, `teamviewer`, `anydesk`, `http`, `dns`, …).
+    pub protocol: Option<String>,
+    /// What gave the protocol away (an RFB banner, an RDP cookie, …).
+    pub detail: Option<String>,
+    /// The sensor's record id (Zeek uid, EVE flow_id), to join records.
+    pub uid: Option<String>,
+}
+
+/// A TLS handshake.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tls {
+    /// `source.*`: the client.
+    pub client: Endpoint,
+    /// `destination.*`: the server.
+    pub server: Endpoint,
+    /// `tls.client.server_name` (SNI), lower-cased.
+    pub sni: Option<String>,
+    /// `tls.client.supported_protocols` (ALPN offered) or the one chosen.
+    pub alpn: Vec<String>,
+    /// `tls.version`.
+    pub version: Option<String>,
+    /// `tls.client.ja3`.
+    pub ja3: Option<String>,
+    /// `tls.server.ja3s`.
+    pub ja3s: Option<String>,
+    /// `tls.client.ja4`.
+    pub ja4: Option<String>,
+    /// `tls.server.x509.subject.distinguished_name`.
+    pub subject: Option<String>,
+    /// `tls.server.x509.issuer.distinguished_name`.
+    pub issuer: Option<String>,
+    /// The sensor's record id, to join records.
+    pub uid: Option<String>,
+}
+
+/// An HTTP request and its response.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Http {
+    /// `source.*`: the client.
+    pub client: Endpoint,
+    /// `destination.*`: the server.
+    pub server: Endpoint,
+    /// `http.request.method`.
+    pub method: Option<String>,
+    /// `url.domain`: the Host header, lower-cased.
+    pub host: Option<String>,
+    /// `url.path` with its query.
+    pub uri: Option<String>,
+    /// `user_agent.original`.
+    pub user_agent: Option<String>,
+    /// `http.response.status_code`.
+    pub status: Option<u16>,
+    /// `http.response.mime_type` (Content-Type).
+    pub content_type: Option<String>,
+    /// The file name served (Content-Disposition, or the URI's last part).
+    pub file_name: Option<String>,
+    /// `http.response.body.bytes`.
+    pub body_bytes: Option<u64>,
+    /// The sensor's record id, to join records.
+    pub uid: Option<String>,
+}
+
+/// A file carried over the network.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileTransfer {
+    /// The side that received the file.
+    pub client: Endpoint,
+    /// The side that sent it.
+    pub server: Endpoint,
+    /// `file.name`.
+    pub file_name: Option<String>,
+    /// `file.mime_type`.
+    pub mime_type: Option<String>,
+    /// `file.size`.
+    pub size: Option<u64>,
+    /// `file.hash.sha256` (or the strongest hash the sensor gives), lower-case hex.
+    pub hash: Option<String>,
+    /// The sensor's record id, to join records.
+    pub uid: Option<String>,
+}
+
+/// A mail address with its display name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Address {
+    /// The display name (`Norton Billing`), if any.
+    pub name: Option<String>,
+    /// The address, lower-cased.
+    pub address: String,
+}
+
+/// What kind of attachment a mail carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AttachmentKind {
+    /// PDF.
+    Pdf,
+    /// Word (DOCX).
+    Docx,
+    /// A calendar invitation (ICS).
+    Calendar,
+    /// An image (no text extracted).
+    Image,
+    /// Plain text or HTML.
+    Text,
+    /// An archive (ZIP, RAR, …).
+    Archive,
+    /// An executable or installer.
+    Executable,
+    /// Anything else.
+    Other,
+}
+
+/// A mail attachment and the text rmmguard could take from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// File name, if given.
+    pub name: Option<String>,
+    /// Declared content type.
+    pub content_type: String,
+    /// Decoded size in bytes.
+    pub size: u64,
+    /// What it is.
+    pub kind: AttachmentKind,
+    /// Extracted text (PDF, DOCX, ICS, text), normalized, bounded.
+    pub text: Option<String>,
+    /// Why text is missing or partial (a limit hit, an unreadable PDF).
+    pub note: Option<String>,
+}
+
+/// A mail message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mail {
+    /// `Message-ID`.
+    pub message_id: Option<String>,
+    /// `From`.
+    pub from: Option<Address>,
+    /// `Reply-To`.
+    pub reply_to: Vec<Address>,
+    /// `Return-Path`.
+    pub return_path: Option<String>,
+    /// `To` and `Cc`.
+    pub to: Vec<Address>,
+    /// `Subject`.
+    pub subject: Option<String>,
+    /// The body text (text parts, and HTML parts as text), normalized, bounded.
+    pub body: String,
+    /// Links found in the body and attachments.
+    pub links: Vec<String>,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
 }
 
 /// A file written (Sysmon 11).

@@ -34,9 +34,10 @@ mod source_ref;
 
 pub use jiff::Timestamp;
 pub use kind::{
-    AppLog, DnsQuery, Endpoint, EventKind, FileAccess, FileCreate, ImageLoad, NetConnection,
-    PeInfo, Process, ProcessAccess, ProcessStart, RegistrySet, ServiceInstall, Software,
-    SoftwareKind, Transport,
+    Address, AppLog, Attachment, AttachmentKind, DnsQuery, Endpoint, EventKind, FileAccess,
+    FileCreate, FileTransfer, Http, ImageLoad, Mail, NetConnection, NetFlow, PeInfo, Process,
+    ProcessAccess, ProcessStart, RegistrySet, ServiceInstall, Software, SoftwareKind, Tls,
+    Transport,
 };
 pub use path::{basename, is_windows_path};
 pub use source_ref::{Location, SourceRef};

@@ -262,6 +262,7 @@ fn sysmon(record: &WinRecord, id: u32) -> Option<EventKind> {
                 .get("QueryResults")
                 .map(dns_answers)
                 .unwrap_or_default(),
+            ..DnsQuery::default()
         }),
         _ => return None,
     })
