@@ -258,8 +258,8 @@ fn explain_names_the_catalog_field_and_the_policy_line() {
         .lines()
         .position(|l| l.starts_with("tool = \"screenconnect\""))
         .expect("screenconnect entry")
-        // The entry starts at its [[authorized]] header, the line before.
-        ;
+        // The policy names an entry by the 1-based line of its `tool` value.
+        + 1;
     let explain = generate(Target::Nftables).explain();
     let expected = format!(
         "set rmm_tcp_approved_only element 8040-8041\n    \
