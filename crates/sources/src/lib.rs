@@ -140,6 +140,43 @@ pub fn read_unit(
     stats
 }
 
+/// Reads evidence held in memory (a message payload, a fuzzer's input) as
+/// one stream of `format`, naming it `name` in every `SourceRef`.
+pub fn read_bytes(
+    format: Format,
+    name: &str,
+    bytes: &[u8],
+    context: &ReadContext<'_>,
+    emit: &mut dyn FnMut(Event),
+) -> FileStats {
+    let input = Input {
+        path: Arc::from(Path::new(name)),
+        format,
+        gzip: false,
+        len: bytes.len() as u64,
+        site: None,
+    };
+    let mut stats = FileStats::default();
+    let mut sink = Sink {
+        input: &input,
+        site: None,
+        emit,
+    };
+    // The stream readers take owned streams; the caller's bytes are bounded.
+    let owned: Box<dyn Read> = Box::new(std::io::Cursor::new(bytes.to_vec()));
+    let result = match format {
+        Format::Evtx => evtx::read_stream(owned, context, &mut stats, &mut sink),
+        Format::EventJson => jsonl::read_stream(owned, context, &mut stats, &mut sink),
+        Format::InventoryCsv | Format::InventoryJson | Format::InventoryJsonLines => {
+            inventory::read(format, owned, &mut stats, &mut sink)
+        }
+    };
+    if let Err(error) = result {
+        stats.error(Path::new(name), rmmguard_events::Location::Offset(0), error.to_string());
+    }
+    stats
+}
+
 /// Opens an input for sequential reading, decompressing `.gz` content.
 fn open_stream(input: &Input) -> Result<Box<dyn Read>, Error> {
     let file = File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
