@@ -44,6 +44,11 @@ impl Error {
         Error::new(ErrorKind::Io(error)).at(path)
     }
 
+    /// An IO error not (yet) tied to a file.
+    pub fn from_io(error: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io(error))
+    }
+
     /// A format error with a message.
     pub fn format(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Format(message.into()))

@@ -267,10 +267,22 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for plan in [Plan::Unknown, Plan::Trial, Plan::Free, Plan::Paid, Plan::Other] {
+        for plan in [
+            Plan::Unknown,
+            Plan::Trial,
+            Plan::Free,
+            Plan::Paid,
+            Plan::Other,
+        ] {
             assert_eq!(Plan::from_code(plan.code()), plan);
         }
-        for by in [RemovedBy::Unknown, RemovedBy::Admin, RemovedBy::Api, RemovedBy::Uninstall, RemovedBy::Vendor] {
+        for by in [
+            RemovedBy::Unknown,
+            RemovedBy::Admin,
+            RemovedBy::Api,
+            RemovedBy::Uninstall,
+            RemovedBy::Vendor,
+        ] {
             assert_eq!(RemovedBy::from_code(by.code()), by);
         }
         assert_eq!(Plan::parse(" Trial "), Plan::Trial);

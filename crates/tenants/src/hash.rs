@@ -108,7 +108,9 @@ struct Fold {
 
 impl Fold {
     fn new(len: usize) -> Fold {
-        Fold { acc: SEED ^ (len as u64).wrapping_mul(K2) }
+        Fold {
+            acc: SEED ^ (len as u64).wrapping_mul(K2),
+        }
     }
 
     fn word(&mut self, word: u64) {
@@ -149,14 +151,26 @@ mod tests {
 
     #[test]
     fn lower_matches_plain_on_lowercase_input() {
-        for text in ["", "a", "corp.example.com", "ABCDEFGHIJKLMNOPQRSTU", "MiXeD.Domain"] {
-            assert_eq!(hash_lower(text), hash_str(&text.to_ascii_lowercase()), "{text}");
+        for text in [
+            "",
+            "a",
+            "corp.example.com",
+            "ABCDEFGHIJKLMNOPQRSTU",
+            "MiXeD.Domain",
+        ] {
+            assert_eq!(
+                hash_lower(text),
+                hash_str(&text.to_ascii_lowercase()),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn distinct_inputs_differ_and_never_none() {
-        let hashes: HashedSet = (0..10_000).map(|n| hash_str(&format!("endpoint-{n}"))).collect();
+        let hashes: HashedSet = (0..10_000)
+            .map(|n| hash_str(&format!("endpoint-{n}")))
+            .collect();
         assert_eq!(hashes.len(), 10_000);
         assert!(!hashes.contains(&NONE));
         assert_ne!(hash_str("abc"), hash_str("abc\0"));
@@ -166,6 +180,9 @@ mod tests {
     fn fixed_across_runs() {
         // State files store these hashes: the function must never change.
         assert_eq!(hash_str("tenant-1"), hash_str("tenant-1"));
-        assert_eq!(format!("{:016x}", hash_str("")), format!("{:016x}", hash_bytes(b"")));
+        assert_eq!(
+            format!("{:016x}", hash_str("")),
+            format!("{:016x}", hash_bytes(b""))
+        );
     }
 }

@@ -238,13 +238,14 @@ fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::E
     deserializer.deserialize_any(FlagVisitor)
 }
 
-/// Parses a flag written as text (CSV cells and JSON strings); empty is absent.
-pub fn parse_flag(text: &str) -> Result<Option<bool>, ()> {
+/// Parses a flag written as text (CSV cells and JSON strings): `None` when
+/// it is not a flag, `Some(None)` when empty (absent).
+pub fn parse_flag(text: &str) -> Option<Option<bool>> {
     match text.trim() {
-        "" => Ok(None),
-        "true" | "TRUE" | "True" | "1" | "yes" | "y" => Ok(Some(true)),
-        "false" | "FALSE" | "False" | "0" | "no" | "n" => Ok(Some(false)),
-        _ => Err(()),
+        "" => Some(None),
+        "true" | "TRUE" | "True" | "1" | "yes" | "y" => Some(Some(true)),
+        "false" | "FALSE" | "False" | "0" | "no" | "n" => Some(Some(false)),
+        _ => None,
     }
 }
 
@@ -270,7 +271,7 @@ impl<'de> Visitor<'de> for FlagVisitor {
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Option<bool>, E> {
-        parse_flag(value).map_err(|()| E::custom(format!("{value:?} is not a boolean")))
+        parse_flag(value).ok_or_else(|| E::custom(format!("{value:?} is not a boolean")))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Option<bool>, E> {
@@ -292,14 +293,19 @@ mod tests {
 
     #[test]
     fn borrows_plain_strings_and_unescapes_others() {
-        let record = parse(r#"{"type":"account_created","tenant":"t\u00e9","ts":"2024-01-01T00:00:00Z"}"#);
+        let record =
+            parse(r#"{"type":"account_created","tenant":"t\u00e9","ts":"2024-01-01T00:00:00Z"}"#);
         assert!(matches!(record.ts, Some(Text(Cow::Borrowed(_)))));
-        assert_eq!(record.tenant.map(|t| t.0.into_owned()), Some("té".to_owned()));
+        assert_eq!(
+            record.tenant.map(|t| t.0.into_owned()),
+            Some("té".to_owned())
+        );
     }
 
     #[test]
     fn ignores_unknown_fields_and_nulls() {
-        let record = parse(r#"{"type":"x","extra":{"nested":[1,2]},"registered":null,"attended":null}"#);
+        let record =
+            parse(r#"{"type":"x","extra":{"nested":[1,2]},"registered":null,"attended":null}"#);
         assert_eq!(record.kind.map(|t| t.0.into_owned()), Some("x".to_owned()));
         assert_eq!(record.registered, None);
         assert_eq!(record.attended, None);

@@ -77,6 +77,8 @@ pub struct Endpoint {
     pub ad_domain: u64,
     /// Hash of the hardware hash, or [`NONE`].
     pub hw: u64,
+    /// Hash of the public IP at enrolment, or [`NONE`].
+    pub public_ip: u64,
     /// Enrolment time (first seen, when no enrolment was read).
     pub enrolled: i64,
     /// Removal time, or [`ACTIVE`].
@@ -119,6 +121,7 @@ impl Endpoint {
             key,
             ad_domain: NONE,
             hw: NONE,
+            public_ip: NONE,
             enrolled: ts,
             removed: ACTIVE,
             last_seen: ts,
@@ -135,7 +138,12 @@ impl Endpoint {
 impl TenantState {
     /// An empty state for tenant `id`.
     pub fn new(id: &str) -> TenantState {
-        TenantState { id: id.into(), first_ts: i64::MAX, last_ts: i64::MIN, ..TenantState::default() }
+        TenantState {
+            id: id.into(),
+            first_ts: i64::MAX,
+            last_ts: i64::MIN,
+            ..TenantState::default()
+        }
     }
 
     /// Folds one event into the state.
@@ -147,10 +155,15 @@ impl TenantState {
             EventKind::AccountCreated(account) => self.account_created(event, account),
             EventKind::EndpointEnrolled(enrolment) => self.enrolled(event, enrolment, wipe),
             EventKind::EndpointRemoved { endpoint, by } => self.removed(event, endpoint, by, wipe),
-            EventKind::SessionStarted { session, endpoint, technician, attended } => {
-                self.session_started(event, session, endpoint, technician, attended)
+            EventKind::SessionStarted {
+                session,
+                endpoint,
+                technician,
+                attended,
+            } => self.session_started(event, session, endpoint, technician, attended),
+            EventKind::SessionEnded { session, endpoint } => {
+                self.session_ended(event, session, endpoint)
             }
-            EventKind::SessionEnded { session, endpoint } => self.session_ended(event, session, endpoint),
             EventKind::AbuseReport => self.reported(event.source),
             EventKind::TenantBanned => {
                 if self.banned.is_none() {
@@ -163,7 +176,9 @@ impl TenantState {
 
     /// The endpoint with this key, if any.
     pub fn endpoint(&self, key: u64) -> Option<&Endpoint> {
-        self.index.get(&key).map(|&idx| &self.endpoints[idx as usize])
+        self.index
+            .get(&key)
+            .map(|&idx| &self.endpoints[idx as usize])
     }
 
     /// Rebuilds the key index after the endpoints were restored from storage.
@@ -189,7 +204,11 @@ impl TenantState {
         if self.account.is_some() {
             return;
         }
-        self.account = Some(AccountFacts { ts: event.ts, source: event.source, account });
+        self.account = Some(AccountFacts {
+            ts: event.ts,
+            source: event.source,
+            account,
+        });
     }
 
     fn enrolled(&mut self, event: &Event, enrolment: Enrolment, wipe: &WipeConfig) {
@@ -200,6 +219,9 @@ impl TenantState {
         }
         if enrolment.hw != NONE {
             endpoint.hw = enrolment.hw;
+        }
+        if enrolment.public_ip != NONE {
+            endpoint.public_ip = enrolment.public_ip;
         }
         endpoint.last_seen = endpoint.last_seen.max(event.ts);
         if endpoint.implicit {
@@ -212,11 +234,7 @@ impl TenantState {
             endpoint.removed = ACTIVE;
         }
         if fresh || reenrolled {
-            if fresh {
-                self.active += 1;
-            } else {
-                self.active += 1;
-            }
+            self.active += 1;
             self.wipes.on_enrol(event.ts, event.source, wipe);
         }
     }
@@ -225,22 +243,20 @@ impl TenantState {
         let (idx, fresh) = self.endpoint_slot(key, event.ts, event.source);
         let endpoint = &mut self.endpoints[idx];
         endpoint.last_seen = endpoint.last_seen.max(event.ts);
-        if fresh {
-            // Removal of an endpoint never seen: record it, but it was not active.
-            self.active -= 1;
-        }
-        if !endpoint.is_active() {
+        if !fresh && !endpoint.is_active() {
             return;
         }
         endpoint.removed = event.ts.max(endpoint.enrolled);
         endpoint.other_ref = event.source;
         if fresh {
+            // A removal of an endpoint never seen enrolled: it was never counted active.
             return;
         }
         let active_before = self.active;
-        self.active -= 1;
+        self.active = self.active.saturating_sub(1);
         if by != RemovedBy::Vendor {
-            self.wipes.on_remove(event.ts, event.source, active_before, wipe);
+            self.wipes
+                .on_remove(event.ts, event.source, active_before, wipe);
         }
     }
 
@@ -252,15 +268,16 @@ impl TenantState {
         technician: u64,
         attended: Option<bool>,
     ) {
-        if self.open_sessions.iter().any(|open| open.session == session) {
+        if self
+            .open_sessions
+            .iter()
+            .any(|open| open.session == session)
+        {
             return;
         }
         let (idx, fresh) = self.endpoint_slot(key, event.ts, event.source);
         if fresh {
-            // A session on an endpoint not enrolled (yet): it exists, but is not counted active.
-            self.active -= 1;
-            self.endpoints[idx].removed = event.ts;
-            self.endpoints[idx].removed = ACTIVE;
+            // A session proves the agent is enrolled even if its enrolment is late or lost.
             self.active += 1;
         }
         let endpoint = &mut self.endpoints[idx];
@@ -276,11 +293,19 @@ impl TenantState {
         if self.open_sessions.len() == MAX_OPEN_SESSIONS {
             self.open_sessions.remove(0);
         }
-        self.open_sessions.push(OpenSession { session, endpoint: idx as u32, started: event.ts });
+        self.open_sessions.push(OpenSession {
+            session,
+            endpoint: idx as u32,
+            started: event.ts,
+        });
     }
 
     fn session_ended(&mut self, event: &Event, session: u64, key: u64) {
-        let Some(position) = self.open_sessions.iter().position(|open| open.session == session) else {
+        let Some(position) = self
+            .open_sessions
+            .iter()
+            .position(|open| open.session == session)
+        else {
             if let Some(&idx) = self.index.get(&key) {
                 let endpoint = &mut self.endpoints[idx as usize];
                 endpoint.last_seen = endpoint.last_seen.max(event.ts);
@@ -305,13 +330,17 @@ impl TenantState {
         if technician == NONE || self.technicians.len() >= MAX_TECHNICIANS {
             return;
         }
-        if self.technicians.iter().all(|&(known, _)| known != technician) {
+        if self
+            .technicians
+            .iter()
+            .all(|&(known, _)| known != technician)
+        {
             self.technicians.push((technician, source));
         }
     }
 
-    /// The endpoint's index, creating an implicit one (counted active) when
-    /// the key is new; the flag says whether it was created.
+    /// The endpoint's index, creating an implicit one (not yet counted
+    /// active) when the key is new; the flag says whether it was created.
     fn endpoint_slot(&mut self, key: u64, ts: i64, source: SourceRef) -> (usize, bool) {
         if let Some(&idx) = self.index.get(&key) {
             return (idx as usize, false);
@@ -319,7 +348,31 @@ impl TenantState {
         let idx = self.endpoints.len();
         self.endpoints.push(Endpoint::new(key, ts, source));
         self.index.insert(key, idx as u32);
-        self.active += 1;
         (idx, true)
+    }
+}
+
+/// What `domain_info` said about a domain, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownDomain {
+    /// The facts (merged when several records describe the domain).
+    pub facts: crate::event::Domain,
+    /// The record that gave them last.
+    pub source: SourceRef,
+}
+
+impl KnownDomain {
+    /// Merges a newer record: present values replace, absent ones keep.
+    pub fn merge(&mut self, facts: crate::event::Domain, source: SourceRef) {
+        if facts.registered.is_some() {
+            self.facts.registered = facts.registered;
+        }
+        if facts.freemail.is_some() {
+            self.facts.freemail = facts.freemail;
+        }
+        if facts.registrar_ns != NONE {
+            self.facts.registrar_ns = facts.registrar_ns;
+        }
+        self.source = source;
     }
 }

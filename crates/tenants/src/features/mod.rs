@@ -1,0 +1,145 @@
+//! The features: one module per tell, each a documented function over one
+//! tenant's state that returns a [`Reason`] (points, a sentence, and the
+//! events behind it) or nothing.
+//!
+//! Each feature caps its own points, so no single tell decides alone unless
+//! its cap says so; [`crate::score`] adds the reasons up.
+
+pub mod abuse_reports;
+pub mod ad_spread;
+pub mod fresh_domain;
+pub mod linkage;
+pub mod naming;
+pub mod one_shot;
+pub mod trial_burst;
+pub mod wipe_replace;
+
+use crate::config::Config;
+use crate::event::{SourceRef, TenantIdx};
+use crate::state::{KnownDomain, TenantState};
+
+/// The tells, in the order reasons are listed when points tie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Feature {
+    /// The admin email domain was registered just before signup.
+    FreshDomain,
+    /// Endpoints are repeatedly all removed and replaced by new ones.
+    WipeReplace,
+    /// Endpoints spread over many AD domains, one each, or home PCs.
+    AdSpread,
+    /// Endpoints enrolled for one or two attended sessions, then gone.
+    OneShot,
+    /// Many endpoints enrolled in a trial's first day.
+    TrialBurst,
+    /// Shares hardware, technicians, signup IP, domain … with banned tenants.
+    Linkage,
+    /// Brand or help-desk words in the tenant's names.
+    Naming,
+    /// Abuse reports against the tenant.
+    AbuseReports,
+}
+
+impl Feature {
+    /// Every feature.
+    pub const ALL: [Feature; 8] = [
+        Feature::FreshDomain,
+        Feature::WipeReplace,
+        Feature::AdSpread,
+        Feature::OneShot,
+        Feature::TrialBurst,
+        Feature::Linkage,
+        Feature::Naming,
+        Feature::AbuseReports,
+    ];
+
+    /// The feature's name in output and config.
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::FreshDomain => "fresh_domain",
+            Feature::WipeReplace => "wipe_replace",
+            Feature::AdSpread => "ad_spread",
+            Feature::OneShot => "one_shot",
+            Feature::TrialBurst => "trial_burst",
+            Feature::Linkage => "linkage",
+            Feature::Naming => "naming",
+            Feature::AbuseReports => "abuse_reports",
+        }
+    }
+}
+
+/// Why a tenant got points: the feature, how many, a sentence for the
+/// analyst, and the input records behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// The feature.
+    pub feature: Feature,
+    /// Points after the feature's cap (0 for a note such as "registration date unknown").
+    pub points: u32,
+    /// One sentence.
+    pub summary: String,
+    /// The records behind it (at most [`MAX_EVIDENCE`]).
+    pub evidence: Vec<SourceRef>,
+}
+
+/// Most evidence records listed per reason.
+pub const MAX_EVIDENCE: usize = 6;
+
+/// What a feature may read: the tenant, its admin domain's facts, the index
+/// of banned tenants' fingerprints, and the stream's clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The tenant's index.
+    pub idx: TenantIdx,
+    /// The tenant.
+    pub tenant: &'a TenantState,
+    /// Facts about the admin email domain, if a `domain_info` gave them.
+    pub domain: Option<&'a KnownDomain>,
+    /// Whether the admin domain is freemail (flag or built-in list).
+    pub freemail: bool,
+    /// Fingerprints of banned tenants.
+    pub links: &'a linkage::LinkIndex,
+    /// All tenants (to name linked ones).
+    pub tenants: &'a [TenantState],
+    /// The latest event time seen in the whole input.
+    pub now: i64,
+}
+
+/// Runs every feature on one tenant, appending the reasons found.
+pub fn evaluate_all(context: &Context<'_>, config: &Config, reasons: &mut Vec<Reason>) {
+    let found = [
+        fresh_domain::evaluate(context, &config.fresh_domain),
+        wipe_replace::evaluate(context, &config.wipe_replace),
+        ad_spread::evaluate(context, &config.ad_spread),
+        one_shot::evaluate(context, &config.one_shot),
+        trial_burst::evaluate(context, &config.trial_burst),
+        linkage::evaluate(context, &config.linkage),
+        naming::evaluate(context, &config.naming),
+        abuse_reports::evaluate(context, &config.abuse_reports),
+    ];
+    reasons.extend(found.into_iter().flatten());
+}
+
+/// Scales `value` linearly from 0 at `floor` to `cap` at `full`, rounded.
+pub(crate) fn ramp(value: f64, floor: f64, full: f64, cap: u32) -> u32 {
+    if full <= floor {
+        return if value >= full { cap } else { 0 };
+    }
+    let fraction = ((value - floor) / (full - floor)).clamp(0.0, 1.0);
+    (fraction * f64::from(cap)).round() as u32
+}
+
+#[cfg(test)]
+pub(crate) mod testkit;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ramp_is_linear_and_clamped() {
+        assert_eq!(ramp(0.1, 0.2, 0.7, 30), 0);
+        assert_eq!(ramp(0.45, 0.2, 0.7, 30), 15);
+        assert_eq!(ramp(0.9, 0.2, 0.7, 30), 30);
+        assert_eq!(ramp(5.0, 5.0, 5.0, 10), 10);
+    }
+}

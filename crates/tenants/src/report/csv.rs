@@ -1,0 +1,73 @@
+//! CSV: one row per tenant with each feature's points in its own column and
+//! the reasons' sentences joined, for spreadsheets and SIEM lookups.
+
+use std::io::{self, Write};
+
+use crate::features::Feature;
+use crate::score::Score;
+
+/// Writes the header and one row per score, in rank order.
+///
+/// # Errors
+///
+/// The writer fails.
+pub fn write(out: &mut dyn Write, scores: &[Score]) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    let mut header = vec!["rank", "tenant", "score", "verdict"];
+    header.extend(Feature::ALL.iter().map(|f| f.name()));
+    header.push("reasons");
+    writer.write_record(&header).map_err(io::Error::other)?;
+    for (rank, score) in scores.iter().enumerate() {
+        let mut row = vec![
+            (rank + 1).to_string(),
+            score.tenant.clone(),
+            score.total.to_string(),
+            score.verdict.name().to_owned(),
+        ];
+        row.extend(
+            Feature::ALL
+                .iter()
+                .map(|&feature| score.points(feature).to_string()),
+        );
+        let reasons: Vec<&str> = score
+            .reasons
+            .iter()
+            .filter(|r| r.points > 0)
+            .map(|r| r.summary.as_str())
+            .collect();
+        row.push(reasons.join("; "));
+        writer.write_record(&row).map_err(io::Error::other)?;
+    }
+    writer.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::Reason;
+    use crate::score::Verdict;
+
+    #[test]
+    fn header_and_rows() {
+        let reason = Reason {
+            feature: Feature::OneShot,
+            points: 35,
+            summary: "a, b".into(),
+            evidence: Vec::new(),
+        };
+        let scores = [Score {
+            idx: 0,
+            tenant: "t1".into(),
+            total: 35,
+            verdict: Verdict::Clear,
+            reasons: vec![reason],
+        }];
+        let mut out = Vec::new();
+        assert!(write(&mut out, &scores).is_ok());
+        assert_eq!(
+            String::from_utf8(out).unwrap_or_default(),
+            "rank,tenant,score,verdict,fresh_domain,wipe_replace,ad_spread,one_shot,trial_burst,linkage,naming,abuse_reports,reasons\n\
+             1,t1,35,clear,0,0,0,35,0,0,0,0,\"a, b\"\n"
+        );
+    }
+}
