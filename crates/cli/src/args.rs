@@ -45,6 +45,8 @@ pub enum Command {
         rmmguard hunt --policy policy.toml --fail-on high C:/Windows/System32/winevt/Logs\n  \
         rmmguard hunt --ioc iocs.txt --jsonl findings.jsonl --site-from-dir cases/")]
     Hunt(HuntArgs),
+    /// The RMM audit: every tool seen, per tool and tenant, and a starter policy
+    Audit(crate::audit_cmd::AuditArgs),
     /// Inspect the RMM catalog, or widen it with LOLRMM's
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -85,6 +87,11 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub ioc: Vec<PathBuf>,
 
+    /// Banking and payment domains to watch beyond the built-in list (one per
+    /// line): visits during an unapproved RMM session are the refund-scam stage
+    #[arg(long, value_name = "FILE")]
+    pub financial_domains: Option<PathBuf>,
+
     /// Show findings at or above this severity
     #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = parse_severity)]
     pub min_severity: Severity,
@@ -100,6 +107,19 @@ pub struct HuntArgs {
     /// Write every finding (all severities) as CSV to FILE ("-" for stdout)
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+
+    /// Write the incidents (findings joined into stories) as JSON lines to FILE
+    #[arg(long, value_name = "FILE")]
+    pub incidents: Option<PathBuf>,
+
+    /// Write a self-contained HTML report to FILE (incidents, timelines, audit, findings)
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Known assets for joining network and mail findings to hosts: a CSV with
+    /// columns host,ips,user,mailbox,site,group (IPs separated by ';')
+    #[arg(long, value_name = "FILE")]
+    pub assets: Option<PathBuf>,
 
     /// Worker threads (0: one per core)
     #[arg(long, default_value_t = 0, value_name = "N")]

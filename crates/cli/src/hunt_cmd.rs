@@ -23,6 +23,7 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
     let config = DetectConfig {
         max_evidence: args.max_evidence,
         today: args.today.unwrap_or_else(|| jiff::Zoned::now().date()),
+        financial_domains: load::domain_list(args.financial_domains.as_deref())?,
     };
     let detector =
         Detector::new(&catalog, policy, iocs, config).context("cannot compile the catalog")?;
@@ -34,9 +35,19 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
             (None, true) => SiteMode::FromDir,
             (None, false) => SiteMode::None,
         },
+        entities: match &args.assets {
+            Some(path) => load::assets(path)?,
+            None => Default::default(),
+        },
         ..HuntConfig::default()
     };
     let run = hunt(&args.paths, &detector, &hunt_config, &Bar::new(args.quiet))?;
+    if let Some(path) = &args.incidents {
+        write_to(path, |out| rmmguard_sinks::incidents::write(out, &run.incidents))?;
+    }
+    if let Some(path) = &args.html {
+        write_to(path, |out| rmmguard_sinks::html::write(out, &html_report(&run)))?;
+    }
     let findings = &run.report.findings;
     if let Some(path) = &args.jsonl {
         write_to(path, |out| rmmguard_sinks::jsonl::write(out, findings))?;
@@ -92,6 +103,8 @@ fn print_summary(run: &Hunt, args: &HuntArgs) -> Result<()> {
         elapsed: run.elapsed,
         threads: run.threads,
         inventory: &run.report.inventory,
+        incidents: &run.incidents,
+        audit: &run.audit,
         findings: &shown,
         hidden: run.report.findings.len() - shown.len(),
         min_severity: args.min_severity,
@@ -102,6 +115,22 @@ fn print_summary(run: &Hunt, args: &HuntArgs) -> Result<()> {
     let mut out = stdout.lock();
     terminal::write(&mut out, &view).context("cannot write the summary")?;
     out.flush().context("cannot write the summary")
+}
+
+/// The HTML report's view of a run.
+fn html_report(run: &Hunt) -> rmmguard_sinks::html::HtmlReport<'_> {
+    rmmguard_sinks::html::HtmlReport {
+        generated: jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        files: run.files.len(),
+        bytes: run.bytes(),
+        records: run.records(),
+        seconds: run.elapsed.as_secs_f64(),
+        incidents: &run.incidents,
+        audit: &run.audit,
+        inventory: &run.report.inventory,
+        findings: &run.report.findings,
+        indicators: &run.indicators,
+    }
 }
 
 /// Writes an output to a file, or to stdout for `-`.

@@ -72,3 +72,22 @@ pub fn iocs(files: &[PathBuf]) -> Result<IocSet> {
     }
     Ok(set)
 }
+
+/// A list of domains, one per line (`#` comments), from a file if given.
+pub fn domain_list(path: Option<&Path>) -> Result<Vec<String>> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim().to_lowercase())
+        .filter(|line| !line.is_empty())
+        .collect())
+}
+
+/// Reads `assets.csv` (host,ips,user,mailbox,site,group).
+pub fn assets(path: &Path) -> Result<rmmguard::correlate::Entities> {
+    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    rmmguard::correlate::Entities::from_csv(&text).with_context(|| format!("invalid assets file {}", path.display()))
+}

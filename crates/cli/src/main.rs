@@ -1,6 +1,7 @@
 //! The `rmmguard` binary: flags → config → one call into the library → exit code.
 
 mod args;
+mod audit_cmd;
 mod catalog_cmd;
 mod controls_cmd;
 mod hunt_cmd;
@@ -35,6 +36,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let data_dir = load::data_dir(cli.data_dir.as_deref());
     match cli.command {
         Command::Hunt(args) => hunt_cmd::run(&args, &data_dir),
+        Command::Audit(args) => audit_cmd::run(&args, &data_dir),
         Command::Catalog(command) => catalog_cmd::run(command, &data_dir),
         Command::Policy(command) => policy_cmd::run(command, &data_dir),
         Command::Controls(args) => controls_cmd::run(&args, &data_dir),

@@ -210,14 +210,21 @@ pub fn eval(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
             args.dir.clone()
         }
     });
+    // The generator writes <site>/<host>/…: each top-level folder is a site.
     let config = HuntConfig {
         threads: args.threads,
+        site: rmmguard::SiteMode::FromDir,
         ..HuntConfig::default()
     };
     let run = hunt(&[evidence], &detector, &config, &NoProgress)?;
     let score = eval::score(&truth, &run.report.findings, args.min_severity);
     print_score(&score)?;
-    let perfect = score.false_positives.is_empty() && score.misses.is_empty();
+    let incidents = eval::score_incidents(&truth, &run.incidents);
+    print_incident_score(&incidents)?;
+    let perfect = score.false_positives.is_empty()
+        && score.misses.is_empty()
+        && incidents.false_positives.is_empty()
+        && incidents.misses.is_empty();
     Ok(if perfect {
         ExitCode::SUCCESS
     } else {
@@ -285,6 +292,28 @@ fn print_score(score: &eval::Score) -> io::Result<()> {
                 expect.needs.as_deref().unwrap_or("")
             )?;
         }
+    }
+    Ok(())
+}
+
+fn print_incident_score(score: &eval::IncidentScore) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let o = &score.overall;
+    writeln!(
+        out,
+        "\nincidents: precision {:.3}, recall {:.3} ({} true positives, {} false positives, {} misses)",
+        o.precision(),
+        o.recall(),
+        o.true_positives,
+        o.false_positives,
+        o.misses
+    )?;
+    for (id, title) in &score.false_positives {
+        writeln!(out, "  unexpected incident {id}: {title}")?;
+    }
+    for expected in &score.misses {
+        let stages: Vec<&str> = expected.stages.iter().map(|s| s.as_str()).collect();
+        writeln!(out, "  missed {} {} (stages: {})", expected.kind.as_str(), expected.key, stages.join(", "))?;
     }
     Ok(())
 }

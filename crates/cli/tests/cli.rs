@@ -112,7 +112,7 @@ fn jsonl_output_follows_the_schema() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(records.len(), 33);
+    assert_eq!(records.len(), 34);
     let critical = &records[0];
     assert_eq!(critical["schema_version"], 1);
     assert_eq!(critical["rule_id"], "E004");
@@ -146,7 +146,7 @@ fn csv_output_has_a_header_and_a_row_per_finding() {
             .unwrap()
             .starts_with("schema_version,severity,rule_id,rule,attack,host")
     );
-    assert_eq!(lines.count(), 32);
+    assert_eq!(lines.count(), 33);
 }
 
 #[test]
@@ -306,4 +306,20 @@ fn rules_reference_is_current() {
         out.stdout == doc,
         "docs/RULES.md is stale: run `cargo run -- rules --markdown > docs/RULES.md`"
     );
+}
+
+#[test]
+fn audit_writes_a_starter_policy_that_authorizes_what_was_seen() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("starter.toml");
+    let out = rmmguard(data.path(), &["audit", "examples/evidence/jsonl", "--write-policy", policy.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("RMM audit: 5 tools × tenants"), "{}", out.stdout);
+    assert!(out.stdout.contains("unreviewed"), "without a policy every tool is unreviewed");
+    let check = rmmguard(data.path(), &["policy", "check", policy.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    let judged = rmmguard(data.path(), &["audit", "--policy", policy.to_str().unwrap(), "examples/evidence/jsonl"]);
+    assert!(!judged.stdout.contains("unreviewed") && !judged.stdout.contains("unauthorized"), "{}", judged.stdout);
+    assert_eq!(judged.stdout.matches(" authorized ").count(), 5, "{}", judged.stdout);
 }

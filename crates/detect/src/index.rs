@@ -127,6 +127,9 @@ pub(crate) struct CatalogIndex {
     mentions: Option<(AhoCorasick, Vec<usize>)>,
     inventory_names: Vec<(String, usize)>,
     pub needles: Needles,
+    /// Ports and TLS facts for the network rules (no needles: network
+    /// formats are never prefiltered).
+    pub net: crate::net_facts::NetFacts,
 }
 
 impl CatalogIndex {
@@ -135,7 +138,9 @@ impl CatalogIndex {
         for (index, tool) in catalog.tools().iter().enumerate() {
             builder.add_tool(index, tool)?;
         }
-        builder.finish()
+        let mut index = builder.finish()?;
+        index.net = crate::net_facts::NetFacts::build(catalog);
+        Ok(index)
     }
 
     pub fn tool(&self, index: usize) -> &ToolInfo {
@@ -577,6 +582,7 @@ impl Builder {
             mentions,
             inventory_names: self.inventory_names,
             needles: self.needles,
+            net: crate::net_facts::NetFacts::default(),
         })
     }
 }

@@ -21,6 +21,7 @@ pub(crate) fn event(detector: &Detector, event: &Event, tally: &mut Tally) {
         detector,
         index: &detector.index,
         meta: &event.meta,
+        sensor_host: crate::network::sensor_host(detector, event),
         evidence: evidence_of(event),
         tally,
     };
@@ -52,11 +53,12 @@ pub(crate) fn event(detector: &Detector, event: &Event, tally: &mut Tally) {
             tenant: None,
             subject: format!("{}:{}", ioc.kind.as_str(), ioc.value),
             summary: format!(
-                "{} {} from {} seen in {}",
+                "{} {} from {} seen in {} on {}",
                 ioc.kind.as_str(),
                 ioc.value,
                 ioc.source,
-                hit.field
+                hit.field,
+                pass.host()
             ),
             facts: vec![
                 ("ioc.value".into(), ioc.value.clone()),
@@ -98,8 +100,24 @@ pub(crate) struct Pass<'a> {
     pub detector: &'a Detector,
     pub index: &'a CatalogIndex,
     pub meta: &'a Meta,
+    /// For sensor events that name no host: the internal side, which hits
+    /// and sightings are recorded on (see `network.rs`).
+    pub sensor_host: Option<std::net::IpAddr>,
     pub evidence: Evidence,
     pub tally: &'a mut Tally,
+}
+
+impl<'a> Pass<'a> {
+    /// The meta that tallies record: the event's, or with the sensor host set.
+    fn tally_meta(&self) -> std::borrow::Cow<'a, Meta> {
+        match self.sensor_host {
+            Some(ip) if self.meta.host.is_none() => std::borrow::Cow::Owned(Meta {
+                host: Some(ip.to_string()),
+                ..self.meta.clone()
+            }),
+            _ => std::borrow::Cow::Borrowed(self.meta),
+        }
+    }
 }
 
 impl Pass<'_> {
@@ -109,18 +127,24 @@ impl Pass<'_> {
     }
 
     /// The event's host, for summaries.
-    pub fn host(&self) -> &str {
-        self.meta.host.as_deref().unwrap_or("an unnamed host")
+    pub fn host(&self) -> std::borrow::Cow<'_, str> {
+        match (&self.meta.host, self.sensor_host) {
+            (Some(host), _) => host.as_str().into(),
+            (None, Some(ip)) => ip.to_string().into(),
+            (None, None) => "an unnamed host".into(),
+        }
     }
 
     /// Records that `tool` was seen on the event's host.
     pub fn sight(&mut self, tool: usize, mode: Mode) {
-        self.tally.sight(self.meta, tool, mode, &self.evidence);
+        let meta = self.tally_meta();
+        self.tally.sight(&meta, tool, mode, &self.evidence);
     }
 
     /// Records one firing of a rule on this event.
     pub fn hit(&mut self, spec: HitSpec) {
-        self.tally.hit(self.meta, spec, &self.evidence);
+        let meta = self.tally_meta();
+        self.tally.hit(&meta, spec, &self.evidence);
     }
 
     /// Records a tool's process: how it runs (installed, portable, …).
@@ -155,8 +179,9 @@ impl Pass<'_> {
     pub fn tenant(&mut self, tool: usize, field: Field, text: &str) {
         if let Some((tenant, label)) = self.index.tenant(tool, field, text) {
             let label = label.to_owned();
+            let meta = self.tally_meta();
             self.tally
-                .tenant(self.meta, tool, tenant, &label, &self.evidence);
+                .tenant(&meta, tool, tenant, &label, &self.evidence);
         }
     }
 
@@ -350,6 +375,9 @@ impl Pass<'_> {
 
     /// A domain or address an endpoint process contacted.
     fn contact(&mut self, process: &Process, domain: Option<&str>, ip: Option<std::net::IpAddr>) {
+        if let Some(domain) = domain {
+            self.financial_visit(domain, process);
+        }
         let domain_tool = domain.and_then(|d| self.index.tool_of_domain(d));
         let infra_tool = domain_tool.or_else(|| ip.and_then(|ip| self.index.tool_of_ip(ip)));
         let process_tool = self.index.tool_of_process(process);
@@ -397,6 +425,24 @@ impl Pass<'_> {
         }
     }
 
+    /// E016: a banking or payment site looked up or contacted.
+    pub fn financial_visit(&mut self, domain: &str, process: &Process) {
+        let Some(site) = self.detector.financial.site_of(domain) else {
+            return;
+        };
+        let site = site.to_owned();
+        let who = process.name().unwrap_or("a client").to_owned();
+        let summary = format!("{who} visited {site} ({domain}) on {}", self.host());
+        self.hit(HitSpec {
+            rule: rules::FINANCIAL_SITE,
+            tool: None,
+            tenant: None,
+            subject: site.clone(),
+            summary,
+            facts: vec![("financial.site".into(), site), ("destination.domain".into(), domain.to_owned())],
+        });
+    }
+
     fn net_connection(&mut self, connection: &NetConnection) {
         self.contact(
             &connection.process,
@@ -406,6 +452,9 @@ impl Pass<'_> {
     }
 
     fn dns_query(&mut self, query: &DnsQuery) {
+        if crate::network::is_sensor_dns(query) {
+            return self.sensor_dns(query);
+        }
         self.contact(&query.process, Some(&query.query), None);
     }
 

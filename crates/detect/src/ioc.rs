@@ -38,6 +38,9 @@ pub enum IocKind {
     FileName,
     /// A URL (matched inside command lines; its host also as a domain).
     Url,
+    /// A JA4 TLS client fingerprint (`t13d1516h2_8daaf6152771_e5627efa2ab1`).
+    /// JA3 and JA3S values are MD5 hashes and match as [`IocKind::Hash`].
+    Ja4,
 }
 
 impl IocKind {
@@ -49,6 +52,7 @@ impl IocKind {
             IocKind::Hash => "hash",
             IocKind::FileName => "file-name",
             IocKind::Url => "url",
+            IocKind::Ja4 => "ja4",
         }
     }
 }
@@ -76,6 +80,7 @@ pub struct IocSet {
     hashes: HashMap<String, usize>,
     file_names: HashMap<String, usize>,
     urls: Vec<usize>,
+    ja4: HashMap<String, usize>,
 }
 
 /// An indicator found in an event, and the field it was found in.
@@ -287,6 +292,9 @@ impl IocSet {
                 self.file_names.insert(ioc.value.clone(), index);
             }
             IocKind::Url => self.urls.push(index),
+            IocKind::Ja4 => {
+                self.ja4.insert(ioc.value.clone(), index);
+            }
         }
         self.iocs.push(ioc);
     }
@@ -353,6 +361,64 @@ impl IocSet {
                     if let Some(ip) = endpoint.ip {
                         hit(self.ip(ip), field);
                     }
+                }
+            }
+            EventKind::NetFlow(flow) => {
+                for (endpoint, field) in [
+                    (&flow.destination, "destination.ip"),
+                    (&flow.source, "source.ip"),
+                ] {
+                    if let Some(ip) = endpoint.ip {
+                        hit(self.ip(ip), field);
+                    }
+                }
+            }
+            EventKind::Tls(tls) => {
+                if let Some(sni) = &tls.sni {
+                    hit(self.domain(sni), "tls.client.server_name");
+                }
+                for (value, field) in [
+                    (&tls.ja3, "tls.client.ja3"),
+                    (&tls.ja3s, "tls.server.ja3s"),
+                ] {
+                    if let Some(value) = value {
+                        hit(self.hashes.get(&value.to_lowercase()).map(|&i| &self.iocs[i]), field);
+                    }
+                }
+                if let Some(ja4) = &tls.ja4 {
+                    hit(self.ja4.get(&ja4.to_lowercase()).map(|&i| &self.iocs[i]), "tls.client.ja4");
+                }
+                for (endpoint, field) in [(&tls.server, "destination.ip"), (&tls.client, "source.ip")] {
+                    if let Some(ip) = endpoint.ip {
+                        hit(self.ip(ip), field);
+                    }
+                }
+            }
+            EventKind::Http(http) => {
+                if let Some(host) = &http.host {
+                    hit(self.domain(host.split(':').next().unwrap_or(host)), "url.domain");
+                }
+                if let Some(name) = &http.file_name {
+                    hit(
+                        self.file_names.get(&basename(name).to_lowercase()).map(|&i| &self.iocs[i]),
+                        "file.name",
+                    );
+                }
+                for (endpoint, field) in [(&http.server, "destination.ip"), (&http.client, "source.ip")] {
+                    if let Some(ip) = endpoint.ip {
+                        hit(self.ip(ip), field);
+                    }
+                }
+            }
+            EventKind::FileTransfer(file) => {
+                if let Some(hash) = &file.hash {
+                    hit(self.hashes.get(&hash.to_lowercase()).map(|&i| &self.iocs[i]), "file.hash");
+                }
+                if let Some(name) = &file.file_name {
+                    hit(
+                        self.file_names.get(&basename(name).to_lowercase()).map(|&i| &self.iocs[i]),
+                        "file.name",
+                    );
                 }
             }
             EventKind::FileCreate(file) => {
@@ -432,6 +498,9 @@ fn classify(value: &str) -> Option<(IocKind, String)> {
     if lower.contains("://") {
         return Some((IocKind::Url, lower));
     }
+    if is_ja4(&lower) {
+        return Some((IocKind::Ja4, lower));
+    }
     const FILE_EXTENSIONS: &[&str] = &[
         ".exe", ".msi", ".dll", ".ps1", ".bat", ".cmd", ".vbs", ".js", ".hta", ".scr", ".zip",
     ];
@@ -447,6 +516,23 @@ fn classify(value: &str) -> Option<(IocKind, String)> {
             .next()
             .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()));
     is_domain.then_some((IocKind::Domain, lower.trim_end_matches('.').to_owned()))
+}
+
+/// `t13d1516h2_8daaf6152771_e5627efa2ab1`: protocol, version, SNI, two
+/// counts and the ALPN code, then two 12-digit hex hashes.
+fn is_ja4(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('_').collect();
+    let [a, b, c] = parts.as_slice() else {
+        return false;
+    };
+    let a = a.as_bytes();
+    a.len() == 10
+        && matches!(a[0], b't' | b'q' | b'd')
+        && matches!(a[3], b'd' | b'i')
+        && a[4..8].iter().all(u8::is_ascii_digit)
+        && [b, c]
+            .iter()
+            .all(|h| h.len() == 12 && h.bytes().all(|x| x.is_ascii_hexdigit()))
 }
 
 fn url_host(url: &str) -> Option<String> {

@@ -279,6 +279,8 @@ fn hit_finding(detector: &Detector, sightings: &[Sighting], hit: Hit) -> Finding
         rules::REMOTE_COMMAND,
         rules::FILE_TRANSFER,
         rules::SILENT_INSTALL,
+        rules::RMM_CLOUD_CONTACTED,
+        rules::RMM_SESSION,
     ];
     let severity =
         if authorization == Some(Authorization::Authorized) && routine.contains(&hit.rule) {

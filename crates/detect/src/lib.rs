@@ -38,16 +38,19 @@
 
 mod domain_trie;
 mod error;
+pub mod financial;
 mod finding;
 mod index;
 mod inspect;
 pub mod ioc;
 mod judge;
 mod mail;
+mod net_facts;
 mod network;
 pub mod needles;
 mod paths;
 pub mod rules;
+pub mod sites;
 mod tally;
 
 pub use domain_trie::DomainTrie;
@@ -74,6 +77,8 @@ pub struct DetectConfig {
     pub max_evidence: usize,
     /// The day exclusions are judged against (their expiry dates).
     pub today: Date,
+    /// Banking and payment domains beyond the built-in list (rule E016).
+    pub financial_domains: Vec<String>,
 }
 
 impl Default for DetectConfig {
@@ -81,6 +86,7 @@ impl Default for DetectConfig {
         DetectConfig {
             max_evidence: 5,
             today: jiff::Zoned::now().date(),
+            financial_domains: Vec::new(),
         }
     }
 }
@@ -90,6 +96,8 @@ impl Default for DetectConfig {
 pub struct Detector {
     index: CatalogIndex,
     iocs: IocSet,
+    financial: financial::FinancialSites,
+    mail: mail::Lexicon,
     policy: Option<Policy>,
     config: DetectConfig,
     needles: Needles,
@@ -154,9 +162,13 @@ impl Detector {
         for value in iocs.needles() {
             needles.admit(value);
         }
+        let financial = financial::FinancialSites::new(&config.financial_domains, &mut needles);
+        let mail = mail::Lexicon::new().map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
         Ok(Detector {
             index,
             iocs,
+            financial,
+            mail,
             policy,
             config,
             needles,

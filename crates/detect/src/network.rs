@@ -1,20 +1,595 @@
-//! Rules over network evidence (flows, TLS, HTTP, files on the wire):
-//! issue 4, being built. Until then these events are read and ignored.
+//! Rules over what network sensors saw (flows, DNS, TLS, HTTP, files on
+//! the wire): RMM clouds and relays contacted (N001), remote-access
+//! sessions recognized from their protocol whatever the port (N002, N003),
+//! remote-access ports crossing the perimeter (N004, N005), sessions off
+//! the approved paths (N006), RMM downloads (N007) and executables from
+//! indicator domains (N008).
+//!
+//! Sensor events name no host. The host of a finding is the internal side
+//! of the connection as an IP address (the policy's `networks.internal`,
+//! or the private ranges when the policy names none); with two internal
+//! sides it is the originator, with none the originator too.
 
-use rmmguard_events::{FileTransfer, Http, NetFlow, Tls};
+use std::net::IpAddr;
+
+use rmmguard_catalog::{Field, PortTransport};
+use rmmguard_events::{
+    DnsQuery, Endpoint, Event, EventKind, FileTransfer, Http, NetFlow, Tls, Transport,
+};
 
 use crate::inspect::Pass;
+use crate::rules::{self, Rule};
+use crate::tally::{HitSpec, Mode};
+use crate::Detector;
+
+/// File name endings of executables and installers (N008).
+const EXECUTABLE_ENDINGS: &[&str] = &[
+    ".exe", ".msi", ".dll", ".scr", ".zip", ".ps1", ".bat", ".cmd", ".vbs", ".js", ".hta", ".iso",
+    ".jar",
+];
+/// Content types of executables and opaque downloads (N008).
+const EXECUTABLE_TYPES: &[&str] = &[
+    "application/x-dosexec",
+    "application/x-msdownload",
+    "application/x-msi",
+    "application/octet-stream",
+    "application/vnd.microsoft.portable-executable",
+];
+
+/// The host a sensor event is about: its internal side, for events that
+/// name no host (flows, TLS, HTTP, files, and DNS seen on the wire).
+pub(crate) fn sensor_host(detector: &Detector, event: &Event) -> Option<IpAddr> {
+    if event.meta.host.is_some() {
+        return None;
+    }
+    let (a, b) = match &event.kind {
+        EventKind::NetFlow(e) => (&e.source, &e.destination),
+        EventKind::Tls(e) => (&e.client, &e.server),
+        EventKind::Http(e) => (&e.client, &e.server),
+        EventKind::FileTransfer(e) => (&e.client, &e.server),
+        EventKind::DnsQuery(e) if is_sensor_dns(e) => (&e.client, &e.server),
+        _ => return None,
+    };
+    local_side(detector, a, b)
+}
+
+/// Whether a DNS query was seen on the wire rather than by an endpoint.
+pub(crate) fn is_sensor_dns(query: &DnsQuery) -> bool {
+    query.process.executable.is_none() && query.process.pid.is_none() && query.client.ip.is_some()
+}
+
+fn local_side(detector: &Detector, first: &Endpoint, second: &Endpoint) -> Option<IpAddr> {
+    match (first.ip, second.ip) {
+        (Some(a), _) if is_internal(detector, a) => Some(a),
+        (_, Some(b)) if is_internal(detector, b) => Some(b),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whether an address is inside the organization: the policy's internal
+/// ranges, or the private, loopback and link-local ranges without them.
+pub(crate) fn is_internal(detector: &Detector, ip: IpAddr) -> bool {
+    if let Some(policy) = detector.policy()
+        && !policy.networks.internal.is_empty()
+    {
+        return policy.networks.is_internal(ip);
+    }
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || (v4.octets()[0] == 100 && v4.octets()[1] & 0xc0 == 64)
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+fn show(endpoint: &Endpoint) -> String {
+    match (endpoint.ip, endpoint.port) {
+        (Some(IpAddr::V6(ip)), Some(port)) => format!("[{ip}]:{port}"),
+        (Some(ip), Some(port)) => format!("{ip}:{port}"),
+        (Some(ip), None) => ip.to_string(),
+        (None, _) => "an unknown address".to_owned(),
+    }
+}
+
+fn show_ip(endpoint: &Endpoint) -> String {
+    endpoint
+        .ip
+        .map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string())
+}
+
+/// How a contact with an RMM domain was seen.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    Dns,
+    Sni,
+    HttpHost,
+}
+
+impl Via {
+    fn as_str(self) -> &'static str {
+        match self {
+            Via::Dns => "dns",
+            Via::Sni => "tls-sni",
+            Via::HttpHost => "http-host",
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Via::Dns => "looked up",
+            Via::Sni => "opened TLS to",
+            Via::HttpHost => "sent HTTP to",
+        }
+    }
+}
+
+/// A remote-access session recognized on the wire.
+struct Session<'e> {
+    tool: Option<usize>,
+    /// `network.protocol` (`anydesk`, `rdp`, `rfb`, `teamviewer`).
+    protocol: &'static str,
+    client: &'e Endpoint,
+    server: &'e Endpoint,
+    /// What gave it away, for the summary (`TLS without SNI, certificate CN=…`).
+    how: String,
+    facts: Vec<(String, String)>,
+}
 
 impl Pass<'_> {
+    /// A DNS query a sensor saw: an RMM cloud or relay looked up.
+    pub(crate) fn sensor_dns(&mut self, query: &DnsQuery) {
+        self.contacted(&query.query, Via::Dns, &query.server);
+    }
+
     /// A network flow.
-    pub(crate) fn net_flow(&mut self, _flow: &NetFlow) {}
+    pub(crate) fn net_flow(&mut self, flow: &NetFlow) {
+        let tcp = flow.transport == Some(Transport::Tcp);
+        let server_port = flow.destination.port.unwrap_or(0);
+        let detail = flow.detail.clone();
+        let session = |tool: Option<usize>, protocol: &'static str, how: String| Session {
+            tool,
+            protocol,
+            client: &flow.source,
+            server: &flow.destination,
+            how,
+            facts: detail
+                .iter()
+                .map(|d| ("network.protocol.detail".to_owned(), d.clone()))
+                .collect(),
+        };
+        let facts = &self.index.net;
+        let recognized = match flow.protocol.as_deref() {
+            Some("rfb" | "vnc") => Some(session(facts.tool("vnc"), "rfb", "RFB handshake".into())),
+            Some("rdp") => Some(session(None, "rdp", "RDP connection request".into())),
+            Some("teamviewer") => Some(session(
+                facts.tool("teamviewer"),
+                "teamviewer",
+                "TeamViewer framing".into(),
+            )),
+            Some("anydesk") => Some(session(facts.tool("anydesk"), "anydesk", "AnyDesk protocol".into())),
+            None if tcp && server_port == 5938 && flow.bytes_out > 0 && flow.bytes_in > 0 => {
+                Some(session(
+                    facts.tool("teamviewer"),
+                    "teamviewer",
+                    "data both ways on TCP 5938, no other protocol".into(),
+                ))
+            }
+            _ => None,
+        };
+        if let Some(session) = recognized {
+            self.session(session);
+        }
+        self.perimeter(flow);
+    }
 
     /// A TLS handshake.
-    pub(crate) fn tls(&mut self, _tls: &Tls) {}
+    pub(crate) fn tls(&mut self, tls: &Tls) {
+        if let Some(sni) = tls.sni.as_deref() {
+            self.contacted(sni, Via::Sni, &tls.server);
+        }
+        let facts = &self.index.net;
+        let by_certificate = tls
+            .subject
+            .as_deref()
+            .and_then(|subject| facts.tool_of_certificate(subject));
+        let by_alpn = facts.tool_of_alpn(&tls.alpn);
+        let mut tool = by_certificate.map(|(t, _)| t).or(by_alpn.as_ref().map(|(t, _)| *t));
+        let mut reasons = Vec::new();
+        let mut extra = Vec::new();
+        if tls.sni.is_none() {
+            reasons.push("TLS without SNI".to_owned());
+        }
+        if let Some((_, _)) = by_certificate
+            && let Some(subject) = tls.subject.as_deref()
+        {
+            let cn = common_name(subject).unwrap_or_else(|| subject.to_owned());
+            reasons.push(format!("certificate CN={cn}"));
+            extra.push(("tls.server.x509.subject.common_name".to_owned(), cn));
+        }
+        if let Some((_, alpn)) = &by_alpn {
+            reasons.push(format!("ALPN {alpn}"));
+            extra.push(("tls.client.alpn".to_owned(), alpn.clone()));
+        }
+        if tool.is_none() && tls.sni.is_none() {
+            // The port pattern: a tool whose relays send no SNI, on one of its ports.
+            let port = tls.server.port.unwrap_or(0);
+            tool = self.index.net.port(PortTransport::Tcp, port).and_then(|owner| {
+                owner
+                    .tools
+                    .iter()
+                    .copied()
+                    .find(|t| self.index.net.of(*t).is_some_and(|n| n.sni_absent))
+            });
+            if tool.is_some() {
+                reasons.push(format!("on port {port}"));
+            }
+        }
+        let Some(tool) = tool else { return };
+        // A tool that sends SNI is recognized by its certificate or ALPN only.
+        if tls.sni.is_some() && by_certificate.is_none() && by_alpn.is_none() {
+            return;
+        }
+        let protocol = if self.name(tool) == "AnyDesk" {
+            "anydesk"
+        } else {
+            "tls"
+        };
+        if tls.sni.is_none() {
+            extra.push(("tls.client.server_name".to_owned(), "absent".to_owned()));
+        }
+        // Fingerprints support the recognition (sensors log them only when configured to).
+        for (key, value) in [("tls.client.ja3", &tls.ja3), ("tls.client.ja4", &tls.ja4)] {
+            if let Some(value) = value {
+                extra.push((key.to_owned(), value.to_lowercase()));
+            }
+        }
+        self.session(Session {
+            tool: Some(tool),
+            protocol,
+            client: &tls.client,
+            server: &tls.server,
+            how: reasons.join(", "),
+            facts: extra,
+        });
+    }
 
     /// An HTTP exchange.
-    pub(crate) fn http(&mut self, _http: &Http) {}
+    pub(crate) fn http(&mut self, http: &Http) {
+        if let Some(host) = http.host.as_deref() {
+            let host = host.split(':').next().unwrap_or(host);
+            if host.parse::<IpAddr>().is_err() {
+                self.contacted(host, Via::HttpHost, &http.server);
+            }
+        }
+        if http.status.is_some_and(|s| !(200..300).contains(&s)) {
+            return;
+        }
+        if let Some(name) = http.file_name.as_deref() {
+            self.download(name, &http.client, &http.server);
+        }
+        self.ioc_download(http);
+    }
 
     /// A file on the wire.
-    pub(crate) fn file_transfer(&mut self, _file: &FileTransfer) {}
+    pub(crate) fn file_transfer(&mut self, file: &FileTransfer) {
+        if let Some(name) = file.file_name.as_deref() {
+            self.download(name, &file.client, &file.server);
+        }
+    }
+
+    /// N001: a host contacted an RMM vendor's domain.
+    fn contacted(&mut self, domain: &str, via: Via, server: &Endpoint) {
+        let Some(tool) = self.index.tool_of_domain(domain) else {
+            return;
+        };
+        let domain = domain.to_lowercase();
+        self.sight(tool, Mode::Network);
+        self.tenant(tool, Field::Domain, &domain);
+        let tenant = self
+            .index
+            .tenant(tool, Field::Domain, &domain)
+            .map(|(tenant, label)| (tenant, label.to_owned()));
+        let name = self.name(tool).to_owned();
+        let host = self.host().to_owned();
+        let what = match &tenant {
+            Some((_, label)) => format!("{name} {label}"),
+            None => name.clone(),
+        };
+        let summary = format!("{host} {} {what} {domain}", via.verb());
+        let mut facts = vec![
+            ("destination.domain".to_owned(), domain.clone()),
+            ("network.evidence".to_owned(), via.as_str().to_owned()),
+        ];
+        if !matches!(via, Via::Dns)
+            && let Some(ip) = server.ip.filter(|ip| !is_internal(self.detector, *ip))
+        {
+            facts.push(("remote.ip".to_owned(), ip.to_string()));
+        }
+        if let Some((tenant, _)) = &tenant {
+            facts.push(("tenant".to_owned(), tenant.clone()));
+        }
+        self.hit(HitSpec {
+            rule: rules::RMM_CLOUD_CONTACTED,
+            tool: Some(tool),
+            subject: tenant.as_ref().map(|(t, _)| t.clone()).unwrap_or_default(),
+            tenant: tenant.map(|(t, _)| t),
+            summary,
+            facts,
+        });
+    }
+
+    /// N002, N003 and N006 for a recognized remote-access session.
+    fn session(&mut self, session: Session<'_>) {
+        if let Some(tool) = session.tool {
+            self.sight(tool, Mode::Network);
+        }
+        let label = match session.tool {
+            Some(tool) => self.name(tool).to_owned(),
+            None => session.protocol.to_uppercase(),
+        };
+        let remote_external = session
+            .server
+            .ip
+            .is_some_and(|ip| !is_internal(self.detector, ip));
+        let kind = match (session.tool.is_some() && self.index.net.of(session.tool.unwrap_or(0)).is_some_and(|n| n.cloud), remote_external) {
+            (true, true) => "relay session",
+            (true, false) => "direct session",
+            (false, _) => "session",
+        };
+        let client = show_ip(session.client);
+        let server = show(session.server);
+        let mut facts = vec![
+            ("network.protocol".to_owned(), session.protocol.to_owned()),
+            ("source.ip".to_owned(), client.clone()),
+            ("destination".to_owned(), server.clone()),
+        ];
+        for (ip, external) in [(session.client.ip, true), (session.server.ip, true)] {
+            if let Some(ip) = ip.filter(|ip| external && !is_internal(self.detector, *ip)) {
+                facts.push(("remote.ip".to_owned(), ip.to_string()));
+            }
+        }
+        facts.extend(session.facts.iter().cloned());
+        let subject = format!("{}|{server}", session.protocol);
+        self.hit(HitSpec {
+            rule: rules::RMM_SESSION,
+            tool: session.tool,
+            tenant: None,
+            subject: subject.clone(),
+            summary: format!("{label} {kind} ({}) from {client} to {server}", session.how),
+            facts: facts.clone(),
+        });
+        let port = session.server.port.unwrap_or(0);
+        if port != 0 && !self.index.net.is_standard_port(session.tool, session.protocol, port) {
+            let standard = self.index.net.standard_ports(session.tool, session.protocol);
+            let mut facts = facts.clone();
+            facts.push(("standard_ports".to_owned(), standard.clone()));
+            self.hit(HitSpec {
+                rule: rules::NON_STANDARD_PORT,
+                tool: session.tool,
+                tenant: None,
+                subject: subject.clone(),
+                summary: format!(
+                    "{label} on non-standard port {port} from {client} to {server} (standard: {standard})"
+                ),
+                facts,
+            });
+        }
+        self.approved_path(&label, session.tool, session.client, session.server);
+    }
+
+    /// N004/N005: a remote-access port crossing the perimeter, answered.
+    fn perimeter(&mut self, flow: &NetFlow) {
+        let transport = match flow.transport {
+            Some(Transport::Tcp) => PortTransport::Tcp,
+            Some(Transport::Udp) => PortTransport::Udp,
+            _ => return,
+        };
+        let (Some(source), Some(destination), Some(port)) =
+            (flow.source.ip, flow.destination.ip, flow.destination.port)
+        else {
+            return;
+        };
+        if flow.packets_in == 0 {
+            return; // Nothing answered: blocked, or a scan.
+        }
+        let inbound = match (
+            is_internal(self.detector, source),
+            is_internal(self.detector, destination),
+        ) {
+            (false, true) => true,
+            (true, false) => false,
+            _ => return,
+        };
+        let Some(owner) = self.index.net.port(transport, port).cloned() else {
+            return;
+        };
+        let tool = match owner.tools.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        };
+        let label = match (tool, owner.protocol) {
+            (Some(tool), _) => self.name(tool).to_owned(),
+            (None, Some(protocol)) => protocol.to_uppercase(),
+            (None, None) => "remote access".to_owned(),
+        };
+        let transport_name = match transport {
+            PortTransport::Tcp => "TCP",
+            PortTransport::Udp => "UDP",
+        };
+        let (rule, direction, remote) = if inbound {
+            (rules::RMM_PORT_INBOUND, "inbound", source)
+        } else {
+            (rules::RMM_PORT_OUTBOUND, "outbound", destination)
+        };
+        let client = show_ip(&flow.source);
+        let server = show(&flow.destination);
+        let mut facts = vec![
+            ("network.direction".to_owned(), direction.to_owned()),
+            ("network.transport".to_owned(), transport_name.to_lowercase()),
+            ("destination.port".to_owned(), port.to_string()),
+            ("source.ip".to_owned(), client.clone()),
+            ("destination".to_owned(), server.clone()),
+            ("remote.ip".to_owned(), remote.to_string()),
+        ];
+        if tool.is_none() && !owner.tools.is_empty() {
+            let names: Vec<String> = owner.tools.iter().map(|t| self.name(*t).to_owned()).collect();
+            facts.push(("port.tools".to_owned(), names.join(", ")));
+        }
+        self.hit(HitSpec {
+            rule,
+            tool,
+            tenant: None,
+            subject: format!("{direction}|{transport_name}/{port}"),
+            summary: format!(
+                "{label} port {transport_name} {port} crossed the perimeter {direction}: {client} to {server}"
+            ),
+            facts,
+        });
+        self.approved_path(&label, tool, &flow.source, &flow.destination);
+    }
+
+    /// N006: an RMM session none of whose ends is on an approved path.
+    fn approved_path(&mut self, label: &str, tool: Option<usize>, client: &Endpoint, server: &Endpoint) {
+        let Some(policy) = self.detector.policy() else {
+            return;
+        };
+        let networks = &policy.networks;
+        if networks.approved.is_empty() && networks.jump_hosts.is_empty() {
+            return;
+        }
+        let ends = [client.ip, server.ip];
+        if ends.iter().flatten().any(|ip| networks.is_approved_path(*ip))
+            || !ends.iter().flatten().any(|ip| is_internal(self.detector, *ip))
+        {
+            return;
+        }
+        let client_text = show_ip(client);
+        let server_text = show(server);
+        self.hit(HitSpec {
+            rule: rules::UNAPPROVED_PATH,
+            tool,
+            tenant: None,
+            subject: format!("{}|{server_text}", label.to_lowercase()),
+            summary: format!(
+                "{label} session from {client_text} to {server_text} is not on an approved VPN, VDI or jump-host path"
+            ),
+            facts: vec![
+                ("source.ip".to_owned(), client_text),
+                ("destination".to_owned(), server_text),
+                (
+                    "policy.approved".to_owned(),
+                    networks
+                        .approved
+                        .iter()
+                        .map(ToString::to_string)
+                        .chain(networks.jump_hosts.iter().map(ToString::to_string))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ],
+        });
+    }
+
+    /// N007: an RMM installer or binary carried over the network.
+    fn download(&mut self, file_name: &str, client: &Endpoint, server: &Endpoint) {
+        let name = crate::index::lower_basename(file_name.trim());
+        let (tool, what) = match self.index.tool_of_installer(&name) {
+            Some(tool) => (tool, "installer"),
+            None => match self.index.tool_of_image(&name) {
+                Some(tool) => (tool, "binary"),
+                None => return,
+            },
+        };
+        let tool_name = self.name(tool).to_owned();
+        let host = self.host().to_owned();
+        let from = show(server);
+        self.hit(HitSpec {
+            rule: rules::RMM_DOWNLOAD,
+            tool: Some(tool),
+            tenant: None,
+            subject: name.clone(),
+            summary: format!("{host} downloaded {tool_name} {what} {file_name} from {from}"),
+            facts: vec![
+                ("file.name".to_owned(), file_name.to_owned()),
+                ("file.kind".to_owned(), what.to_owned()),
+                ("source.ip".to_owned(), show_ip(server)),
+                ("destination.ip".to_owned(), show_ip(client)),
+            ],
+        });
+    }
+
+    /// N008: an executable downloaded from an indicator domain.
+    fn ioc_download(&mut self, http: &Http) {
+        let Some(host) = http.host.as_deref() else {
+            return;
+        };
+        let Some(ioc) = self.detector.iocs.domain(host) else {
+            return;
+        };
+        let name = http.file_name.as_deref().unwrap_or("").to_lowercase();
+        let content_type = http.content_type.as_deref().unwrap_or("").to_lowercase();
+        if !EXECUTABLE_ENDINGS.iter().any(|e| name.ends_with(e))
+            && !EXECUTABLE_TYPES.contains(&content_type.as_str())
+        {
+            return;
+        }
+        let file = http.file_name.clone().unwrap_or_else(|| "a file".to_owned());
+        let summary = format!(
+            "{} downloaded {file} from {host}, an indicator from {}",
+            self.host(),
+            ioc.source
+        );
+        let mut facts = vec![
+            ("url.domain".to_owned(), host.to_owned()),
+            ("ioc.value".to_owned(), ioc.value.clone()),
+            ("ioc.source".to_owned(), ioc.source.to_string()),
+        ];
+        if let Some(uri) = &http.uri {
+            facts.push(("url.path".to_owned(), uri.clone()));
+        }
+        let rule: &'static Rule = rules::IOC_DOWNLOAD;
+        self.hit(HitSpec {
+            rule,
+            tool: None,
+            tenant: None,
+            subject: format!("{host}|{name}"),
+            summary,
+            facts,
+        });
+    }
+}
+
+/// The CN of a distinguished name in either order (`CN=x, O=y` or `O=y,CN=x`).
+pub(crate) fn common_name(subject: &str) -> Option<String> {
+    subject.split([',', '/']).find_map(|part| {
+        let (key, value) = part.trim().split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("CN")
+            .then(|| value.trim().to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_names_in_both_orders() {
+        assert_eq!(
+            common_name("C=DE, O=philandro Software GmbH, CN=AnyNet Relay").as_deref(),
+            Some("AnyNet Relay")
+        );
+        assert_eq!(
+            common_name("CN=AnyNet Relay,O=philandro Software GmbH,C=DE").as_deref(),
+            Some("AnyNet Relay")
+        );
+        assert_eq!(common_name("O=x"), None);
+    }
 }

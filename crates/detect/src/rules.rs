@@ -206,7 +206,9 @@ rules! {
         attack: "T1219",
         meaning: "An event names a domain, IP, file hash or file name from the built-in AA23-025A \
                   indicators or a user IOC file (--ioc: plain list, CSV, STIX 2.1 bundle).",
-        evidence: "DNS queries, connections, process images, hashes and command lines.",
+        evidence: "DNS queries, connections, process images, hashes and command lines; in mail, \
+                   link hosts and URLs, sender domains, attachment names and domains written \
+                   in the text.",
         false_positives: "Stale indicators: IOC domains change hands. Check the date of the indicator.",
     }
     RMM_DROPPED = {
@@ -219,6 +221,217 @@ rules! {
                   Desktop, Temp or AppData: the download step before a portable run.",
         evidence: "File creation (Sysmon 11).",
         false_positives: "Users downloading an approved tool from the vendor's site.",
+    }
+    FINANCIAL_SITE = {
+        id: "E016",
+        name: "financial-site-visit",
+        title: "Banking or payment site visited",
+        severity: Severity::Info,
+        attack: "T1657",
+        meaning: "A host looked up or connected to a banking, brokerage or payment site (a built-in \
+                  list plus --financial-domains). Harmless alone and kept at info level; the \
+                  correlator uses it for the refund-scam stage of AA23-025A: banking visits while \
+                  an unapproved RMM session is open.",
+        evidence: "DNS queries and connections with a destination name (Sysmon 22/3, DNS logs).",
+        false_positives: "Everyone banks: the finding only matters inside an incident.",
+    }
+    MAIL_CALLBACK = {
+        id: "M001",
+        name: "mail-callback-lure",
+        title: "Callback-phishing lure: a fake invoice or renewal asks to phone a number",
+        severity: Severity::High,
+        attack: "T1566.004",
+        meaning: "A message asks its reader to call a phone number about a charge, order, renewal \
+                  or refund, the first step of AA23-025A: the call leads to a portable RMM and a \
+                  refund scam. It fires when, after normalization (NFKC, invisible characters \
+                  removed, digit look-alikes folded inside numbers), the subject or body has a \
+                  valid phone number (E.164 in `mail.phone`) right after a call to action, lure \
+                  content (an impersonated brand, transaction words or an amount), an untrusted \
+                  sender (freemail, a display name that does not fit the address, a brand named \
+                  from outside its domains, or a Reply-To elsewhere), and a score of 4 or more: \
+                  brand +2, transaction words +1/+2, amount +1, no links +1, short body +1, \
+                  freemail +1, display-name mismatch +1, sender outside the brand +1, Reply-To \
+                  differs +1; more than 10 links -2, a reply in a thread -2, bank-statement \
+                  wording -3. Every signal that fired is a `signal.*` fact with the text it fired \
+                  on and its place (`body:812`).",
+        evidence: "Mail messages (.eml, mbox, Maildir): subject, body (HTML as text), sender, \
+                   Reply-To, links. Indicators to block: `mail.phone`, `mail.from`, \
+                   `mail.reply_to`, `mail.lure_domain`.",
+        false_positives: "Genuine renewal notices that give a support number are cleared by the \
+                          sender gate when they come from the brand's own domain; a reseller or \
+                          small shop mailing from freemail about an order can still match. Check \
+                          the number against the brand's published support line.",
+    }
+    MAIL_CALLBACK_ATTACHMENT = {
+        id: "M002",
+        name: "mail-callback-lure-attachment",
+        title: "Callback-phishing lure hidden in an attachment (PDF, DOCX, calendar invite)",
+        severity: Severity::High,
+        attack: "T1566.001",
+        meaning: "As M001, but the number and its call to action are only in an attached PDF, \
+                  Word document, calendar invitation or text file, not in the body (which is \
+                  often nearly empty): a way around gateways that only read bodies. Scored as \
+                  M001 plus one for the lure being only in the attachment.",
+        evidence: "Text taken from attachments: PDF (first 16 pages), DOCX (document, headers, \
+                   footers, notes), iCalendar (summary, description, location, organizer).",
+        false_positives: "Real invoices from a small supplier mailing from freemail with a phone \
+                          number for questions.",
+    }
+    MAIL_IMAGE_LURE = {
+        id: "M003",
+        name: "mail-image-only-lure",
+        title: "Image-only lure: no text to read, images attached, brand or payment words",
+        severity: Severity::Medium,
+        attack: "T1566.004",
+        meaning: "A message whose body has almost no text (under 200 visible characters), whose \
+                  content is in attached images, whose subject, sender name or body names an \
+                  impersonated brand or transaction words, from an untrusted sender (as M001). \
+                  rmmguard does not read images (no OCR), so the number cannot be shown: the \
+                  finding says what was not read.",
+        evidence: "Mail messages with image attachments and little or no text.",
+        false_positives: "Newsletters and receipts sent as pictures from freemail; photos sent by \
+                          colleagues with a subject that mentions an order.",
+    }
+    MAIL_RMM_LINK = {
+        id: "M004",
+        name: "mail-rmm-link",
+        title: "Mail links to an RMM download or an RMM tenant's client invitation",
+        severity: Severity::High,
+        attack: "T1566.002",
+        meaning: "A link in a message (body, PDF, DOCX, invite) downloads an RMM installer \
+                  (catalog installer or binary names, or an executable on an RMM vendor's \
+                  domain) or joins a tenant (a client-join URL such as ScreenConnect's \
+                  `e=Access&y=Guest&h=relay`, or a tenant host like `x.screenconnect.com`). The \
+                  relay or instance is the finding's tenant. Links to a tool and tenant the \
+                  policy authorizes are the organization's own support and do not fire.",
+        evidence: "Links in mail bodies and attachments, read against the catalog's domains, \
+                   installer names, client-join tells and tenant rules.",
+        false_positives: "Support invitations from a vendor or MSP the policy does not list yet: \
+                          authorize the tool and its tenant.",
+    }
+    MAIL_RMM_ATTACHMENT = {
+        id: "M005",
+        name: "mail-rmm-attachment",
+        title: "RMM installer attached to a mail, or packed in an attached archive",
+        severity: Severity::High,
+        attack: "T1566.001",
+        meaning: "An attachment (or a file inside an attached ZIP) is named like an RMM \
+                  installer or binary from the catalog (AnyDesk.exe, ScreenConnect.ClientSetup.msi, \
+                  …). Tools the policy authorizes do not fire.",
+        evidence: "Attachment names and the file names inside attached ZIP archives.",
+        false_positives: "IT staff mailing an approved installer: authorize the tool.",
+    }
+    RMM_CLOUD_CONTACTED = {
+        id: "N001",
+        name: "rmm-cloud-contacted",
+        title: "RMM cloud or relay contacted (seen on the wire)",
+        severity: Severity::Medium,
+        attack: "T1219",
+        meaning: "A network sensor saw a host look up or connect to an RMM vendor's cloud or relay: \
+                  a DNS query, TLS server name (SNI) or HTTP Host matches a catalog domain \
+                  (reversed-label trie). The relay or tenant is named when the name shows it \
+                  (AnyDesk relay-<id>). One finding per host, tool and tenant. Severity is info \
+                  when the policy authorizes the tool and tenant.",
+        evidence: "Sensor DNS (pcap, Zeek dns.log, Suricata dns), TLS (pcap, Zeek ssl.log, Suricata \
+                   tls/quic) and HTTP records. The host is the internal side's IP address.",
+        false_positives: "Browsing a vendor's website, software updaters, and approved tools: \
+                          authorize the tool (and its tenant) in the policy.",
+    }
+    RMM_SESSION = {
+        id: "N002",
+        name: "rmm-session-on-wire",
+        title: "Remote-access session recognized on the wire",
+        severity: Severity::Medium,
+        attack: "T1219",
+        meaning: "A remote-access session was recognized from its protocol, whatever the port: \
+                  AnyDesk TLS without SNI (its relay or client certificate, its anydesk/ ALPN, or \
+                  no SNI on its own ports), TeamViewer framing (or data both ways on TCP 5938), \
+                  VNC's RFB banner, RDP's X.224 connection request. One finding per host, \
+                  protocol and server; relay sessions go to the vendor's cloud, direct sessions \
+                  stay inside. Severity is info when the policy authorizes the tool.",
+        evidence: "Flows with a recognized protocol (pcap payloads, Zeek conn/rdp/rfb, Suricata \
+                   flow/rdp/rfb) and TLS handshakes with certificate and ALPN.",
+        false_positives: "Administrators' RDP and VNC inside the network; approved RMM tools \
+                          (authorize them). Use N006 with approved paths to separate the two.",
+    }
+    NON_STANDARD_PORT = {
+        id: "N003",
+        name: "remote-access-non-standard-port",
+        title: "Remote-access protocol on a non-standard port",
+        severity: Severity::High,
+        attack: "T1571",
+        meaning: "A recognized remote-access protocol (N002) ran on a port that is not its own \
+                  (VNC on 6900, RDP on 443): a way around port-based blocks, or a tunnel.",
+        evidence: "The same as N002; the standard ports are the tool's catalog ports (and 80/443 \
+                   for tools with cloud relays), or 3389 for RDP.",
+        false_positives: "Deliberately moved services (RDP on a custom port); document them with \
+                          a policy exclusion.",
+    }
+    RMM_PORT_INBOUND = {
+        id: "N004",
+        name: "rmm-port-inbound",
+        title: "Remote-access port reached from outside",
+        severity: Severity::High,
+        attack: "T1133",
+        meaning: "A connection from outside the internal networks to an internal host on a common \
+                  RMM or remote-access port (the catalog's remote-access tool ports such as 5938, \
+                  6568, 7070, 8040/8041, 5405, 21115-21119, 5900-5910, 5500, 4899, plus 3389) \
+                  was answered: the perimeter does not block it.",
+        evidence: "Flow records (pcap, Zeek conn, Suricata flow) with the responder's reply; \
+                   internal networks from the policy, or the private ranges without one.",
+        false_positives: "Published remote-access services behind an approved gateway; scope \
+                          them in the policy's internal networks or exclude them.",
+    }
+    RMM_PORT_OUTBOUND = {
+        id: "N005",
+        name: "rmm-port-outbound",
+        title: "Remote-access port reached from inside",
+        severity: Severity::Medium,
+        attack: "T1219",
+        meaning: "An internal host connected out to a common RMM or remote-access port and the \
+                  other side answered (self-hosted ScreenConnect on 8041, RustDesk on 21116, \
+                  TeamViewer on 5938): the advisory asks to block these at the perimeter.",
+        evidence: "Flow records with the responder's reply; internal networks as for N004.",
+        false_positives: "Approved tools whose relays use these ports; authorize the tool, or \
+                          exclude the rule for the hosts that may.",
+    }
+    UNAPPROVED_PATH = {
+        id: "N006",
+        name: "rmm-unapproved-path",
+        title: "RMM session off the approved VPN, VDI or jump-host path",
+        severity: Severity::High,
+        attack: "T1219",
+        meaning: "A remote-access session (N002, or a remote-access port crossing the perimeter) \
+                  has an internal side but neither end on an approved path (the policy's \
+                  networks.approved subnets or jump hosts). Only judged when the policy names \
+                  approved paths.",
+        evidence: "The same flows and handshakes as N002, N004 and N005, with the policy.",
+        false_positives: "Approved paths missing from the policy; add the VPN or VDI subnet.",
+    }
+    RMM_DOWNLOAD = {
+        id: "N007",
+        name: "rmm-download",
+        title: "RMM installer or portable binary downloaded",
+        severity: Severity::Medium,
+        attack: "T1105",
+        meaning: "A file whose name is an RMM tool's installer or binary (catalog names and globs) \
+                  was carried over HTTP or logged as a file transfer: the download step before a \
+                  portable run.",
+        evidence: "HTTP responses (file name from Content-Disposition or the URI) and file \
+                   records (Zeek files.log, Suricata fileinfo, pcap response bodies).",
+        false_positives: "IT fetching approved installers; the vendor's update traffic.",
+    }
+    IOC_DOWNLOAD = {
+        id: "N008",
+        name: "executable-from-ioc-domain",
+        title: "Executable downloaded from an indicator domain",
+        severity: Severity::Critical,
+        attack: "T1204.002",
+        meaning: "An executable, installer or archive (by file name or content type) was \
+                  downloaded from a domain in the built-in AA23-025A indicators or a user IOC \
+                  file: the first-stage download of the refund-scam chain.",
+        evidence: "HTTP records with Host, file name and content type.",
+        false_positives: "Stale indicators (domains change hands); check the indicator's date.",
     }
 }
 

@@ -392,10 +392,16 @@ pub struct Mail {
     pub subject: Option<String>,
     /// The body text (text parts, and HTML parts as text), normalized, bounded.
     pub body: String,
+    /// Text the HTML hides from its reader (`display:none`, hidden classes):
+    /// filler that scanners read and people do not; normalized, bounded.
+    pub hidden_text: String,
     /// Links found in the body and attachments.
     pub links: Vec<String>,
     /// Attachments.
     pub attachments: Vec<Attachment>,
+    /// `In-Reply-To` (or, without it, the last `References` id): set when the
+    /// message answers another one.
+    pub in_reply_to: Option<String>,
 }
 
 /// A file written (Sysmon 11).

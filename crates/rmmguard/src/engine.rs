@@ -12,8 +12,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rmmguard_detect::{Detector, Report, Tally};
+use rmmguard_correlate::audit::{AuditRow, audit};
+use rmmguard_correlate::{Entities, Incident, correlate};
+use rmmguard_detect::{Authorization, Detector, Report, Tally, ToolRef};
 use rmmguard_events::{Location, SourceRef};
+use rmmguard_policy::Verdict;
 use rmmguard_sources::{
     Discovery, FileStats, Format, Input, Prefilter, ReadContext, Skipped, Unit, discover, plan,
     read_unit,
@@ -33,6 +36,10 @@ pub struct HuntConfig {
     pub prefilter: bool,
     /// Which site (network) events belong to.
     pub site: SiteMode,
+    /// Known assets (hosts, IPs, users, mailboxes) for joining findings.
+    pub entities: Entities,
+    /// Correlation windows.
+    pub correlate: rmmguard_correlate::Config,
 }
 
 impl Default for HuntConfig {
@@ -42,6 +49,8 @@ impl Default for HuntConfig {
             unit_bytes: 4 << 20,
             prefilter: true,
             site: SiteMode::None,
+            entities: Entities::default(),
+            correlate: rmmguard_correlate::Config::default(),
         }
     }
 }
@@ -97,6 +106,12 @@ pub struct FileSummary {
 pub struct Hunt {
     /// Findings and inventory.
     pub report: Report,
+    /// Findings joined into incidents, most severe first.
+    pub incidents: Vec<Incident>,
+    /// The RMM audit: one row per tool and tenant.
+    pub audit: Vec<AuditRow>,
+    /// Indicators named by flagged findings: (kind, value, findings), most named first.
+    pub indicators: Vec<(String, String, usize)>,
     /// Every file read, in path order.
     pub files: Vec<FileSummary>,
     /// Files passed over, and why.
@@ -178,6 +193,10 @@ pub fn hunt(
     }
     let mut report = detector.finish(tally);
     resolve_lines(&inputs, &mut report, &mut stats);
+    let incidents = correlate(&report.findings, &config.entities, &config.correlate);
+    let audit = audit(&report.inventory, &|tool, host, tenant| {
+        judge(detector, tool, host, tenant)
+    });
     let files = inputs
         .iter()
         .zip(stats)
@@ -189,8 +208,12 @@ pub fn hunt(
             stats,
         })
         .collect();
+    let indicators = indicators(&report.findings);
     Ok(Hunt {
         report,
+        incidents,
+        audit,
+        indicators,
         files,
         skipped,
         elapsed: started.elapsed(),
@@ -198,6 +221,40 @@ pub fn hunt(
         prefiltered: prefilter.is_some(),
         needles: prefilter.as_ref().map_or(0, Prefilter::len),
     })
+}
+
+/// The indicators flagged findings name, counted, most named first.
+fn indicators(findings: &[rmmguard_detect::Finding]) -> Vec<(String, String, usize)> {
+    let mut counts: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for finding in findings
+        .iter()
+        .filter(|f| f.severity > rmmguard_detect::Severity::Info)
+    {
+        for (kind, value) in rmmguard_correlate::campaign::indicators(finding) {
+            *counts.entry((kind.to_owned(), value)).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, String, usize)> =
+        counts.into_iter().map(|((k, v), n)| (k, v, n)).collect();
+    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+    out
+}
+
+/// How the detector's policy judges a tool on a host with a tenant.
+fn judge(
+    detector: &Detector,
+    tool: &ToolRef,
+    host: Option<&str>,
+    tenant: Option<&str>,
+) -> Authorization {
+    match detector
+        .policy()
+        .map(|policy| policy.judge(&tool.id, host, tenant))
+    {
+        None => Authorization::Unreviewed,
+        Some(Verdict::Authorized) => Authorization::Authorized,
+        Some(_) => Authorization::Unauthorized,
+    }
 }
 
 fn run_unit(

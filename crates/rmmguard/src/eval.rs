@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rmmguard_correlate::{Incident, IncidentKind, Stage};
 use rmmguard_detect::{Finding, Severity};
 use rmmguard_simulate::truth::{Expect, Truth};
 
@@ -132,6 +133,127 @@ pub fn score(truth: &Truth, findings: &[Finding], min: Severity) -> Score {
         score.overall.misses += counts.misses;
     }
     score
+}
+
+/// An expected incident: its kind, host (chains) or tool and tenant, and stages.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ExpectedIncident {
+    /// What kind.
+    pub kind: IncidentKind,
+    /// The key: the host's short name for chains, `tool|tenant` for tenant mismatches.
+    pub key: String,
+    /// Chain stages that must all be present.
+    pub stages: Vec<Stage>,
+}
+
+/// Incident-level quality: planted chains, foreign tenants and cross-site
+/// campaigns against the incidents of a hunt.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentScore {
+    /// Over every incident kind scored.
+    pub overall: Counts,
+    /// Incidents nothing planted explains: (id, title).
+    pub false_positives: Vec<(String, String)>,
+    /// Planted incidents no incident matched (or matched without every stage).
+    pub misses: Vec<ExpectedIncident>,
+}
+
+fn short(host: &str) -> String {
+    host.split('.').next().unwrap_or(host).to_lowercase()
+}
+
+/// The incidents a truth file implies: one chain per planted chain (with the
+/// stages its activities name), one tenant mismatch per (tool, tenant) whose
+/// activities expect a foreign-tenant finding.
+pub fn expected_incidents(truth: &Truth) -> Vec<ExpectedIncident> {
+    let mut chains: BTreeMap<&str, ExpectedIncident> = BTreeMap::new();
+    let mut tenants = BTreeSet::new();
+    let mut campaigns: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for activity in &truth.activities {
+        if let Some(campaign) = &activity.campaign {
+            campaigns.entry(campaign).or_default().insert(activity.site.clone());
+        }
+        if let Some(chain) = &activity.chain {
+            let expected = chains.entry(chain).or_insert_with(|| ExpectedIncident {
+                kind: IncidentKind::Chain,
+                key: short(&activity.host),
+                stages: Vec::new(),
+            });
+            if let Some(stage) = Stage::from_name(&activity.stage)
+                && !expected.stages.contains(&stage)
+            {
+                expected.stages.push(stage);
+                expected.stages.sort();
+            }
+        }
+        if activity
+            .expect
+            .iter()
+            .any(|e| e.rule == "E004" && !e.pending)
+            && let (Some(tool), Some(tenant)) = (&activity.tool, &activity.tenant)
+        {
+            tenants.insert(ExpectedIncident {
+                kind: IncidentKind::TenantMismatch,
+                key: format!("{tool}|{}", tenant.to_lowercase()),
+                stages: Vec::new(),
+            });
+        }
+    }
+    let mut out: Vec<ExpectedIncident> = chains.into_values().collect();
+    out.extend(tenants);
+    out.extend(campaigns.into_values().filter(|sites| sites.len() > 1).map(|sites| ExpectedIncident {
+        kind: IncidentKind::Campaign,
+        key: sites.into_iter().collect::<Vec<_>>().join(","),
+        stages: Vec::new(),
+    }));
+    out
+}
+
+/// Scores chain and tenant-mismatch incidents against the truth.
+pub fn score_incidents(truth: &Truth, incidents: &[Incident]) -> IncidentScore {
+    let expected = expected_incidents(truth);
+    let mut score = IncidentScore::default();
+    let mut matched = vec![false; incidents.len()];
+    for want in &expected {
+        let found = incidents.iter().enumerate().find(|(i, incident)| {
+            !matched[*i] && incident.kind == want.kind && incident_key(incident) == want.key
+        });
+        match found {
+            Some((i, incident)) if want.stages.iter().all(|s| incident.stages.contains(s)) => {
+                matched[i] = true;
+                score.overall.true_positives += 1;
+            }
+            _ => {
+                score.overall.misses += 1;
+                score.misses.push(want.clone());
+            }
+        }
+    }
+    for (incident, matched) in incidents.iter().zip(matched) {
+        let scored = matches!(
+            incident.kind,
+            IncidentKind::Chain | IncidentKind::TenantMismatch
+        );
+        if scored && !matched {
+            score.overall.false_positives += 1;
+            score
+                .false_positives
+                .push((incident.id.clone(), incident.title.clone()));
+        }
+    }
+    score
+}
+
+fn incident_key(incident: &Incident) -> String {
+    match incident.kind {
+        IncidentKind::Chain => incident.hosts.first().map(|h| short(h)).unwrap_or_default(),
+        IncidentKind::Campaign => incident.sites.join(","),
+        _ => format!(
+            "{}|{}",
+            incident.tool.as_ref().map_or("", |t| &*t.id),
+            incident.tenant.as_deref().unwrap_or("").to_lowercase()
+        ),
+    }
 }
 
 #[cfg(test)]

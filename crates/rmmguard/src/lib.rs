@@ -10,6 +10,7 @@
 //! * [`catalog`]: the built-in RMM catalog and the LOLRMM importer;
 //! * [`policy`]: the organization's authorized tools, tenants and paths;
 //! * [`detect`]: the compiled detector, rules and findings;
+//! * [`correlate`]: findings joined into incidents, and the RMM audit;
 //! * [`simulate`]: the evidence generator with ground truth;
 //! * [`hunt`]: the engine, and [`eval`]: quality against ground truth (this crate).
 //!
@@ -33,6 +34,7 @@ mod lines;
 
 pub use engine::{FileSummary, Hunt, HuntConfig, NoProgress, Progress, SiteMode, hunt};
 pub use rmmguard_catalog as catalog;
+pub use rmmguard_correlate as correlate;
 pub use rmmguard_detect as detect;
 pub use rmmguard_events as events;
 pub use rmmguard_policy as policy;

@@ -28,6 +28,8 @@
 mod background;
 mod environment;
 mod event;
+pub mod network;
+pub mod mail;
 mod output;
 mod rng;
 mod scenarios;

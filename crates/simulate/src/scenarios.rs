@@ -34,12 +34,16 @@ pub enum Scenario {
     OutsideVpn,
     /// An RMM port open inbound at the perimeter (network evidence).
     InboundPort,
+    /// One campaign at three sites: the same lure domain and AnyDesk relay.
+    Campaign,
 }
 
 impl Scenario {
     /// Every scenario, in the order they are planted.
     pub const ALL: &[Scenario] = &[
         Scenario::Msp,
+        // Campaign first: it needs a host on each of three sites.
+        Scenario::Campaign,
         Scenario::CallbackAnydesk,
         Scenario::CallbackScreenconnect,
         Scenario::ForeignTenant,
@@ -66,6 +70,16 @@ impl Scenario {
             Scenario::CredentialTheft => "credential-theft",
             Scenario::OutsideVpn => "outside-vpn",
             Scenario::InboundPort => "inbound-port",
+            Scenario::Campaign => "campaign",
+        }
+    }
+
+    /// How many victim hosts it needs (each on a host of its own).
+    pub fn victims(self) -> usize {
+        match self {
+            Scenario::Msp => 0,
+            Scenario::Campaign => 3,
+            _ => 1,
         }
     }
 
@@ -102,6 +116,9 @@ impl Scenario {
             }
             Scenario::InboundPort => {
                 "inbound VNC/RDP at the perimeter (needs network evidence: pending)"
+            }
+            Scenario::Campaign => {
+                "one campaign at three sites: the same lure domain and AnyDesk relay on a host at each"
             }
         }
     }
@@ -147,6 +164,10 @@ pub fn plant(env: &Environment, scenarios: &[Scenario], seed: u64) -> Plan {
             Scenario::CredentialTheft => planter.credential_theft(victims.next()),
             Scenario::OutsideVpn => planter.network_only(victims.next(), "screenconnect", "N00"),
             Scenario::InboundPort => planter.network_only(victims.next(), "vnc", "N00"),
+            Scenario::Campaign => {
+                let hosts = victims.one_per_site(&hosts, 3);
+                planter.campaign(&hosts);
+            }
         }
     }
     plan
@@ -156,6 +177,7 @@ pub fn plant(env: &Environment, scenarios: &[Scenario], seed: u64) -> Plan {
 struct Victims {
     order: Vec<usize>,
     next: usize,
+    used: Vec<usize>,
 }
 
 impl Victims {
@@ -166,17 +188,39 @@ impl Victims {
             let j = rng.below(i as u64 + 1) as usize;
             order.swap(i, j);
         }
-        Victims { order, next: 0 }
+        Victims {
+            order,
+            next: 0,
+            used: Vec::new(),
+        }
     }
 
     fn next(&mut self) -> usize {
-        let host = self
-            .order
-            .get(self.next % self.order.len().max(1))
-            .copied()
-            .unwrap_or(0);
-        self.next += 1;
-        host
+        loop {
+            let host = self.order.get(self.next % self.order.len().max(1)).copied().unwrap_or(0);
+            self.next += 1;
+            // Skip hosts taken out of turn, unless every host is taken.
+            if !self.used.contains(&host) || self.used.len() >= self.order.len() {
+                self.used.push(host);
+                return host;
+            }
+        }
+    }
+
+    /// Up to `count` unused hosts, each on a different site.
+    fn one_per_site(&mut self, hosts: &[&Host], count: usize) -> Vec<usize> {
+        let mut chosen: Vec<usize> = Vec::new();
+        for &host in &self.order {
+            if chosen.len() == count {
+                break;
+            }
+            let site = &hosts[host].site;
+            if !self.used.contains(&host) && !chosen.iter().any(|&c| hosts[c].site == *site) {
+                chosen.push(host);
+            }
+        }
+        self.used.extend(&chosen);
+        chosen
     }
 }
 
@@ -244,6 +288,7 @@ impl Planter<'_> {
             id,
             scenario: self.scenario.name().to_owned(),
             chain: chain.map(str::to_owned),
+            campaign: None,
             stage: stage.name.to_owned(),
             malicious,
             host: h.fqdn.clone(),
@@ -904,6 +949,57 @@ impl Planter<'_> {
         );
     }
 
+    /// One campaign across sites: on one host per site, a lookup of the same
+    /// lure domain and a portable AnyDesk talking to the same relay.
+    fn campaign(&mut self, victims: &[usize]) {
+        let relay = format!("relay-{}.net.anydesk.com", self.rng.hex(8));
+        let campaign = format!("K{}", victims.first().copied().unwrap_or(0) + 1);
+        let start = self.when();
+        for (n, &host) in victims.iter().enumerate() {
+            let h = self.hosts[host];
+            let chain = self.chain_id();
+            let t0 = at(start, 3600 * n as i64);
+            let anydesk = format!(r"{}\Downloads\AnyDesk.exe", h.profile());
+            let events = vec![WinEvent::dns(h, t0, CHROME, "win01.xyz", "198.51.100.77")];
+            self.chain_stage(
+                host,
+                &chain,
+                Stage { name: "first-stage-site", tool: None, tenant: None, expect: &[("E014", None)] },
+                (t0, t0),
+                events,
+            );
+            let t1 = at(t0, 300);
+            let events = vec![
+                WinEvent::process_start(h, t1, 8800, &Proc {
+                    image: &anydesk,
+                    command_line: &format!("\"{anydesk}\""),
+                    parent: CHROME,
+                    ..ANYDESK
+                }),
+                WinEvent::dns(h, at(t1, 5), &anydesk, &relay, "195.181.175.40"),
+                WinEvent::connection(h, at(t1, 6), &anydesk, ("195.181.175.40", 443), &relay),
+            ];
+            self.chain_stage(
+                host,
+                &chain,
+                Stage {
+                    name: "portable-rmm",
+                    tool: Some("anydesk"),
+                    tenant: Some(&relay),
+                    expect: &[("E005", Some("anydesk")), ("E003", Some("anydesk"))],
+                },
+                (t1, at(t1, 6)),
+                events,
+            );
+            if victims.len() > 1 {
+                let len = self.plan.activities.len();
+                for activity in &mut self.plan.activities[len - 2..] {
+                    activity.campaign = Some(campaign.clone());
+                }
+            }
+        }
+    }
+
     /// Scenarios only network evidence shows: recorded, expectations pending.
     fn network_only(&mut self, host: usize, tool: &str, rule: &str) {
         let t0 = self.when();
@@ -913,6 +1009,7 @@ impl Planter<'_> {
             id,
             scenario: self.scenario.name().to_owned(),
             chain: None,
+            campaign: None,
             stage: self.scenario.name().to_owned(),
             malicious: true,
             host: h.fqdn.clone(),

@@ -44,6 +44,9 @@ pub struct Activity {
     pub scenario: String,
     /// The chain it belongs to (activities of one attack share it).
     pub chain: Option<String>,
+    /// The cross-site campaign it belongs to (the same relay at several sites).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
     /// Its stage in the chain (`first-stage-site`, `portable-rmm`, …).
     pub stage: String,
     /// Whether it is malicious (false for authorized MSP activity).

@@ -17,6 +17,9 @@
 #![warn(missing_docs)]
 
 pub mod csv;
+pub mod html;
+pub mod incidents;
+pub mod indicators;
 pub mod jsonl;
 pub mod record;
 pub mod terminal;

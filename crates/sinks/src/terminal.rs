@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
+use rmmguard_correlate::Incident;
+use rmmguard_correlate::audit::AuditRow;
 use rmmguard_detect::{Finding, InventoryRow, Severity};
 use rmmguard_events::SourceRef;
 
@@ -29,8 +31,12 @@ pub struct RunView<'a> {
     pub elapsed: Duration,
     /// Worker threads.
     pub threads: usize,
-    /// The RMM inventory.
+    /// The RMM inventory (per host).
     pub inventory: &'a [InventoryRow],
+    /// Incidents, most severe first.
+    pub incidents: &'a [Incident],
+    /// The RMM audit (per tool and tenant).
+    pub audit: &'a [AuditRow],
     /// The findings (already filtered by minimum severity).
     pub findings: &'a [Finding],
     /// Findings below the minimum severity, not shown.
@@ -56,8 +62,11 @@ pub fn write(out: &mut dyn Write, view: &RunView<'_>) -> io::Result<()> {
 pub fn render(view: &RunView<'_>) -> String {
     let mut s = String::new();
     header(&mut s, view);
-    inventory(&mut s, view);
+    incidents(&mut s, view);
+    audit(&mut s, view);
     findings(&mut s, view);
+    mail_indicators(&mut s, view);
+    sites(&mut s, view);
     problems(&mut s, view);
     s
 }
@@ -86,7 +95,29 @@ fn header(s: &mut String, view: &RunView<'_>) {
     );
 }
 
-fn inventory(s: &mut String, view: &RunView<'_>) {
+fn incidents(s: &mut String, view: &RunView<'_>) {
+    let _ = writeln!(s, "\n{} ({})", paint("Incidents", Style::Bold, view.color), view.incidents.len());
+    if view.incidents.is_empty() {
+        let _ = writeln!(s, "  none");
+        return;
+    }
+    for incident in view.incidents {
+        let severity = format!("{:<8}", incident.severity.as_str());
+        let _ = writeln!(
+            s,
+            "  {} {:<4} {} (score {})",
+            paint(&severity, severity_style(incident.severity), view.color),
+            incident.id,
+            incident.title,
+            incident.score
+        );
+        for reason in &incident.reasons {
+            let _ = writeln!(s, "                {reason}");
+        }
+    }
+}
+
+fn audit(s: &mut String, view: &RunView<'_>) {
     let hosts: std::collections::BTreeSet<String> = view
         .inventory
         .iter()
@@ -94,52 +125,39 @@ fn inventory(s: &mut String, view: &RunView<'_>) {
         .collect();
     let _ = writeln!(
         s,
-        "\n{} ({} tools on {} hosts)",
-        paint("RMM tools seen", Style::Bold, view.color),
-        view.inventory.len(),
+        "\n{} ({} tools × tenants on {} hosts)",
+        paint("RMM audit", Style::Bold, view.color),
+        view.audit.len(),
         hosts.len()
     );
-    if view.inventory.is_empty() {
+    if view.audit.is_empty() {
         let _ = writeln!(s, "  none");
         return;
     }
     let rows: Vec<Vec<String>> = view
-        .inventory
+        .audit
         .iter()
         .map(|row| {
             vec![
-                row.host.clone().unwrap_or_else(|| "-".into()),
                 row.tool.name.to_string(),
+                row.tenant.clone().unwrap_or_else(|| "-".into()),
                 row.authorization.as_str().to_owned(),
-                row.modes
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                if row.tenants.is_empty() {
-                    "-".into()
-                } else {
-                    row.tenants.join(",")
-                },
-                row.first_seen
-                    .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
-                row.count.to_string(),
+                row.install_mode().to_owned(),
+                row.hosts.len().to_string(),
+                row.first_seen.map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
+                if row.hosts.len() <= 3 { row.hosts.join(", ") } else { format!("{}, … ({} more)", row.hosts[..2].join(", "), row.hosts.len() - 2) },
             ]
         })
         .collect();
-    table(
-        s,
-        &[
-            "HOST",
-            "TOOL",
-            "POLICY",
-            "SEEN AS",
-            "TENANTS",
-            "FIRST SEEN",
-            "EVENTS",
-        ],
-        &rows,
-    );
+    table(s, &["TOOL", "TENANT", "POLICY", "MODE", "HOSTS", "FIRST SEEN", "ON"], &rows);
+}
+
+fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Critical | Severity::High => Style::Red,
+        Severity::Medium => Style::Yellow,
+        _ => Style::Dim,
+    }
 }
 
 fn findings(s: &mut String, view: &RunView<'_>) {
@@ -208,6 +226,81 @@ fn findings(s: &mut String, view: &RunView<'_>) {
                 first.what
             );
         }
+    }
+}
+
+/// What to block after a mail hunt: phone numbers, senders and domains from
+/// the lures found (nothing when there are none).
+fn mail_indicators(s: &mut String, view: &RunView<'_>) {
+    let indicators = crate::indicators::mail_indicators(view.findings);
+    if indicators.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n{}",
+        paint("Indicators from mail (to block)", Style::Bold, view.color)
+    );
+    let mut kinds: Vec<crate::indicators::Kind> = indicators.iter().map(|i| i.kind).collect();
+    kinds.dedup();
+    for kind in kinds {
+        let values: Vec<String> = indicators
+            .iter()
+            .filter(|i| i.kind == kind)
+            .map(|i| match i.findings {
+                1 => i.value.clone(),
+                n => format!("{} ({n})", i.value),
+            })
+            .collect();
+        let _ = writeln!(s, "  {}: {}", kind.label(), values.join(", "));
+    }
+}
+
+/// Findings by site, and the indicators several sites share.
+fn sites(s: &mut String, view: &RunView<'_>) {
+    let overview = rmmguard_detect::sites::overview(view.findings);
+    if overview.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n{} ({})",
+        paint("Findings by site", Style::Bold, view.color),
+        overview.sites.len()
+    );
+    for site in &overview.sites {
+        let counts: Vec<String> = site
+            .by_severity
+            .iter()
+            .map(|(severity, n)| format!("{n} {severity}"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  {}: {} on {} hosts",
+            site.site,
+            counts.join(", "),
+            site.hosts
+        );
+    }
+    if overview.shared.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n{} ({})",
+        paint("Seen at more than one site", Style::Bold, view.color),
+        overview.shared.len()
+    );
+    for shared in &overview.shared {
+        let names: Vec<&str> = shared.sites.iter().map(|site| &**site).collect();
+        let _ = writeln!(
+            s,
+            "  {} {} at {}: related activity on {} other networks",
+            shared.kind,
+            shared.value,
+            names.join(", "),
+            shared.sites.len() - 1
+        );
     }
 }
 
@@ -317,6 +410,8 @@ mod tests {
             elapsed: Duration::from_millis(10),
             threads: 2,
             inventory: &[],
+            incidents: &[],
+            audit: &[],
             findings: &[],
             hidden: 0,
             min_severity: Severity::Low,
@@ -328,7 +423,10 @@ mod tests {
             rmmguard hunt: 0 files, 0.0 MiB, 0 records in 0.01 s (0 MiB/s, 0 records/s, 2 threads)
               parsed 0 records in full (the rest named no RMM tool or indicator); 0 malformed records skipped; 1 files not evidence
 
-            RMM tools seen (0 tools on 0 hosts)
+            Incidents (0)
+              none
+
+            RMM audit (0 tools × tenants on 0 hosts)
               none
 
             Findings: none

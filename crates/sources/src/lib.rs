@@ -33,11 +33,20 @@ mod evtx;
 mod inventory;
 mod jsonl;
 mod lines;
+#[cfg(feature = "mail")]
+mod mail;
+mod mail_sniff;
+mod net_sniff;
+#[cfg(feature = "network")]
+mod pcap;
 mod prefilter;
 mod sniff;
 mod stats;
 mod walk;
 pub mod winevent;
+mod zeek;
+mod eve;
+mod sensor;
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -82,6 +91,8 @@ pub fn plan(inputs: &[Input], unit_bytes: u64) -> Vec<Unit> {
         };
         match (input.format, input.gzip) {
             (Format::Evtx, false) => units.extend(evtx::plan(index, input.len, unit_bytes)),
+            #[cfg(feature = "mail")]
+            (Format::Mbox, false) => units.extend(mail::plan(index, input.len, unit_bytes)),
             (Format::EventJson, false) if input.len > unit_bytes => {
                 let mut start = 0;
                 while start < input.len {
@@ -122,12 +133,34 @@ pub fn read_unit(
         (Format::EventJson, false) => {
             jsonl::read_range(input, unit.start, unit.end, context, &mut stats, &mut sink)
         }
+        // Mail is never prefiltered: the callback rules need no catalog needle.
+        #[cfg(feature = "mail")]
+        (Format::Mbox, false) => {
+            mail::read_mbox_range(input, unit.start, unit.end, &mut stats, &mut sink)
+        }
         (format, _) => open_stream(input).and_then(|reader| match format {
             Format::Evtx => evtx::read_stream(reader, context, &mut stats, &mut sink),
             Format::EventJson => jsonl::read_stream(reader, context, &mut stats, &mut sink),
             Format::InventoryCsv | Format::InventoryJson | Format::InventoryJsonLines => {
                 inventory::read(format, reader, &mut stats, &mut sink)
             }
+            #[cfg(feature = "mail")]
+            Format::Eml => mail::read_eml(reader, &mut stats, &mut sink),
+            #[cfg(feature = "mail")]
+            Format::Mbox => mail::read_mbox_stream(reader, &mut stats, &mut sink),
+            #[cfg(not(feature = "mail"))]
+            Format::Eml | Format::Mbox => Err(Error::format(
+                "mail support is not built in (cargo feature `mail`)",
+            )),
+            // Network formats are never prefiltered: port and protocol rules need no needle.
+            #[cfg(feature = "network")]
+            Format::Pcap | Format::Pcapng => pcap::read_stream(reader, &mut stats, &mut sink),
+            #[cfg(not(feature = "network"))]
+            Format::Pcap | Format::Pcapng => Err(Error::format(
+                "packet capture support is not built in (cargo feature `network`)",
+            )),
+            Format::ZeekTsv | Format::ZeekJson => zeek::read_stream(format, reader, &mut stats, &mut sink),
+            Format::SuricataEve => eve::read_stream(reader, &mut stats, &mut sink),
         }),
     };
     if let Err(error) = result {
@@ -170,6 +203,22 @@ pub fn read_bytes(
         Format::InventoryCsv | Format::InventoryJson | Format::InventoryJsonLines => {
             inventory::read(format, owned, &mut stats, &mut sink)
         }
+        #[cfg(feature = "mail")]
+        Format::Eml => mail::read_eml(owned, &mut stats, &mut sink),
+        #[cfg(feature = "mail")]
+        Format::Mbox => mail::read_mbox_stream(owned, &mut stats, &mut sink),
+        #[cfg(not(feature = "mail"))]
+        Format::Eml | Format::Mbox => Err(Error::format(
+            "mail support is not built in (cargo feature `mail`)",
+        )),
+        #[cfg(feature = "network")]
+        Format::Pcap | Format::Pcapng => pcap::read_stream(owned, &mut stats, &mut sink),
+        #[cfg(not(feature = "network"))]
+        Format::Pcap | Format::Pcapng => Err(Error::format(
+            "packet capture support is not built in (cargo feature `network`)",
+        )),
+        Format::ZeekTsv | Format::ZeekJson => zeek::read_stream(format, owned, &mut stats, &mut sink),
+        Format::SuricataEve => eve::read_stream(owned, &mut stats, &mut sink),
     };
     if let Err(error) = result {
         stats.error(Path::new(name), rmmguard_events::Location::Offset(0), error.to_string());

@@ -13,6 +13,20 @@ pub enum Format {
     InventoryJson,
     /// osquery results-log JSON lines (`hostIdentifier`, `columns`).
     InventoryJsonLines,
+    /// One RFC 5322 mail message (`.eml`, a Maildir file).
+    Eml,
+    /// An mbox mailbox: messages that each start with a `From ` line.
+    Mbox,
+    /// A packet capture in the classic pcap format.
+    Pcap,
+    /// A packet capture in the pcapng format.
+    Pcapng,
+    /// Zeek logs in the ASCII (TSV) writer's format, with `#fields` headers.
+    ZeekTsv,
+    /// Zeek logs as JSON lines (stock writer, or json-streaming with `_path`).
+    ZeekJson,
+    /// Suricata EVE JSON lines (`event_type`).
+    SuricataEve,
 }
 
 impl Format {
@@ -24,6 +38,13 @@ impl Format {
             Format::InventoryCsv => "inventory-csv",
             Format::InventoryJson => "inventory-json",
             Format::InventoryJsonLines => "osquery-jsonl",
+            Format::Eml => "eml",
+            Format::Mbox => "mbox",
+            Format::Pcap => "pcap",
+            Format::Pcapng => "pcapng",
+            Format::ZeekTsv => "zeek-tsv",
+            Format::ZeekJson => "zeek-json",
+            Format::SuricataEve => "suricata-eve",
         }
     }
 }
@@ -51,12 +72,18 @@ pub fn sniff(head: &[u8]) -> Result<Format, &'static str> {
     if head.starts_with(b"ElfFile\0") {
         return Ok(Format::Evtx);
     }
+    if let Some(format) = crate::net_sniff::network_format(head) {
+        return Ok(format);
+    }
     let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let start = text
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .ok_or("empty file")?;
     let text = &text[start..];
+    if let Some(format) = crate::mail_sniff::mail_format(text) {
+        return Ok(format);
+    }
     let first_line = match memchr::memchr(b'\n', text) {
         Some(end) => &text[..end],
         None => text,

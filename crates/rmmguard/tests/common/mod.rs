@@ -32,6 +32,7 @@ pub fn detector(policy: Option<&str>) -> Detector {
     let config = DetectConfig {
         max_evidence: 5,
         today: jiff::civil::date(2026, 11, 26),
+        ..DetectConfig::default()
     };
     Detector::new(&catalog, policy, IocSet::builtin(), config).expect("detector")
 }
@@ -40,6 +41,16 @@ pub fn detector(policy: Option<&str>) -> Detector {
 pub fn run(paths: &[PathBuf], detector: &Detector, threads: usize) -> Hunt {
     let config = HuntConfig {
         threads,
+        ..HuntConfig::default()
+    };
+    hunt(paths, detector, &config, &NoProgress).expect("hunt")
+}
+
+/// Hunts a generated folder, each top-level folder being a site.
+pub fn run_sites(paths: &[PathBuf], detector: &Detector, threads: usize) -> Hunt {
+    let config = HuntConfig {
+        threads,
+        site: rmmguard::SiteMode::FromDir,
         ..HuntConfig::default()
     };
     hunt(paths, detector, &config, &NoProgress).expect("hunt")

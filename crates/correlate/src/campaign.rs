@@ -1,0 +1,111 @@
+//! Cross-site campaigns: the same indicator — a relay or tenant, a domain,
+//! an IP, a TLS fingerprint, a file hash, a phone number — in findings from
+//! several sites is one campaign, "related activity on N other networks".
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rmmguard_detect::{Finding, Severity};
+
+use crate::{Incident, IncidentKind, TimelineEntry, sorted, span};
+
+/// Facts that carry indicators worth comparing across sites.
+const INDICATOR_FACTS: &[(&str, &str)] = &[
+    ("ioc.value", "indicator"),
+    ("destination", "destination"),
+    ("destination.domain", "domain"),
+    ("dns.question.name", "domain"),
+    ("tls.sni", "domain"),
+    ("tls.ja3", "JA3"),
+    ("tls.ja4", "JA4"),
+    ("file.hash", "file hash"),
+    ("mail.phone", "phone number"),
+    ("mail.lure_domain", "lure domain"),
+    ("mail.from", "sender"),
+    ("tenants", "tenant or relay"),
+];
+
+/// The indicators of one finding: (kind, value).
+pub fn indicators(finding: &Finding) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(tenant) = &finding.tenant {
+        out.push(("tenant or relay", tenant.to_lowercase()));
+    }
+    for (key, kind) in INDICATOR_FACTS {
+        for (fact, value) in &finding.facts {
+            if fact == key && !value.is_empty() {
+                for part in value.split(", ") {
+                    out.push((*kind, part.to_lowercase()));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// One incident per group of indicators seen in flagged findings at two or
+/// more sites: indicators shared by the same sites and hosts (a relay and
+/// the lure domain of one campaign) make one incident, not one each.
+pub fn campaigns(findings: &[Finding]) -> Vec<Incident> {
+    let mut by_indicator: BTreeMap<(&'static str, String), Vec<&Finding>> = BTreeMap::new();
+    for finding in findings.iter().filter(|f| f.severity > Severity::Info && f.site.is_some()) {
+        for indicator in indicators(finding) {
+            by_indicator.entry(indicator).or_default().push(finding);
+        }
+    }
+    // (sites, hosts) → the indicators they share, and the findings naming them.
+    let mut groups: BTreeMap<(Vec<String>, Vec<String>), (Vec<String>, Vec<&Finding>)> = BTreeMap::new();
+    for ((kind, value), group) in by_indicator {
+        let sites: BTreeSet<String> = group.iter().filter_map(|f| f.site.as_deref().map(str::to_owned)).collect();
+        if sites.len() < 2 {
+            continue;
+        }
+        let hosts = sorted(group.iter().filter_map(|f| f.host.clone()));
+        let entry = groups.entry((sites.into_iter().collect(), hosts)).or_default();
+        entry.0.push(format!("{kind} {value}"));
+        for finding in group {
+            if !entry.1.iter().any(|f| std::ptr::eq(*f, finding)) {
+                entry.1.push(finding);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((sites, hosts), (shared, group))| campaign(sites, hosts, shared, &group))
+        .collect()
+}
+
+fn campaign(sites: Vec<String>, hosts: Vec<String>, shared: Vec<String>, group: &[&Finding]) -> Incident {
+    let mut timeline: Vec<TimelineEntry> = group.iter().map(|f| TimelineEntry::of(f, None)).collect();
+    timeline.sort_by(|a, b| a.time.cmp(&b.time).then(a.summary.cmp(&b.summary)));
+    let (first_seen, last_seen) = span(&timeline, group);
+    let tenant = shared
+        .iter()
+        .find_map(|s| s.strip_prefix("tenant or relay ").map(str::to_owned));
+    Incident {
+        id: String::new(),
+        kind: IncidentKind::Campaign,
+        title: format!(
+            "Related activity on {} networks ({}): {}",
+            sites.len(),
+            sites.join(", "),
+            shared.join("; ")
+        ),
+        severity: Severity::High,
+        score: 50 + 10 * sites.len() as u32 + 5 * shared.len() as u32,
+        reasons: vec![
+            format!("{} shared indicator(s) in {} finding(s) at {} sites", shared.len(), group.len(), sites.len()),
+            format!("hosts: {}", if hosts.is_empty() { "-".to_owned() } else { hosts.join(", ") }),
+        ],
+        hosts,
+        sites,
+        tool: group.iter().find_map(|f| f.tool.clone()),
+        tenant,
+        indicator: shared.first().cloned(),
+        stages: Vec::new(),
+        timeline,
+        first_seen,
+        last_seen,
+    }
+}

@@ -1,0 +1,372 @@
+//! The self-contained HTML report: one file, inline CSS, JS and SVG, no
+//! network fetches, readable from a `file://` URL.
+//!
+//! Incidents, the time chart and the audit are rendered as HTML; the
+//! findings (possibly 100,000 of them) are embedded as JSON and rendered a
+//! page at a time by `html/app.js`, so a large run stays responsive. Every
+//! finding links to its evidence file (`file://` + the record, line or
+//! offset in the link text).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
+
+use jiff::Timestamp;
+use rmmguard_correlate::audit::AuditRow;
+use rmmguard_correlate::{Incident, Stage};
+use rmmguard_detect::{Evidence, Finding, InventoryRow, Severity};
+use serde_json::json;
+
+use crate::terminal::thousands;
+
+const STYLE: &str = include_str!("html/style.css");
+const SCRIPT: &str = include_str!("html/app.js");
+
+/// Everything the report shows.
+#[derive(Debug)]
+pub struct HtmlReport<'a> {
+    /// When the report was made (shown as is).
+    pub generated: String,
+    /// What was read: files, bytes, records, seconds.
+    pub files: usize,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Records read.
+    pub records: u64,
+    /// Seconds the hunt took.
+    pub seconds: f64,
+    /// Incidents, most severe first.
+    pub incidents: &'a [Incident],
+    /// The audit: one row per tool and tenant.
+    pub audit: &'a [AuditRow],
+    /// The per-host inventory (for the time chart).
+    pub inventory: &'a [InventoryRow],
+    /// Every finding.
+    pub findings: &'a [Finding],
+    /// Indicators: (kind, value, findings naming it).
+    pub indicators: &'a [(String, String, usize)],
+}
+
+/// Writes the report.
+///
+/// # Errors
+///
+/// The writer's IO errors.
+pub fn write(out: &mut dyn Write, report: &HtmlReport<'_>) -> io::Result<()> {
+    out.write_all(render(report).as_bytes())
+}
+
+/// Renders the report as one HTML document.
+pub fn render(report: &HtmlReport<'_>) -> String {
+    let mut html = String::with_capacity(64 * 1024 + report.findings.len() * 400);
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>rmmguard report</title><style>{STYLE}</style></head><body>\
+         <header><h1>rmmguard report</h1><div class=\"meta\">{} · {} files, {:.1} MiB, {} records in {:.2} s</div></header>\
+         <nav><a href=\"#overview\">Overview</a><a href=\"#incidents\">Incidents</a><a href=\"#activity\">Activity</a>\
+         <a href=\"#audit\">RMM audit</a><a href=\"#indicators\">Indicators</a><a href=\"#findings\">Findings</a></nav><main>",
+        escape(&report.generated),
+        report.files,
+        report.bytes as f64 / 1048576.0,
+        thousands(report.records),
+        report.seconds,
+    );
+    overview(&mut html, report);
+    incidents(&mut html, report.incidents);
+    activity(&mut html, report.inventory);
+    audit(&mut html, report.audit);
+    indicators(&mut html, report.indicators);
+    findings(&mut html, report.findings);
+    let _ = write!(html, "</main><script>{SCRIPT}</script></body></html>\n");
+    html
+}
+
+fn overview(html: &mut String, report: &HtmlReport<'_>) {
+    let _ = write!(html, "<section id=\"overview\"><h2>Overview</h2><div class=\"cards\">");
+    stat(html, "incidents", report.incidents.len());
+    for severity in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info] {
+        let n = report.findings.iter().filter(|f| f.severity == severity).count();
+        stat(html, &format!("{severity} findings"), n);
+    }
+    let hosts: BTreeSet<&str> = report.inventory.iter().filter_map(|r| r.host.as_deref()).collect();
+    stat(html, "RMM tools × tenants", report.audit.len());
+    stat(html, "hosts with RMM", hosts.len());
+    html.push_str("</div>");
+    let mut by_site: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
+    for finding in report.findings {
+        let site = finding.site.as_deref().unwrap_or("(no site)");
+        by_site.entry(site).or_default()[finding.severity as usize] += 1;
+    }
+    if !by_site.is_empty() {
+        html.push_str("<h3>Findings by site</h3><table><thead><tr><th>site</th><th>critical</th><th>high</th><th>medium</th><th>low</th><th>info</th></tr></thead><tbody>");
+        for (site, counts) in by_site {
+            let _ = write!(html, "<tr data-site-row><td>{}</td>", escape(site));
+            for n in counts.iter().rev() {
+                let _ = write!(html, "<td class=\"num\">{n}</td>");
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</tbody></table>");
+    }
+    html.push_str("</section>");
+}
+
+fn stat(html: &mut String, label: &str, n: usize) {
+    let _ = write!(html, "<div class=\"stat\"><div class=\"n\">{n}</div><div class=\"muted\">{}</div></div>", escape(label));
+}
+
+fn incidents(html: &mut String, incidents: &[Incident]) {
+    let _ = write!(html, "<section id=\"incidents\"><h2>Incidents ({})</h2>", incidents.len());
+    if incidents.is_empty() {
+        html.push_str("<p class=\"muted\">No incident: no findings joined into a story.</p>");
+    }
+    for incident in incidents {
+        let severity = incident.severity.as_str();
+        let _ = write!(
+            html,
+            "<article class=\"incident {severity}\" data-incident=\"{}\"><div><span class=\"sev {severity}\">{severity}</span> \
+             <strong>{}</strong> · {} · score {}</div><h3>{}</h3>",
+            escape(&incident.id),
+            escape(&incident.id),
+            escape(incident.kind.as_str()),
+            incident.score,
+            escape(&incident.title)
+        );
+        if !incident.stages.is_empty() {
+            html.push_str("<div class=\"stages\">");
+            for stage in Stage::ALL {
+                let on = if incident.stages.contains(&stage) { " class=\"on\"" } else { "" };
+                let _ = write!(html, "<span{on}>{}</span>", stage.as_str());
+            }
+            html.push_str("</div>");
+        }
+        html.push_str("<ul class=\"reasons\">");
+        for reason in &incident.reasons {
+            let _ = write!(html, "<li>{}</li>", escape(reason));
+        }
+        html.push_str("</ul><div class=\"timeline\">");
+        for entry in &incident.timeline {
+            let _ = write!(
+                html,
+                "<div><time>{}</time><span class=\"sev {}\">{}</span> {} {}{} ",
+                entry.time.map_or_else(|| "-".to_owned(), time),
+                entry.severity.as_str(),
+                entry.severity.as_str(),
+                escape(entry.rule),
+                entry.stage.map_or_else(String::new, |s| format!("[{}] ", s.as_str())),
+                escape(&entry.summary)
+            );
+            for evidence in entry.evidence.iter().take(2) {
+                let _ = write!(html, "{} ", evidence_link(evidence));
+            }
+            html.push_str("</div>");
+        }
+        html.push_str("</div></article>");
+    }
+    html.push_str("</section>");
+}
+
+/// An SVG chart: one row per host and tool, a bar from first to last seen.
+fn activity(html: &mut String, inventory: &[InventoryRow]) {
+    html.push_str("<section id=\"activity\"><h2>RMM activity per host</h2>");
+    let rows: Vec<&InventoryRow> = inventory.iter().filter(|r| r.first_seen.is_some()).collect();
+    let (Some(start), Some(end)) = (
+        rows.iter().filter_map(|r| r.first_seen).min(),
+        rows.iter().filter_map(|r| r.last_seen.or(r.first_seen)).max(),
+    ) else {
+        html.push_str("<p class=\"muted\">No timed RMM activity.</p></section>");
+        return;
+    };
+    let span = (end.as_second() - start.as_second()).max(1) as f64;
+    let (label_width, width, row_height) = (300.0, 1000.0, 18.0);
+    let height = row_height * rows.len() as f64 + 30.0;
+    let _ = write!(
+        html,
+        "<svg role=\"img\" aria-label=\"RMM activity per host\" width=\"100%\" viewBox=\"0 0 {} {height}\" preserveAspectRatio=\"xMinYMin meet\">",
+        label_width + width + 20.0
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let y = 20.0 + i as f64 * row_height;
+        let x = |t: Timestamp| label_width + (t.as_second() - start.as_second()) as f64 / span * width;
+        let first = row.first_seen.unwrap_or(start);
+        let last = row.last_seen.unwrap_or(first);
+        let color = match row.authorization.as_str() {
+            "authorized" => "#2b8a3e",
+            "unauthorized" => "#b3001b",
+            _ => "#e67700",
+        };
+        let label = format!("{} · {}", row.host.as_deref().unwrap_or("-"), row.tool.name);
+        let _ = write!(
+            html,
+            "<text x=\"0\" y=\"{:.1}\">{}</text><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"10\" fill=\"{color}\"><title>{} {} – {}</title></rect>",
+            y + 9.0,
+            escape(&label),
+            x(first),
+            y,
+            (x(last) - x(first)).max(3.0),
+            escape(&label),
+            time(first),
+            time(last)
+        );
+    }
+    let _ = write!(
+        html,
+        "<text x=\"{label_width}\" y=\"12\">{}</text><text x=\"{}\" y=\"12\" text-anchor=\"end\">{}</text></svg></section>",
+        time(start),
+        label_width + width,
+        time(end)
+    );
+}
+
+fn audit(html: &mut String, rows: &[AuditRow]) {
+    let _ = write!(
+        html,
+        "<section id=\"audit\"><h2>RMM audit ({} tools × tenants)</h2><table><thead><tr><th>tool</th><th>tenant</th>\
+         <th>policy</th><th>install mode</th><th>hosts</th><th>sites</th><th>first seen</th><th>last seen</th><th>versions</th><th>events</th></tr></thead><tbody>",
+        rows.len()
+    );
+    for row in rows {
+        let authorization = row.authorization.as_str();
+        let _ = write!(
+            html,
+            "<tr data-audit-row><td>{}</td><td>{}</td><td class=\"auth-{authorization}\">{authorization}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            escape(&row.tool.name),
+            escape(row.tenant.as_deref().unwrap_or("-")),
+            row.install_mode(),
+            escape(&row.hosts.join(", ")),
+            escape(&row.sites.join(", ")),
+            row.first_seen.map_or_else(|| "-".to_owned(), time),
+            row.last_seen.map_or_else(|| "-".to_owned(), time),
+            escape(&row.versions.join(", ")),
+            row.events
+        );
+    }
+    html.push_str("</tbody></table></section>");
+}
+
+fn indicators(html: &mut String, indicators: &[(String, String, usize)]) {
+    let _ = write!(
+        html,
+        "<section id=\"indicators\"><h2>Indicators ({})</h2><table><thead><tr><th>kind</th><th>value</th><th>findings</th></tr></thead><tbody>",
+        indicators.len()
+    );
+    for (kind, value, count) in indicators {
+        let _ = write!(html, "<tr data-indicator><td>{}</td><td>{}</td><td class=\"num\">{count}</td></tr>", escape(kind), escape(value));
+    }
+    html.push_str("</tbody></table></section>");
+}
+
+fn findings(html: &mut String, findings: &[Finding]) {
+    let data: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "severity": f.severity.as_str(),
+                "rule_id": f.rule.id,
+                "rule": f.rule.name,
+                "host": f.host,
+                "site": f.site.as_deref(),
+                "tool": f.tool.as_ref().map(|t| t.name.to_string()),
+                "summary": f.summary,
+                "count": f.count,
+                "evidence": f.evidence.iter().take(3).map(|e| json!({
+                    "ref": e.source.to_string(),
+                    "url": file_url(&e.source.file),
+                    "what": e.what,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let json = serde_json::to_string(&json!({ "findings": data })).unwrap_or_else(|_| "{\"findings\":[]}".into());
+    let _ = write!(
+        html,
+        "<section id=\"findings\"><h2>Findings ({})</h2><div class=\"controls\"><input id=\"findings-filter\" type=\"search\" placeholder=\"filter: rule, host, tool, text\">\
+         <select id=\"findings-severity\"><option value=\"info\">all severities</option><option value=\"low\" selected>low and above</option>\
+         <option value=\"medium\">medium and above</option><option value=\"high\">high and above</option><option value=\"critical\">critical</option></select>\
+         <button id=\"findings-prev\" type=\"button\">previous</button><button id=\"findings-next\" type=\"button\">next</button>\
+         <span id=\"findings-status\" class=\"muted\"></span></div><table><thead><tr><th>severity</th><th>rule</th><th>host</th><th>site</th><th>tool</th>\
+         <th>summary</th><th>events</th><th>evidence</th></tr></thead><tbody id=\"findings-body\"></tbody></table>\
+         <script type=\"application/json\" id=\"report-data\">{}</script></section>",
+        findings.len(),
+        json.replace("</", "<\\/")
+    );
+}
+
+fn evidence_link(evidence: &Evidence) -> String {
+    format!(
+        "<a class=\"ev\" href=\"{}\" title=\"{}\">{}</a>",
+        escape(&file_url(&evidence.source.file)),
+        escape(&evidence.what),
+        escape(&evidence.source.to_string())
+    )
+}
+
+/// A `file://` URL for an evidence file (made absolute, reserved bytes escaped).
+fn file_url(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut url = String::from("file://");
+    for byte in absolute.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => url.push(char::from(byte)),
+            _ => {
+                let _ = write!(url, "%{byte:02X}");
+            }
+        }
+    }
+    url
+}
+
+fn time(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// HTML text and attribute escaping.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_urls() {
+        assert_eq!(escape("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+        assert_eq!(file_url(Path::new("/a b/c#1.evtx")), "file:///a%20b/c%231.evtx");
+    }
+
+    #[test]
+    fn empty_report_is_complete_and_offline() {
+        let report = HtmlReport {
+            generated: "now".into(),
+            files: 0,
+            bytes: 0,
+            records: 0,
+            seconds: 0.0,
+            incidents: &[],
+            audit: &[],
+            inventory: &[],
+            findings: &[],
+            indicators: &[],
+        };
+        let html = render(&report);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.ends_with("</html>\n"));
+        assert!(!html.contains("http://") && !html.contains("https://"), "no network references");
+        assert!(html.contains("No incident"));
+    }
+}
