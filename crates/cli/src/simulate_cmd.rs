@@ -57,6 +57,12 @@ pub struct SimulateArgs {
     #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "evtx", "both"])]
     pub format: String,
 
+    /// Also write an RMM vendor's tenant dataset of N tenants (legitimate MSPs,
+    /// small businesses, home users, abusive tenants) with its own truth.json,
+    /// into DIR/vendor/ (score it with `rmmguard tenants score`, `tenants eval`)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub vendor_tenants: u64,
+
     /// List the scenarios and exit
     #[arg(long)]
     pub list_scenarios: bool,
@@ -87,6 +93,12 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
         for scenario in Scenario::ALL {
             writeln!(out, "{:<28} {}", scenario.name(), scenario.description())?;
         }
+        writeln!(
+            out,
+            "{:<28} {}",
+            "(--vendor-tenants N)",
+            "an RMM vendor's tenant events: MSPs, small businesses, home users, abusive tenants (issue 8)"
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(dir) = &args.out else {
@@ -109,6 +121,24 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
         truth.counts.authorized,
         truth.activities.len(),
     )?;
+    if args.vendor_tenants > 0 {
+        let config = rmmguard_tenants::simulate::SimConfig {
+            seed: args.seed,
+            tenants: args.vendor_tenants,
+            ..rmmguard_tenants::simulate::SimConfig::default()
+        };
+        let vendor = dir.join("vendor");
+        let summary = rmmguard_tenants::simulate::run(&config, &vendor)
+            .with_context(|| format!("cannot write {}", vendor.display()))?;
+        writeln!(
+            out,
+            "wrote {} vendor tenant events for {} tenants to {} (truth in {})",
+            summary.records,
+            summary.tenants,
+            vendor.display(),
+            vendor.join("truth.json").display()
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
