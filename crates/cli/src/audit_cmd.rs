@@ -54,7 +54,11 @@ pub fn run(args: &AuditArgs, data_dir: &Path) -> Result<ExitCode> {
     let detector = Detector::new(&catalog, policy, load::iocs(&[])?, DetectConfig::default())?;
     let config = HuntConfig {
         threads: args.threads,
-        site: if args.site_from_dir { SiteMode::FromDir } else { SiteMode::None },
+        site: if args.site_from_dir {
+            SiteMode::FromDir
+        } else {
+            SiteMode::None
+        },
         ..HuntConfig::default()
     };
     let run = hunt(&args.paths, &detector, &config, &Bar::new(false))?;
@@ -65,7 +69,10 @@ pub fn run(args: &AuditArgs, data_dir: &Path) -> Result<ExitCode> {
         let mut file: Box<dyn Write> = if path == Path::new("-") {
             Box::new(io::stdout())
         } else {
-            Box::new(fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?)
+            Box::new(
+                fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            )
         };
         write_csv(&mut file, &run.audit)?;
     }
@@ -75,7 +82,11 @@ pub fn run(args: &AuditArgs, data_dir: &Path) -> Result<ExitCode> {
         writeln!(
             out,
             "\nwrote a starter policy for {} tools to {}: edit it, check it with `rmmguard policy check`, then hunt with --policy",
-            run.audit.iter().map(|r| &r.tool.id).collect::<std::collections::BTreeSet<_>>().len(),
+            run.audit
+                .iter()
+                .map(|r| &r.tool.id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             path.display()
         )?;
     }
@@ -98,9 +109,15 @@ fn write_table(out: &mut dyn Write, rows: &[AuditRow]) -> io::Result<()> {
             row.authorization.as_str(),
             row.install_mode(),
             row.hosts.len(),
-            row.first_seen.map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
-            row.last_seen.map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
-            if row.sites.is_empty() { "-".into() } else { row.sites.join(",") }
+            row.first_seen
+                .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
+            row.last_seen
+                .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
+            if row.sites.is_empty() {
+                "-".into()
+            } else {
+                row.sites.join(",")
+            }
         )?;
     }
     Ok(())
@@ -109,7 +126,17 @@ fn write_table(out: &mut dyn Write, rows: &[AuditRow]) -> io::Result<()> {
 fn write_csv(out: &mut dyn Write, rows: &[AuditRow]) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record([
-        "tool", "tool_name", "tenant", "authorization", "install_mode", "hosts", "sites", "first_seen", "last_seen", "versions", "events",
+        "tool",
+        "tool_name",
+        "tenant",
+        "authorization",
+        "install_mode",
+        "hosts",
+        "sites",
+        "first_seen",
+        "last_seen",
+        "versions",
+        "events",
     ])?;
     for row in rows {
         writer.write_record([

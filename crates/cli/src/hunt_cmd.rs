@@ -43,10 +43,14 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
     };
     let run = hunt(&args.paths, &detector, &hunt_config, &Bar::new(args.quiet))?;
     if let Some(path) = &args.incidents {
-        write_to(path, |out| rmmguard_sinks::incidents::write(out, &run.incidents))?;
+        write_to(path, |out| {
+            rmmguard_sinks::incidents::write(out, &run.incidents)
+        })?;
     }
     if let Some(path) = &args.html {
-        write_to(path, |out| rmmguard_sinks::html::write(out, &html_report(&run)))?;
+        write_to(path, |out| {
+            rmmguard_sinks::html::write(out, &html_report(&run))
+        })?;
     }
     let findings = &run.report.findings;
     if let Some(path) = &args.jsonl {
@@ -120,7 +124,9 @@ fn print_summary(run: &Hunt, args: &HuntArgs) -> Result<()> {
 /// The HTML report's view of a run.
 fn html_report(run: &Hunt) -> rmmguard_sinks::html::HtmlReport<'_> {
     rmmguard_sinks::html::HtmlReport {
-        generated: jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        generated: jiff::Timestamp::now()
+            .strftime("%Y-%m-%d %H:%M:%S UTC")
+            .to_string(),
         files: run.files.len(),
         bytes: run.bytes(),
         records: run.records(),

@@ -78,7 +78,8 @@ pub fn domain_list(path: Option<&Path>) -> Result<Vec<String>> {
     let Some(path) = path else {
         return Ok(Vec::new());
     };
-    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(text
         .lines()
         .map(|line| line.split('#').next().unwrap_or("").trim().to_lowercase())
@@ -88,6 +89,8 @@ pub fn domain_list(path: Option<&Path>) -> Result<Vec<String>> {
 
 /// Reads `assets.csv` (host,ips,user,mailbox,site,group).
 pub fn assets(path: &Path) -> Result<rmmguard::correlate::Entities> {
-    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    rmmguard::correlate::Entities::from_csv(&text).with_context(|| format!("invalid assets file {}", path.display()))
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    rmmguard::correlate::Entities::from_csv(&text)
+        .with_context(|| format!("invalid assets file {}", path.display()))
 }

@@ -95,9 +95,8 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
         }
         writeln!(
             out,
-            "{:<28} {}",
-            "(--vendor-tenants N)",
-            "an RMM vendor's tenant events: MSPs, small businesses, home users, abusive tenants (issue 8)"
+            "{:<28} an RMM vendor's tenant events: MSPs, small businesses, home users, abusive tenants",
+            "(--vendor-tenants N)"
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -343,7 +342,13 @@ fn print_incident_score(score: &eval::IncidentScore) -> io::Result<()> {
     }
     for expected in &score.misses {
         let stages: Vec<&str> = expected.stages.iter().map(|s| s.as_str()).collect();
-        writeln!(out, "  missed {} {} (stages: {})", expected.kind.as_str(), expected.key, stages.join(", "))?;
+        writeln!(
+            out,
+            "  missed {} {} (stages: {})",
+            expected.kind.as_str(),
+            expected.key,
+            stages.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -284,8 +284,8 @@ fn simulate_is_deterministic() {
     let (fa, fb) = (files(a.path()), files(b.path()));
     assert_eq!(
         fa.len(),
-        82,
-        "2 sites x 5 hosts (grown to fit 10 scenarios) x 4 channels x 2 formats, plus truth and policy"
+        98,
+        "3 sites (the campaign's) x 4 hosts (grown to fit 11 scenarios) x 4 channels x 2 formats, plus truth and policy"
     );
     assert!(fa == fb, "same seed, same bytes");
     let eval = rmmguard(data.path(), &["eval", a.path().to_str().unwrap()]);
@@ -313,13 +313,45 @@ fn audit_writes_a_starter_policy_that_authorizes_what_was_seen() {
     let data = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("starter.toml");
-    let out = rmmguard(data.path(), &["audit", "examples/evidence/jsonl", "--write-policy", policy.to_str().unwrap()]);
+    let out = rmmguard(
+        data.path(),
+        &[
+            "audit",
+            "examples/evidence/jsonl",
+            "--write-policy",
+            policy.to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("RMM audit: 5 tools × tenants"), "{}", out.stdout);
-    assert!(out.stdout.contains("unreviewed"), "without a policy every tool is unreviewed");
+    assert!(
+        out.stdout.contains("RMM audit: 5 tools × tenants"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("unreviewed"),
+        "without a policy every tool is unreviewed"
+    );
     let check = rmmguard(data.path(), &["policy", "check", policy.to_str().unwrap()]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
-    let judged = rmmguard(data.path(), &["audit", "--policy", policy.to_str().unwrap(), "examples/evidence/jsonl"]);
-    assert!(!judged.stdout.contains("unreviewed") && !judged.stdout.contains("unauthorized"), "{}", judged.stdout);
-    assert_eq!(judged.stdout.matches(" authorized ").count(), 5, "{}", judged.stdout);
+    let judged = rmmguard(
+        data.path(),
+        &[
+            "audit",
+            "--policy",
+            policy.to_str().unwrap(),
+            "examples/evidence/jsonl",
+        ],
+    );
+    assert!(
+        !judged.stdout.contains("unreviewed") && !judged.stdout.contains("unauthorized"),
+        "{}",
+        judged.stdout
+    );
+    assert_eq!(
+        judged.stdout.matches(" authorized ").count(),
+        5,
+        "{}",
+        judged.stdout
+    );
 }

@@ -17,8 +17,14 @@ fn repo() -> PathBuf {
 }
 
 fn chromium() -> &'static str {
-    let found = Command::new("chromium").arg("--version").output().is_ok_and(|o| o.status.success());
-    assert!(found, "chromium is missing: run scripts/deps/report.sh (as root)");
+    let found = Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "chromium is missing: run scripts/deps/report.sh (as root)"
+    );
     "chromium"
 }
 
@@ -57,7 +63,11 @@ fn load(page: &Path, screenshot: &Path) -> Loaded {
         .output()
         .expect("run chromium");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let console = stderr.lines().filter(|l| l.contains(":CONSOLE")).map(str::to_owned).collect();
+    let console = stderr
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_owned)
+        .collect();
     let requests = page_requests(&net_log);
     let shot = Command::new(chromium())
         .args(common)
@@ -67,7 +77,11 @@ fn load(page: &Path, screenshot: &Path) -> Loaded {
         .arg(&url)
         .output()
         .expect("run chromium for a screenshot");
-    assert!(shot.status.success(), "{}", String::from_utf8_lossy(&shot.stderr));
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
     Loaded {
         dom: String::from_utf8_lossy(&output.stdout).into_owned(),
         console,
@@ -90,7 +104,11 @@ fn page_requests(net_log: &Path) -> Vec<String> {
         .unwrap_or_default()
         .iter()
         .filter(|event| event["type"].as_u64() == start_job)
-        .filter(|event| event["params"]["initiator"].as_str().is_some_and(|i| i != "not an origin"))
+        .filter(|event| {
+            event["params"]["initiator"]
+                .as_str()
+                .is_some_and(|i| i != "not an origin")
+        })
         .filter_map(|event| event["params"]["url"].as_str().map(str::to_owned))
         .collect();
     urls.sort();
@@ -105,7 +123,11 @@ fn rmmguard(args: &[&str], data: &Path) -> String {
         .env("RMMGUARD_DATA_DIR", data)
         .output()
         .expect("run rmmguard");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -117,21 +139,46 @@ fn report_of_the_examples_loads_offline_and_matches_the_json() {
     let audit = out.path().join("audit.csv");
     rmmguard(
         &[
-            "hunt", "-q", "--policy", "examples/policy.toml", "examples/evidence/evtx",
-            "--html", html.to_str().unwrap(), "--incidents", incidents.to_str().unwrap(),
+            "hunt",
+            "-q",
+            "--policy",
+            "examples/policy.toml",
+            "examples/evidence/evtx",
+            "--html",
+            html.to_str().unwrap(),
+            "--incidents",
+            incidents.to_str().unwrap(),
         ],
         out.path(),
     );
     rmmguard(
-        &["audit", "--policy", "examples/policy.toml", "examples/evidence/evtx", "--csv", audit.to_str().unwrap()],
+        &[
+            "audit",
+            "--policy",
+            "examples/policy.toml",
+            "examples/evidence/evtx",
+            "--csv",
+            audit.to_str().unwrap(),
+        ],
         out.path(),
     );
     let text = fs::read_to_string(&html).unwrap();
-    assert!(!text.contains("http://") && !text.contains("https://"), "the report references nothing online");
+    assert!(
+        !text.contains("http://") && !text.contains("https://"),
+        "the report references nothing online"
+    );
     let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-examples.png");
     let page = load(&html, &screenshot);
-    assert_eq!(page.console, Vec::<String>::new(), "no console messages, errors included");
-    let online: Vec<&String> = page.requests.iter().filter(|u| !u.starts_with("file://")).collect();
+    assert_eq!(
+        page.console,
+        Vec::<String>::new(),
+        "no console messages, errors included"
+    );
+    let online: Vec<&String> = page
+        .requests
+        .iter()
+        .filter(|u| !u.starts_with("file://"))
+        .collect();
     assert_eq!(online, Vec::<&String>::new(), "no network requests");
     let incident_count = fs::read_to_string(&incidents).unwrap().lines().count();
     assert_eq!(incident_count, 2);
@@ -141,12 +188,24 @@ fn report_of_the_examples_loads_offline_and_matches_the_json() {
     assert_eq!(page.dom.matches("data-audit-row").count(), audit_rows);
     // The findings table is rendered by the page's script (low and above by default).
     assert_eq!(page.dom.matches("data-finding=").count(), 9);
-    assert!(page.dom.contains("9 findings, page 1 of 1"), "the script ran");
-    assert!(fs::metadata(&screenshot).unwrap().len() > 10_000, "screenshot saved to {}", screenshot.display());
+    assert!(
+        page.dom.contains("9 findings, page 1 of 1"),
+        "the script ran"
+    );
+    assert!(
+        fs::metadata(&screenshot).unwrap().len() > 10_000,
+        "screenshot saved to {}",
+        screenshot.display()
+    );
 }
 
 fn synthetic(n: usize) -> Vec<Finding> {
-    let rules = [rules::UNREVIEWED_RMM, rules::PORTABLE_RMM, rules::IOC_MATCH, rules::FINANCIAL_SITE];
+    let rules = [
+        rules::UNREVIEWED_RMM,
+        rules::PORTABLE_RMM,
+        rules::IOC_MATCH,
+        rules::FINANCIAL_SITE,
+    ];
     (0..n)
         .map(|i| {
             let rule = rules[i % rules.len()];
@@ -167,7 +226,10 @@ fn synthetic(n: usize) -> Vec<Finding> {
                 last_seen: None,
                 count: 1,
                 evidence: vec![Evidence {
-                    source: SourceRef::new(format!("/evidence/host{}/Sysmon.evtx", i % 5000), Location::Record(i as u64)),
+                    source: SourceRef::new(
+                        format!("/evidence/host{}/Sysmon.evtx", i % 5000),
+                        Location::Record(i as u64),
+                    ),
                     timestamp: None,
                     what: "Sysmon 1 process_start".into(),
                 }],
@@ -200,7 +262,20 @@ fn a_report_with_100000_findings_renders() {
     assert_eq!(page.console, Vec::<String>::new());
     // One page of 100 rows in the DOM, whatever the total.
     assert_eq!(page.dom.matches("data-finding=").count(), 100);
-    let flagged = findings.iter().filter(|f| f.severity >= Severity::Low).count();
-    assert!(page.dom.contains(&format!("{flagged} findings, page 1 of {}", flagged.div_ceil(100))), "paginated");
-    assert!(page.dom.contains("finding 0 with &lt;markup&gt; &amp; \"quotes\""), "summaries are text, not markup");
+    let flagged = findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Low)
+        .count();
+    assert!(
+        page.dom.contains(&format!(
+            "{flagged} findings, page 1 of {}",
+            flagged.div_ceil(100)
+        )),
+        "paginated"
+    );
+    assert!(
+        page.dom
+            .contains("finding 0 with &lt;markup&gt; &amp; \"quotes\""),
+        "summaries are text, not markup"
+    );
 }

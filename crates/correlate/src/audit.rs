@@ -155,23 +155,42 @@ pub fn starter_policy(rows: &[AuditRow], organization: &str) -> String {
     );
     let mut by_tool: BTreeMap<String, Vec<&AuditRow>> = BTreeMap::new();
     for row in rows {
-        by_tool.entry(row.tool.id.to_string()).or_default().push(row);
+        by_tool
+            .entry(row.tool.id.to_string())
+            .or_default()
+            .push(row);
     }
     for (id, rows) in by_tool {
-        let hosts: BTreeSet<&str> = rows.iter().flat_map(|r| r.hosts.iter().map(String::as_str)).collect();
+        let hosts: BTreeSet<&str> = rows
+            .iter()
+            .flat_map(|r| r.hosts.iter().map(String::as_str))
+            .collect();
         let modes: BTreeSet<&str> = rows.iter().map(|r| r.install_mode()).collect();
         let tenants: Vec<&str> = rows.iter().filter_map(|r| r.tenant.as_deref()).collect();
         let portable = modes.contains("portable");
-        let _ = writeln!(out, "# {} — seen as {} on {} host(s): {}", rows[0].tool.name, join(&modes), hosts.len(), preview(&hosts));
+        let _ = writeln!(
+            out,
+            "# {} — seen as {} on {} host(s): {}",
+            rows[0].tool.name,
+            join(&modes),
+            hosts.len(),
+            preview(&hosts)
+        );
         let _ = writeln!(out, "[[authorized]]\ntool = {id:?}");
         if !tenants.is_empty() {
             let quoted: Vec<String> = tenants.iter().map(|t| format!("{t:?}")).collect();
             let _ = writeln!(out, "tenants = [{}]", quoted.join(", "));
         }
         if portable {
-            let _ = writeln!(out, "portable = true  # it ran portably: keep only if that is approved");
+            let _ = writeln!(
+                out,
+                "portable = true  # it ran portably: keep only if that is approved"
+            );
         }
-        let _ = writeln!(out, "reason = \"seen in use; review before relying on this entry\"\n");
+        let _ = writeln!(
+            out,
+            "reason = \"seen in use; review before relying on this entry\"\n"
+        );
     }
     out
 }
@@ -196,7 +215,13 @@ mod tests {
 
     use super::*;
 
-    fn row(host: &str, tool: &str, tenants: &[&str], modes: &[Mode], authorization: Authorization) -> InventoryRow {
+    fn row(
+        host: &str,
+        tool: &str,
+        tenants: &[&str],
+        modes: &[Mode],
+        authorization: Authorization,
+    ) -> InventoryRow {
         InventoryRow {
             host: Some(host.into()),
             site: Some(Arc::from("hq")),
@@ -219,19 +244,47 @@ mod tests {
     #[test]
     fn rows_per_tool_and_tenant() {
         let inventory = vec![
-            row("WS-1", "screenconnect", &["ours.example"], &[Mode::Service], Authorization::Authorized),
-            row("WS-2", "screenconnect", &["ours.example", "theirs.example"], &[Mode::Service], Authorization::Unauthorized),
-            row("WS-3", "anydesk", &[], &[Mode::Portable], Authorization::Unreviewed),
+            row(
+                "WS-1",
+                "screenconnect",
+                &["ours.example"],
+                &[Mode::Service],
+                Authorization::Authorized,
+            ),
+            row(
+                "WS-2",
+                "screenconnect",
+                &["ours.example", "theirs.example"],
+                &[Mode::Service],
+                Authorization::Unauthorized,
+            ),
+            row(
+                "WS-3",
+                "anydesk",
+                &[],
+                &[Mode::Portable],
+                Authorization::Unreviewed,
+            ),
         ];
-        let judge = |tool: &ToolRef, _host: Option<&str>, tenant: Option<&str>| match (&*tool.id, tenant) {
-            ("anydesk", _) => Authorization::Unreviewed,
-            (_, Some("theirs.example")) => Authorization::Unauthorized,
-            _ => Authorization::Authorized,
-        };
+        let judge =
+            |tool: &ToolRef, _host: Option<&str>, tenant: Option<&str>| match (&*tool.id, tenant) {
+                ("anydesk", _) => Authorization::Unreviewed,
+                (_, Some("theirs.example")) => Authorization::Unauthorized,
+                _ => Authorization::Authorized,
+            };
         let rows = audit(&inventory, &judge);
         let summary: Vec<String> = rows
             .iter()
-            .map(|r| format!("{} {:?} {} {:?} {}", r.tool.id, r.tenant, r.authorization.as_str(), r.hosts, r.install_mode()))
+            .map(|r| {
+                format!(
+                    "{} {:?} {} {:?} {}",
+                    r.tool.id,
+                    r.tenant,
+                    r.authorization.as_str(),
+                    r.hosts,
+                    r.install_mode()
+                )
+            })
             .collect();
         assert_eq!(
             summary,
@@ -242,7 +295,15 @@ mod tests {
             ]
         );
         let policy = starter_policy(&rows, "Acme");
-        assert!(policy.contains("tool = \"screenconnect\"\ntenants = [\"ours.example\", \"theirs.example\"]"), "{policy}");
-        assert!(policy.contains("tool = \"anydesk\"\nportable = true"), "{policy}");
+        assert!(
+            policy.contains(
+                "tool = \"screenconnect\"\ntenants = [\"ours.example\", \"theirs.example\"]"
+            ),
+            "{policy}"
+        );
+        assert!(
+            policy.contains("tool = \"anydesk\"\nportable = true"),
+            "{policy}"
+        );
     }
 }

@@ -44,25 +44,36 @@ pub fn indicators(finding: &Finding) -> Vec<(&'static str, String)> {
     out
 }
 
+/// The indicators a group of sites and hosts share, and the findings naming them.
+type SharedIndicators<'a> = (Vec<String>, Vec<&'a Finding>);
+
 /// One incident per group of indicators seen in flagged findings at two or
 /// more sites: indicators shared by the same sites and hosts (a relay and
 /// the lure domain of one campaign) make one incident, not one each.
 pub fn campaigns(findings: &[Finding]) -> Vec<Incident> {
     let mut by_indicator: BTreeMap<(&'static str, String), Vec<&Finding>> = BTreeMap::new();
-    for finding in findings.iter().filter(|f| f.severity > Severity::Info && f.site.is_some()) {
+    for finding in findings
+        .iter()
+        .filter(|f| f.severity > Severity::Info && f.site.is_some())
+    {
         for indicator in indicators(finding) {
             by_indicator.entry(indicator).or_default().push(finding);
         }
     }
     // (sites, hosts) → the indicators they share, and the findings naming them.
-    let mut groups: BTreeMap<(Vec<String>, Vec<String>), (Vec<String>, Vec<&Finding>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(Vec<String>, Vec<String>), SharedIndicators> = BTreeMap::new();
     for ((kind, value), group) in by_indicator {
-        let sites: BTreeSet<String> = group.iter().filter_map(|f| f.site.as_deref().map(str::to_owned)).collect();
+        let sites: BTreeSet<String> = group
+            .iter()
+            .filter_map(|f| f.site.as_deref().map(str::to_owned))
+            .collect();
         if sites.len() < 2 {
             continue;
         }
         let hosts = sorted(group.iter().filter_map(|f| f.host.clone()));
-        let entry = groups.entry((sites.into_iter().collect(), hosts)).or_default();
+        let entry = groups
+            .entry((sites.into_iter().collect(), hosts))
+            .or_default();
         entry.0.push(format!("{kind} {value}"));
         for finding in group {
             if !entry.1.iter().any(|f| std::ptr::eq(*f, finding)) {
@@ -76,8 +87,14 @@ pub fn campaigns(findings: &[Finding]) -> Vec<Incident> {
         .collect()
 }
 
-fn campaign(sites: Vec<String>, hosts: Vec<String>, shared: Vec<String>, group: &[&Finding]) -> Incident {
-    let mut timeline: Vec<TimelineEntry> = group.iter().map(|f| TimelineEntry::of(f, None)).collect();
+fn campaign(
+    sites: Vec<String>,
+    hosts: Vec<String>,
+    shared: Vec<String>,
+    group: &[&Finding],
+) -> Incident {
+    let mut timeline: Vec<TimelineEntry> =
+        group.iter().map(|f| TimelineEntry::of(f, None)).collect();
     timeline.sort_by(|a, b| a.time.cmp(&b.time).then(a.summary.cmp(&b.summary)));
     let (first_seen, last_seen) = span(&timeline, group);
     let tenant = shared
@@ -95,8 +112,20 @@ fn campaign(sites: Vec<String>, hosts: Vec<String>, shared: Vec<String>, group: 
         severity: Severity::High,
         score: 50 + 10 * sites.len() as u32 + 5 * shared.len() as u32,
         reasons: vec![
-            format!("{} shared indicator(s) in {} finding(s) at {} sites", shared.len(), group.len(), sites.len()),
-            format!("hosts: {}", if hosts.is_empty() { "-".to_owned() } else { hosts.join(", ") }),
+            format!(
+                "{} shared indicator(s) in {} finding(s) at {} sites",
+                shared.len(),
+                group.len(),
+                sites.len()
+            ),
+            format!(
+                "hosts: {}",
+                if hosts.is_empty() {
+                    "-".to_owned()
+                } else {
+                    hosts.join(", ")
+                }
+            ),
         ],
         hosts,
         sites,

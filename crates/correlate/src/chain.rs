@@ -28,7 +28,8 @@ struct Entry<'a> {
 pub fn chains(findings: &[Finding], entities: &Entities, config: &Config) -> Vec<Incident> {
     let mut by_host: BTreeMap<String, (String, Vec<Entry<'_>>)> = BTreeMap::new();
     for finding in findings {
-        let (Some(stage), Some((key, name))) = (stage::of(finding), entities.host_of(finding)) else {
+        let (Some(stage), Some((key, name))) = (stage::of(finding), entities.host_of(finding))
+        else {
             continue;
         };
         by_host
@@ -85,7 +86,12 @@ fn clusters(entries: Vec<Entry<'_>>, window: SignedDuration) -> Vec<Vec<Entry<'_
     clusters
 }
 
-fn chain<'a>(host: &str, mut entries: Vec<Entry<'a>>, banking: &[Entry<'a>], config: &Config) -> Option<Incident> {
+fn chain<'a>(
+    host: &str,
+    mut entries: Vec<Entry<'a>>,
+    banking: &[Entry<'a>],
+    config: &Config,
+) -> Option<Incident> {
     let session: Vec<&Entry<'_>> = entries
         .iter()
         .filter(|e| matches!(e.stage, Stage::PortableRmm | Stage::RmmSession))
@@ -107,7 +113,10 @@ fn chain<'a>(host: &str, mut entries: Vec<Entry<'a>>, banking: &[Entry<'a>], con
             .collect(),
         _ => Vec::new(),
     };
-    let tool = session.iter().find_map(|e| e.finding.tool.clone()).or_else(|| entries.iter().find_map(|e| e.finding.tool.clone()));
+    let tool = session
+        .iter()
+        .find_map(|e| e.finding.tool.clone())
+        .or_else(|| entries.iter().find_map(|e| e.finding.tool.clone()));
     for entry in during {
         entries.push(Entry {
             finding: entry.finding,
@@ -121,7 +130,10 @@ fn chain<'a>(host: &str, mut entries: Vec<Entry<'a>>, banking: &[Entry<'a>], con
         return None;
     }
     entries.sort_by_key(|e| (e.finding.first_seen, e.stage));
-    let timeline: Vec<TimelineEntry> = entries.iter().map(|e| TimelineEntry::of(e.finding, Some(e.stage))).collect();
+    let timeline: Vec<TimelineEntry> = entries
+        .iter()
+        .map(|e| TimelineEntry::of(e.finding, Some(e.stage)))
+        .collect();
     let findings: Vec<&Finding> = entries.iter().map(|e| e.finding).collect();
     let (first_seen, last_seen) = span(&timeline, &findings);
     let (score, reasons, severity) = score(&stages, first_seen, last_seen, &findings);
@@ -134,7 +146,11 @@ fn chain<'a>(host: &str, mut entries: Vec<Entry<'a>>, banking: &[Entry<'a>], con
         score,
         reasons,
         hosts: vec![host.to_owned()],
-        sites: sorted(findings.iter().filter_map(|f| f.site.as_deref().map(str::to_owned))),
+        sites: sorted(
+            findings
+                .iter()
+                .filter_map(|f| f.site.as_deref().map(str::to_owned)),
+        ),
         tool,
         tenant,
         indicator: None,
@@ -148,7 +164,11 @@ fn chain<'a>(host: &str, mut entries: Vec<Entry<'a>>, banking: &[Entry<'a>], con
 fn title(host: &str, stages: &[Stage], tool: Option<&ToolRef>) -> String {
     let path: Vec<&str> = stages.iter().map(|s| s.as_str()).collect();
     match tool {
-        Some(tool) => format!("AA23-025A chain on {host} with {}: {}", tool.name, path.join(" → ")),
+        Some(tool) => format!(
+            "AA23-025A chain on {host} with {}: {}",
+            tool.name,
+            path.join(" → ")
+        ),
         None => format!("AA23-025A chain on {host}: {}", path.join(" → ")),
     }
 }
@@ -161,7 +181,11 @@ fn score(
 ) -> (u32, Vec<String>, Severity) {
     let names: Vec<&str> = stages.iter().map(|s| s.as_str()).collect();
     let mut score = 20 * stages.len() as u32;
-    let mut reasons = vec![format!("{} of 6 chain stages: {}", stages.len(), names.join(", "))];
+    let mut reasons = vec![format!(
+        "{} of 6 chain stages: {}",
+        stages.len(),
+        names.join(", ")
+    )];
     if let (Some(first), Some(last)) = (first, last) {
         let spread = last.duration_since(first);
         let minutes = spread.as_secs() / 60;
@@ -174,11 +198,21 @@ fn score(
         }
     }
     let banking = stages.contains(&Stage::Banking);
-    let session = stages.iter().any(|s| matches!(s, Stage::PortableRmm | Stage::RmmSession));
+    let session = stages
+        .iter()
+        .any(|s| matches!(s, Stage::PortableRmm | Stage::RmmSession));
     if banking {
         score += 15;
-        let sites: Vec<String> = sorted(findings.iter().filter(|f| f.rule.id == "E016").filter_map(|f| f.fact("financial.site").map(str::to_owned)));
-        reasons.push(format!("banking sites visited during the RMM session: {}", sites.join(", ")));
+        let sites: Vec<String> = sorted(
+            findings
+                .iter()
+                .filter(|f| f.rule.id == "E016")
+                .filter_map(|f| f.fact("financial.site").map(str::to_owned)),
+        );
+        reasons.push(format!(
+            "banking sites visited during the RMM session: {}",
+            sites.join(", ")
+        ));
     }
     if stages.contains(&Stage::LureMail) {
         score += 10;

@@ -69,7 +69,11 @@ pub fn short_name(host: &str) -> String {
 }
 
 fn user_key(user: &str) -> String {
-    user.rsplit('\\').next().unwrap_or(user).trim().to_lowercase()
+    user.rsplit('\\')
+        .next()
+        .unwrap_or(user)
+        .trim()
+        .to_lowercase()
 }
 
 impl Entities {
@@ -79,7 +83,10 @@ impl Entities {
     ///
     /// A missing `host` column, or a bad IP address, with its line.
     pub fn from_csv(text: &str) -> Result<Entities, EntitiesError> {
-        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty());
         let header: Vec<String> = match lines.next() {
             Some((_, header)) => header.split(',').map(|h| h.trim().to_lowercase()).collect(),
             None => return Ok(Entities::default()),
@@ -88,7 +95,8 @@ impl Entities {
         let Some(host_column) = column("host") else {
             return Err(EntitiesError {
                 line: 1,
-                message: "assets.csv needs a `host` column (host,ips,user,mailbox,site,group)".into(),
+                message: "assets.csv needs a `host` column (host,ips,user,mailbox,site,group)"
+                    .into(),
             });
         };
         let mut entities = Entities::default();
@@ -104,7 +112,11 @@ impl Entities {
                 continue;
             };
             let mut ips = Vec::new();
-            for ip in cell("ips").unwrap_or_default().split([' ', ';']).filter(|s| !s.is_empty()) {
+            for ip in cell("ips")
+                .unwrap_or_default()
+                .split([' ', ';'])
+                .filter(|s| !s.is_empty())
+            {
                 let parsed = ip.parse().map_err(|_| EntitiesError {
                     line: index + 1,
                     message: format!("{ip:?} is not an IP address"),
@@ -160,7 +172,11 @@ impl Entities {
         if let Some(asset) = mailbox.as_ref().and_then(|m| self.by_mailbox.get(m)) {
             return Some(self.asset(*asset));
         }
-        if let Some(asset) = finding.user.as_deref().and_then(|u| self.by_user.get(&user_key(u))) {
+        if let Some(asset) = finding
+            .user
+            .as_deref()
+            .and_then(|u| self.by_user.get(&user_key(u)))
+        {
             return Some(self.asset(*asset));
         }
         mailbox.map(|m| (format!("mailbox:{m}"), m))
@@ -191,9 +207,15 @@ mod tests {
         .unwrap();
         assert_eq!(entities.assets().len(), 2);
         assert_eq!(entities.assets()[0].ips.len(), 2);
-        assert_eq!(entities.assets()[0].mailbox.as_deref(), Some("bob@corp.example"));
+        assert_eq!(
+            entities.assets()[0].mailbox.as_deref(),
+            Some("bob@corp.example")
+        );
         let error = Entities::from_csv("host,ips\nX,10.0.0.300\n").unwrap_err();
-        assert_eq!(error.to_string(), "line 2: \"10.0.0.300\" is not an IP address");
+        assert_eq!(
+            error.to_string(),
+            "line 2: \"10.0.0.300\" is not an IP address"
+        );
         assert!(Entities::from_csv("name,ips\nX,\n").is_err());
         assert_eq!(short_name("WS-7.corp.local"), "ws-7");
     }

@@ -10,7 +10,12 @@ use crate::{Entities, Incident, IncidentKind, TimelineEntry, sorted, span};
 
 /// One incident per (tool, tenant) of the foreign-tenant findings (E004).
 pub fn tenant_mismatches(findings: &[Finding], entities: &Entities) -> Vec<Incident> {
-    grouped(findings, entities, |f| f.rule.name == "foreign-tenant", IncidentKind::TenantMismatch)
+    grouped(
+        findings,
+        entities,
+        |f| f.rule.name == "foreign-tenant",
+        IncidentKind::TenantMismatch,
+    )
 }
 
 /// One incident per (tool, tenant) of the approved-path findings.
@@ -31,7 +36,10 @@ fn grouped(
 ) -> Vec<Incident> {
     let mut groups: BTreeMap<(String, String), Vec<&Finding>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| wanted(f)) {
-        let tool = finding.tool.as_ref().map_or_else(String::new, |t| t.id.to_string());
+        let tool = finding
+            .tool
+            .as_ref()
+            .map_or_else(String::new, |t| t.id.to_string());
         let tenant = finding
             .tenant
             .clone()
@@ -46,30 +54,57 @@ fn grouped(
 }
 
 fn incident(group: &[&Finding], entities: &Entities, kind: IncidentKind) -> Incident {
-    let mut timeline: Vec<TimelineEntry> = group.iter().map(|f| TimelineEntry::of(f, None)).collect();
+    let mut timeline: Vec<TimelineEntry> =
+        group.iter().map(|f| TimelineEntry::of(f, None)).collect();
     timeline.sort_by(|a, b| a.time.cmp(&b.time).then(a.summary.cmp(&b.summary)));
-    let hosts = sorted(group.iter().filter_map(|f| entities.host_of(f).map(|(_, name)| name)));
-    let sites = sorted(group.iter().filter_map(|f| f.site.as_deref().map(str::to_owned)));
+    let hosts = sorted(
+        group
+            .iter()
+            .filter_map(|f| entities.host_of(f).map(|(_, name)| name)),
+    );
+    let sites = sorted(
+        group
+            .iter()
+            .filter_map(|f| f.site.as_deref().map(str::to_owned)),
+    );
     let tool = group.iter().find_map(|f| f.tool.clone());
-    let tenant = group.iter().find_map(|f| f.tenant.clone().or_else(|| f.fact("destination").map(str::to_owned)));
+    let tenant = group.iter().find_map(|f| {
+        f.tenant
+            .clone()
+            .or_else(|| f.fact("destination").map(str::to_owned))
+    });
     let (first_seen, last_seen) = span(&timeline, group);
     let tool_name = tool.as_ref().map_or("an RMM tool", |t| &t.name);
     let tenant_text = tenant.as_deref().unwrap_or("an unknown tenant");
     let (title, severity, base) = match kind {
         IncidentKind::TenantMismatch => (
-            format!("{tool_name} connected to foreign tenant {tenant_text} on {} host(s)", hosts.len()),
+            format!(
+                "{tool_name} connected to foreign tenant {tenant_text} on {} host(s)",
+                hosts.len()
+            ),
             Severity::Critical,
             80,
         ),
         _ => (
-            format!("{tool_name} sessions with {tenant_text} outside the approved paths on {} host(s)", hosts.len()),
+            format!(
+                "{tool_name} sessions with {tenant_text} outside the approved paths on {} host(s)",
+                hosts.len()
+            ),
             Severity::High,
             60,
         ),
     };
-    let mut reasons = vec![format!("{} finding(s) on {}", group.len(), hosts.join(", "))];
+    let mut reasons = vec![format!(
+        "{} finding(s) on {}",
+        group.len(),
+        hosts.join(", ")
+    )];
     if sites.len() > 1 {
-        reasons.push(format!("seen at {} sites: {}", sites.len(), sites.join(", ")));
+        reasons.push(format!(
+            "seen at {} sites: {}",
+            sites.len(),
+            sites.join(", ")
+        ));
     }
     Incident {
         id: String::new(),

@@ -183,9 +183,15 @@ pub fn correlate(findings: &[Finding], entities: &Entities, config: &Config) -> 
 }
 
 /// First and last time over timeline entries.
-fn span(timeline: &[TimelineEntry], findings: &[&Finding]) -> (Option<Timestamp>, Option<Timestamp>) {
+fn span(
+    timeline: &[TimelineEntry],
+    findings: &[&Finding],
+) -> (Option<Timestamp>, Option<Timestamp>) {
     let first = timeline.iter().filter_map(|e| e.time).min();
-    let last = findings.iter().filter_map(|f| f.last_seen.or(f.first_seen)).max();
+    let last = findings
+        .iter()
+        .filter_map(|f| f.last_seen.or(f.first_seen))
+        .max();
     (first, last.or(first))
 }
 

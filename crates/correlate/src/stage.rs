@@ -81,7 +81,10 @@ pub fn of(finding: &Finding) -> Option<Stage> {
     if rule.name.contains("download") {
         return Some(Stage::Download);
     }
-    if rule.name.contains("relay") || rule.name.contains("session") || rule.name.contains("rmm-cloud") {
+    if rule.name.contains("relay")
+        || rule.name.contains("session")
+        || rule.name.contains("rmm-cloud")
+    {
         return Some(Stage::RmmSession);
     }
     // An unapproved tool seen talking to its cloud is a session.

@@ -60,13 +60,30 @@ fn render(incidents: &[Incident]) -> String {
 fn a_full_chain_is_one_critical_incident() {
     let findings = vec![
         finding(rules::IOC_MATCH, "WS-1.corp.local", None, 0),
-        finding(rules::NON_RMM_PROCESS_RMM_INFRA, "WS-1.corp.local", Some("anydesk"), 2),
+        finding(
+            rules::NON_RMM_PROCESS_RMM_INFRA,
+            "WS-1.corp.local",
+            Some("anydesk"),
+            2,
+        ),
         finding(rules::RMM_DROPPED, "ws-1", Some("anydesk"), 2),
         finding(rules::PORTABLE_RMM, "WS-1.corp.local", Some("anydesk"), 3),
-        with_fact(finding(rules::FINANCIAL_SITE, "WS-1.corp.local", None, 8), "financial.site", "chase.com"),
+        with_fact(
+            finding(rules::FINANCIAL_SITE, "WS-1.corp.local", None, 8),
+            "financial.site",
+            "chase.com",
+        ),
         // Banking on another host, and long before: not part of it.
-        with_fact(finding(rules::FINANCIAL_SITE, "WS-2.corp.local", None, 8), "financial.site", "chase.com"),
-        with_fact(finding(rules::FINANCIAL_SITE, "WS-1.corp.local", None, -600), "financial.site", "citi.com"),
+        with_fact(
+            finding(rules::FINANCIAL_SITE, "WS-2.corp.local", None, 8),
+            "financial.site",
+            "chase.com",
+        ),
+        with_fact(
+            finding(rules::FINANCIAL_SITE, "WS-1.corp.local", None, -600),
+            "financial.site",
+            "citi.com",
+        ),
     ];
     let incidents = correlate(&findings, &Entities::default(), &Config::default());
     expect_test::expect![[r#"
@@ -75,7 +92,12 @@ fn a_full_chain_is_one_critical_incident() {
     "#]]
     .assert_eq(&render(&incidents));
     assert_eq!(incidents[0].timeline.len(), 5);
-    assert!(incidents[0].reasons.iter().any(|r| r == "banking sites visited during the RMM session: chase.com"));
+    assert!(
+        incidents[0]
+            .reasons
+            .iter()
+            .any(|r| r == "banking sites visited during the RMM session: chase.com")
+    );
 }
 
 #[test]
@@ -88,7 +110,10 @@ fn authorized_activity_and_lone_banking_make_no_incident() {
         finding(rules::FINANCIAL_SITE, "WS-1", None, 5),
         finding(rules::PORTABLE_RMM, "WS-2", Some("anydesk"), 5),
     ];
-    assert_eq!(correlate(&findings, &Entities::default(), &Config::default()), Vec::new());
+    assert_eq!(
+        correlate(&findings, &Entities::default(), &Config::default()),
+        Vec::new()
+    );
 }
 
 #[test]
@@ -101,7 +126,11 @@ fn far_apart_stages_are_separate_partial_chains() {
     ];
     let incidents = correlate(&findings, &Entities::default(), &Config::default());
     assert_eq!(incidents.len(), 2);
-    assert!(incidents.iter().all(|i| i.severity == Severity::Medium && i.stages.len() == 2));
+    assert!(
+        incidents
+            .iter()
+            .all(|i| i.severity == Severity::Medium && i.stages.len() == 2)
+    );
 }
 
 #[test]
@@ -127,17 +156,31 @@ fn foreign_tenants_group_across_hosts() {
 fn the_same_relay_at_three_sites_is_one_campaign() {
     let mut findings = Vec::new();
     for (n, site) in ["hq", "branch1", "branch2"].iter().enumerate() {
-        let mut f = finding(rules::NON_RMM_PROCESS_RMM_INFRA, &format!("WS-{n}"), Some("anydesk"), n as i64);
+        let mut f = finding(
+            rules::NON_RMM_PROCESS_RMM_INFRA,
+            &format!("WS-{n}"),
+            Some("anydesk"),
+            n as i64,
+        );
         f.site = Some(Arc::from(*site));
-        f.facts.push(("destination".into(), "relay-1a2b3c4d.net.anydesk.com".into()));
+        f.facts.push((
+            "destination".into(),
+            "relay-1a2b3c4d.net.anydesk.com".into(),
+        ));
         findings.push(f);
     }
     let mut elsewhere = finding(rules::NON_RMM_PROCESS_RMM_INFRA, "WS-9", Some("anydesk"), 9);
     elsewhere.site = Some(Arc::from("lab"));
-    elsewhere.facts.push(("destination".into(), "relay-99999999.net.anydesk.com".into()));
+    elsewhere.facts.push((
+        "destination".into(),
+        "relay-99999999.net.anydesk.com".into(),
+    ));
     findings.push(elsewhere);
     let incidents = correlate(&findings, &Entities::default(), &Config::default());
-    let campaigns: Vec<&Incident> = incidents.iter().filter(|i| i.kind == IncidentKind::Campaign).collect();
+    let campaigns: Vec<&Incident> = incidents
+        .iter()
+        .filter(|i| i.kind == IncidentKind::Campaign)
+        .collect();
     assert_eq!(campaigns.len(), 1);
     assert_eq!(campaigns[0].sites, ["branch1", "branch2", "hq"]);
     assert_eq!(

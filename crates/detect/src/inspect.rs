@@ -439,7 +439,10 @@ impl Pass<'_> {
             tenant: None,
             subject: site.clone(),
             summary,
-            facts: vec![("financial.site".into(), site), ("destination.domain".into(), domain.to_owned())],
+            facts: vec![
+                ("financial.site".into(), site),
+                ("destination.domain".into(), domain.to_owned()),
+            ],
         });
     }
 

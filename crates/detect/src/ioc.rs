@@ -377,18 +377,26 @@ impl IocSet {
                 if let Some(sni) = &tls.sni {
                     hit(self.domain(sni), "tls.client.server_name");
                 }
-                for (value, field) in [
-                    (&tls.ja3, "tls.client.ja3"),
-                    (&tls.ja3s, "tls.server.ja3s"),
-                ] {
+                for (value, field) in [(&tls.ja3, "tls.client.ja3"), (&tls.ja3s, "tls.server.ja3s")]
+                {
                     if let Some(value) = value {
-                        hit(self.hashes.get(&value.to_lowercase()).map(|&i| &self.iocs[i]), field);
+                        hit(
+                            self.hashes
+                                .get(&value.to_lowercase())
+                                .map(|&i| &self.iocs[i]),
+                            field,
+                        );
                     }
                 }
                 if let Some(ja4) = &tls.ja4 {
-                    hit(self.ja4.get(&ja4.to_lowercase()).map(|&i| &self.iocs[i]), "tls.client.ja4");
+                    hit(
+                        self.ja4.get(&ja4.to_lowercase()).map(|&i| &self.iocs[i]),
+                        "tls.client.ja4",
+                    );
                 }
-                for (endpoint, field) in [(&tls.server, "destination.ip"), (&tls.client, "source.ip")] {
+                for (endpoint, field) in
+                    [(&tls.server, "destination.ip"), (&tls.client, "source.ip")]
+                {
                     if let Some(ip) = endpoint.ip {
                         hit(self.ip(ip), field);
                     }
@@ -396,15 +404,23 @@ impl IocSet {
             }
             EventKind::Http(http) => {
                 if let Some(host) = &http.host {
-                    hit(self.domain(host.split(':').next().unwrap_or(host)), "url.domain");
+                    hit(
+                        self.domain(host.split(':').next().unwrap_or(host)),
+                        "url.domain",
+                    );
                 }
                 if let Some(name) = &http.file_name {
                     hit(
-                        self.file_names.get(&basename(name).to_lowercase()).map(|&i| &self.iocs[i]),
+                        self.file_names
+                            .get(&basename(name).to_lowercase())
+                            .map(|&i| &self.iocs[i]),
                         "file.name",
                     );
                 }
-                for (endpoint, field) in [(&http.server, "destination.ip"), (&http.client, "source.ip")] {
+                for (endpoint, field) in [
+                    (&http.server, "destination.ip"),
+                    (&http.client, "source.ip"),
+                ] {
                     if let Some(ip) = endpoint.ip {
                         hit(self.ip(ip), field);
                     }
@@ -412,11 +428,18 @@ impl IocSet {
             }
             EventKind::FileTransfer(file) => {
                 if let Some(hash) = &file.hash {
-                    hit(self.hashes.get(&hash.to_lowercase()).map(|&i| &self.iocs[i]), "file.hash");
+                    hit(
+                        self.hashes
+                            .get(&hash.to_lowercase())
+                            .map(|&i| &self.iocs[i]),
+                        "file.hash",
+                    );
                 }
                 if let Some(name) = &file.file_name {
                     hit(
-                        self.file_names.get(&basename(name).to_lowercase()).map(|&i| &self.iocs[i]),
+                        self.file_names
+                            .get(&basename(name).to_lowercase())
+                            .map(|&i| &self.iocs[i]),
                         "file.name",
                     );
                 }

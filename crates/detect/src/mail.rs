@@ -44,7 +44,11 @@ impl Pass<'_> {
 
     /// M001–M003: a lure, with its signals and indicators.
     fn lure(&mut self, mail: &Mail, assessment: &Assessment, rule: &'static Rule) {
-        let recipient = self.meta.user.clone().unwrap_or_else(|| "the recipient".into());
+        let recipient = self
+            .meta
+            .user
+            .clone()
+            .unwrap_or_else(|| "the recipient".into());
         let numbers = assessment.call_numbers();
         let impersonating = match assessment.brands.as_slice() {
             [] => String::new(),
@@ -84,7 +88,10 @@ impl Pass<'_> {
             facts.insert(0, ("mail.phone".into(), numbers.join(", ")));
         }
         if !assessment.hidden_phones.is_empty() {
-            facts.push(("mail.phone_hidden".into(), assessment.hidden_phones.join(", ")));
+            facts.push((
+                "mail.phone_hidden".into(),
+                assessment.hidden_phones.join(", "),
+            ));
         }
         let domains = lure_domains(mail, assessment);
         if !domains.is_empty() {
@@ -190,9 +197,7 @@ fn lure_domains(mail: &Mail, assessment: &Assessment) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use rmmguard_catalog::Catalog;
-    use rmmguard_events::{
-        Address, Attachment, Event, EventKind, Location, Mail, Meta, SourceRef,
-    };
+    use rmmguard_events::{Address, Attachment, Event, EventKind, Location, Mail, Meta, SourceRef};
 
     use crate::{DetectConfig, Detector, IocSet};
 
@@ -250,14 +255,28 @@ mod tests {
         );
         assert_eq!(finding.fact("mail.phone"), Some("+18035550186"));
         assert_eq!(finding.fact("mail.from"), Some("renewals.desk@gmail.com"));
-        assert_eq!(finding.fact("mail.reply_to"), Some("billing@refund-desk.example"));
-        assert_eq!(finding.fact("mail.lure_domain"), Some("refund-desk.example"));
+        assert_eq!(
+            finding.fact("mail.reply_to"),
+            Some("billing@refund-desk.example")
+        );
+        assert_eq!(
+            finding.fact("mail.lure_domain"),
+            Some("refund-desk.example")
+        );
         assert!(
-            finding.fact("signal.brand").is_some_and(|b| b.starts_with("\"Geek Squad\" at sender name:0")),
+            finding
+                .fact("signal.brand")
+                .is_some_and(|b| b.starts_with("\"Geek Squad\" at sender name:0")),
             "{:?}",
             finding.fact("signal.brand")
         );
-        assert!(finding.fact("mail.score").is_some_and(|s| s.starts_with("11 (threshold 4)")), "{:?}", finding.fact("mail.score"));
+        assert!(
+            finding
+                .fact("mail.score")
+                .is_some_and(|s| s.starts_with("11 (threshold 4)")),
+            "{:?}",
+            finding.fact("mail.score")
+        );
     }
 
     #[test]

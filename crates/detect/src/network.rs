@@ -17,10 +17,10 @@ use rmmguard_events::{
     DnsQuery, Endpoint, Event, EventKind, FileTransfer, Http, NetFlow, Tls, Transport,
 };
 
+use crate::Detector;
 use crate::inspect::Pass;
 use crate::rules::{self, Rule};
 use crate::tally::{HitSpec, Mode};
-use crate::Detector;
 
 /// File name endings of executables and installers (N008).
 const EXECUTABLE_ENDINGS: &[&str] = &[
@@ -173,7 +173,11 @@ impl Pass<'_> {
                 "teamviewer",
                 "TeamViewer framing".into(),
             )),
-            Some("anydesk") => Some(session(facts.tool("anydesk"), "anydesk", "AnyDesk protocol".into())),
+            Some("anydesk") => Some(session(
+                facts.tool("anydesk"),
+                "anydesk",
+                "AnyDesk protocol".into(),
+            )),
             None if tcp && server_port == 5938 && flow.bytes_out > 0 && flow.bytes_in > 0 => {
                 Some(session(
                     facts.tool("teamviewer"),
@@ -200,7 +204,9 @@ impl Pass<'_> {
             .as_deref()
             .and_then(|subject| facts.tool_of_certificate(subject));
         let by_alpn = facts.tool_of_alpn(&tls.alpn);
-        let mut tool = by_certificate.map(|(t, _)| t).or(by_alpn.as_ref().map(|(t, _)| *t));
+        let mut tool = by_certificate
+            .map(|(t, _)| t)
+            .or(by_alpn.as_ref().map(|(t, _)| *t));
         let mut reasons = Vec::new();
         let mut extra = Vec::new();
         if tls.sni.is_none() {
@@ -220,13 +226,17 @@ impl Pass<'_> {
         if tool.is_none() && tls.sni.is_none() {
             // The port pattern: a tool whose relays send no SNI, on one of its ports.
             let port = tls.server.port.unwrap_or(0);
-            tool = self.index.net.port(PortTransport::Tcp, port).and_then(|owner| {
-                owner
-                    .tools
-                    .iter()
-                    .copied()
-                    .find(|t| self.index.net.of(*t).is_some_and(|n| n.sni_absent))
-            });
+            tool = self
+                .index
+                .net
+                .port(PortTransport::Tcp, port)
+                .and_then(|owner| {
+                    owner
+                        .tools
+                        .iter()
+                        .copied()
+                        .find(|t| self.index.net.of(*t).is_some_and(|n| n.sni_absent))
+                });
             if tool.is_some() {
                 reasons.push(format!("on port {port}"));
             }
@@ -297,7 +307,7 @@ impl Pass<'_> {
             .tenant(tool, Field::Domain, &domain)
             .map(|(tenant, label)| (tenant, label.to_owned()));
         let name = self.name(tool).to_owned();
-        let host = self.host().to_owned();
+        let host = self.host().into_owned();
         let what = match &tenant {
             Some((_, label)) => format!("{name} {label}"),
             None => name.clone(),
@@ -338,7 +348,15 @@ impl Pass<'_> {
             .server
             .ip
             .is_some_and(|ip| !is_internal(self.detector, ip));
-        let kind = match (session.tool.is_some() && self.index.net.of(session.tool.unwrap_or(0)).is_some_and(|n| n.cloud), remote_external) {
+        let kind = match (
+            session.tool.is_some()
+                && self
+                    .index
+                    .net
+                    .of(session.tool.unwrap_or(0))
+                    .is_some_and(|n| n.cloud),
+            remote_external,
+        ) {
             (true, true) => "relay session",
             (true, false) => "direct session",
             (false, _) => "session",
@@ -366,8 +384,16 @@ impl Pass<'_> {
             facts: facts.clone(),
         });
         let port = session.server.port.unwrap_or(0);
-        if port != 0 && !self.index.net.is_standard_port(session.tool, session.protocol, port) {
-            let standard = self.index.net.standard_ports(session.tool, session.protocol);
+        if port != 0
+            && !self
+                .index
+                .net
+                .is_standard_port(session.tool, session.protocol, port)
+        {
+            let standard = self
+                .index
+                .net
+                .standard_ports(session.tool, session.protocol);
             let mut facts = facts.clone();
             facts.push(("standard_ports".to_owned(), standard.clone()));
             self.hit(HitSpec {
@@ -432,14 +458,21 @@ impl Pass<'_> {
         let server = show(&flow.destination);
         let mut facts = vec![
             ("network.direction".to_owned(), direction.to_owned()),
-            ("network.transport".to_owned(), transport_name.to_lowercase()),
+            (
+                "network.transport".to_owned(),
+                transport_name.to_lowercase(),
+            ),
             ("destination.port".to_owned(), port.to_string()),
             ("source.ip".to_owned(), client.clone()),
             ("destination".to_owned(), server.clone()),
             ("remote.ip".to_owned(), remote.to_string()),
         ];
         if tool.is_none() && !owner.tools.is_empty() {
-            let names: Vec<String> = owner.tools.iter().map(|t| self.name(*t).to_owned()).collect();
+            let names: Vec<String> = owner
+                .tools
+                .iter()
+                .map(|t| self.name(*t).to_owned())
+                .collect();
             facts.push(("port.tools".to_owned(), names.join(", ")));
         }
         self.hit(HitSpec {
@@ -456,7 +489,13 @@ impl Pass<'_> {
     }
 
     /// N006: an RMM session none of whose ends is on an approved path.
-    fn approved_path(&mut self, label: &str, tool: Option<usize>, client: &Endpoint, server: &Endpoint) {
+    fn approved_path(
+        &mut self,
+        label: &str,
+        tool: Option<usize>,
+        client: &Endpoint,
+        server: &Endpoint,
+    ) {
         let Some(policy) = self.detector.policy() else {
             return;
         };
@@ -465,8 +504,14 @@ impl Pass<'_> {
             return;
         }
         let ends = [client.ip, server.ip];
-        if ends.iter().flatten().any(|ip| networks.is_approved_path(*ip))
-            || !ends.iter().flatten().any(|ip| is_internal(self.detector, *ip))
+        if ends
+            .iter()
+            .flatten()
+            .any(|ip| networks.is_approved_path(*ip))
+            || !ends
+                .iter()
+                .flatten()
+                .any(|ip| is_internal(self.detector, *ip))
         {
             return;
         }
@@ -508,7 +553,7 @@ impl Pass<'_> {
             },
         };
         let tool_name = self.name(tool).to_owned();
-        let host = self.host().to_owned();
+        let host = self.host().into_owned();
         let from = show(server);
         self.hit(HitSpec {
             rule: rules::RMM_DOWNLOAD,
@@ -540,7 +585,10 @@ impl Pass<'_> {
         {
             return;
         }
-        let file = http.file_name.clone().unwrap_or_else(|| "a file".to_owned());
+        let file = http
+            .file_name
+            .clone()
+            .unwrap_or_else(|| "a file".to_owned());
         let summary = format!(
             "{} downloaded {file} from {host}, an indicator from {}",
             self.host(),

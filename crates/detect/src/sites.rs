@@ -58,10 +58,12 @@ impl SiteOverview {
     }
 }
 
+/// Findings per severity and the hosts seen, for one site.
+type SiteTally = (BTreeMap<Severity, usize>, BTreeSet<String>);
+
 /// Groups findings by site and finds the indicators sites share.
 pub fn overview(findings: &[Finding]) -> SiteOverview {
-    let mut by_site: BTreeMap<Arc<str>, (BTreeMap<Severity, usize>, BTreeSet<String>)> =
-        BTreeMap::new();
+    let mut by_site: BTreeMap<Arc<str>, SiteTally> = BTreeMap::new();
     let mut indicators: BTreeMap<(&'static str, String), BTreeSet<Arc<str>>> = BTreeMap::new();
     for finding in findings {
         let Some(site) = &finding.site else { continue };
@@ -71,7 +73,10 @@ pub fn overview(findings: &[Finding]) -> SiteOverview {
             hosts.insert(host.to_lowercase());
         }
         for (kind, value) in indicators_of(finding) {
-            indicators.entry((kind, value)).or_default().insert(Arc::clone(site));
+            indicators
+                .entry((kind, value))
+                .or_default()
+                .insert(Arc::clone(site));
         }
     }
     let sites = by_site
@@ -144,8 +149,16 @@ mod tests {
     #[test]
     fn shared_indicators_across_sites() {
         let findings = [
-            finding("hq", "10.0.0.5", &[("destination.domain", "relay-1.net.anydesk.com")]),
-            finding("branch", "10.1.0.9", &[("destination.domain", "Relay-1.net.anydesk.com")]),
+            finding(
+                "hq",
+                "10.0.0.5",
+                &[("destination.domain", "relay-1.net.anydesk.com")],
+            ),
+            finding(
+                "branch",
+                "10.1.0.9",
+                &[("destination.domain", "Relay-1.net.anydesk.com")],
+            ),
             finding("branch", "10.1.0.9", &[("remote.ip", "203.0.113.7")]),
             finding("lab", "10.2.0.1", &[("remote.ip", "203.0.113.8")]),
         ];

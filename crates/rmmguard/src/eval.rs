@@ -171,7 +171,10 @@ pub fn expected_incidents(truth: &Truth) -> Vec<ExpectedIncident> {
     let mut campaigns: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for activity in &truth.activities {
         if let Some(campaign) = &activity.campaign {
-            campaigns.entry(campaign).or_default().insert(activity.site.clone());
+            campaigns
+                .entry(campaign)
+                .or_default()
+                .insert(activity.site.clone());
         }
         if let Some(chain) = &activity.chain {
             let expected = chains.entry(chain).or_insert_with(|| ExpectedIncident {
@@ -201,11 +204,16 @@ pub fn expected_incidents(truth: &Truth) -> Vec<ExpectedIncident> {
     }
     let mut out: Vec<ExpectedIncident> = chains.into_values().collect();
     out.extend(tenants);
-    out.extend(campaigns.into_values().filter(|sites| sites.len() > 1).map(|sites| ExpectedIncident {
-        kind: IncidentKind::Campaign,
-        key: sites.into_iter().collect::<Vec<_>>().join(","),
-        stages: Vec::new(),
-    }));
+    out.extend(
+        campaigns
+            .into_values()
+            .filter(|sites| sites.len() > 1)
+            .map(|sites| ExpectedIncident {
+                kind: IncidentKind::Campaign,
+                key: sites.into_iter().collect::<Vec<_>>().join(","),
+                stages: Vec::new(),
+            }),
+    );
     out
 }
 

@@ -17,7 +17,11 @@ fn scored_with_incidents(
     scenarios: Vec<Scenario>,
     seed: u64,
     formats: Formats,
-) -> (rmmguard::eval::Score, rmmguard::eval::IncidentScore, Vec<rmmguard::correlate::Incident>) {
+) -> (
+    rmmguard::eval::Score,
+    rmmguard::eval::IncidentScore,
+    Vec<rmmguard::correlate::Incident>,
+) {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
         seed,
@@ -70,8 +74,17 @@ fn each_scenario_alone_scores_perfectly() {
 #[test]
 fn authorized_msp_activity_alone_raises_nothing() {
     let (score, incidents, list) = scored_with_incidents(vec![Scenario::Msp], 5, JSONL);
-    assert_eq!(score.overall.true_positives + score.overall.false_positives, 0, "{:?}", score.false_positives);
-    assert_eq!(list, Vec::new(), "benign background and authorized MSP work make no incident");
+    assert_eq!(
+        score.overall.true_positives + score.overall.false_positives,
+        0,
+        "{:?}",
+        score.false_positives
+    );
+    assert_eq!(
+        list,
+        Vec::new(),
+        "benign background and authorized MSP work make no incident"
+    );
     assert_eq!(incidents.overall.false_positives, 0);
 }
 
@@ -81,22 +94,36 @@ fn each_planted_chain_is_one_incident_with_all_its_stages() {
         let (_, score, incidents) = scored_with_incidents(vec![Scenario::Msp, scenario], 23, JSONL);
         assert_eq!(score.misses, Vec::new(), "{}", scenario.name());
         assert_eq!(score.false_positives, Vec::new(), "{}", scenario.name());
-        let chains: Vec<_> = incidents.iter().filter(|i| i.kind == rmmguard::correlate::IncidentKind::Chain).collect();
+        let chains: Vec<_> = incidents
+            .iter()
+            .filter(|i| i.kind == rmmguard::correlate::IncidentKind::Chain)
+            .collect();
         assert_eq!(chains.len(), 1, "{}", scenario.name());
-        assert_eq!(chains[0].severity, Severity::Critical, "banking during the session");
+        assert_eq!(
+            chains[0].severity,
+            Severity::Critical,
+            "banking during the session"
+        );
     }
 }
 
 #[test]
 fn the_same_relay_at_three_of_five_sites_is_one_campaign() {
-    let (_, score, incidents) = scored_with_incidents(vec![Scenario::Msp, Scenario::Campaign], 31, JSONL);
+    let (_, score, incidents) =
+        scored_with_incidents(vec![Scenario::Msp, Scenario::Campaign], 31, JSONL);
     let campaigns: Vec<_> = incidents
         .iter()
         .filter(|i| i.kind == rmmguard::correlate::IncidentKind::Campaign)
         .collect();
     assert_eq!(campaigns.len(), 1, "{incidents:#?}");
     assert_eq!(campaigns[0].sites.len(), 3);
-    assert!(campaigns[0].title.starts_with("Related activity on 3 networks"), "{}", campaigns[0].title);
+    assert!(
+        campaigns[0]
+            .title
+            .starts_with("Related activity on 3 networks"),
+        "{}",
+        campaigns[0].title
+    );
     assert_eq!(score.misses, Vec::new());
     assert_eq!(score.false_positives, Vec::new());
 }

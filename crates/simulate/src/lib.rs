@@ -28,8 +28,8 @@
 mod background;
 mod environment;
 mod event;
-pub mod network;
 pub mod mail;
+pub mod network;
 mod output;
 mod rng;
 mod scenarios;

@@ -154,7 +154,13 @@ fn write_eml(dir: &Path, id: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     fs::create_dir_all(dir)?;
     let name: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let path = dir.join(format!("{name}.eml"));
     fs::write(&path, bytes)?;
@@ -171,24 +177,39 @@ pub fn lure_message(spec: &LureSpec) -> Vec<u8> {
         &spec.date,
         &spec.message_id,
     );
-    let boundary = format!("=_rmmguard_{}", spec.order.replace(|c: char| !c.is_ascii_alphanumeric(), ""));
+    let boundary = format!(
+        "=_rmmguard_{}",
+        spec.order.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    );
     let mut out = headers;
     match spec.delivery {
         Delivery::Body => {
             let html = format!(
                 "<html><body><p><b>{}</b></p>{}</body></html>",
                 spec.brand,
-                lines.iter().map(|l| format!("<p>{l}</p>")).collect::<String>()
+                lines
+                    .iter()
+                    .map(|l| format!("<p>{l}</p>"))
+                    .collect::<String>()
             );
-            out.push_str(&format!("Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n"));
-            out.push_str(&format!("--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n", lines.join("\r\n")));
-            out.push_str(&format!("--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n"));
+            out.push_str(&format!(
+                "Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n"
+            ));
+            out.push_str(&format!(
+                "--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+                lines.join("\r\n")
+            ));
+            out.push_str(&format!(
+                "--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n"
+            ));
             out.push_str(&format!("--{boundary}--\r\n"));
             out.into_bytes()
         }
         Delivery::Pdf => {
             let pdf = one_page_pdf(&lines);
-            out.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"));
+            out.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+            ));
             out.push_str(&format!("--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease review the attached document.\r\n"));
             out.push_str(&format!(
                 "--{boundary}\r\nContent-Type: application/pdf; name=\"{order}.pdf\"\r\nContent-Disposition: attachment; filename=\"{order}.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
@@ -200,7 +221,9 @@ pub fn lure_message(spec: &LureSpec) -> Vec<u8> {
         }
         Delivery::Calendar => {
             let ics = invitation(spec, &lines);
-            out.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"));
+            out.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+            ));
             out.push_str(&format!("--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nYou have been invited to an event.\r\n"));
             out.push_str(&format!("--{boundary}\r\nContent-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\n{ics}\r\n"));
             out.push_str(&format!(
@@ -221,7 +244,10 @@ fn lure_lines(spec: &LureSpec) -> Vec<String> {
             "Thank you for staying with {}. Your membership renewed today and {} has been charged to your account.",
             spec.brand, spec.amount
         ),
-        format!("Invoice number: {}. Plan: Total Protection, 3 devices, 2 years.", spec.order),
+        format!(
+            "Invoice number: {}. Plan: Total Protection, 3 devices, 2 years.",
+            spec.order
+        ),
         format!(
             "Did not approve this renewal? To cancel and get a refund, call our billing desk at {} within 24 hours.",
             spec.phone
@@ -299,12 +325,18 @@ pub fn one_page_pdf(lines: &[String]) -> Vec<u8> {
         pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
     }
     let xref = pdf.len();
-    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
     pdf.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     pdf
 }
@@ -338,11 +370,19 @@ fn pdf_escape(text: &str) -> String {
 
 /// An invitation whose description is the lure.
 fn invitation(spec: &LureSpec, lines: &[String]) -> String {
-    let mut ics = String::from("BEGIN:VCALENDAR\r\nPRODID:-//rmmguard//simulate//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n");
+    let mut ics = String::from(
+        "BEGIN:VCALENDAR\r\nPRODID:-//rmmguard//simulate//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n",
+    );
     ics.push_str(&format!("UID:{}\r\n", spec.message_id));
     ics.push_str("DTSTART:20250702T150000Z\r\nDTEND:20250702T153000Z\r\n");
-    ics.push_str(&fold(&format!("ORGANIZER;CN={}:mailto:{}", spec.sender_name, spec.sender)));
-    ics.push_str(&fold(&format!("SUMMARY:{} receipt {} confirmed", spec.brand, spec.order)));
+    ics.push_str(&fold(&format!(
+        "ORGANIZER;CN={}:mailto:{}",
+        spec.sender_name, spec.sender
+    )));
+    ics.push_str(&fold(&format!(
+        "SUMMARY:{} receipt {} confirmed",
+        spec.brand, spec.order
+    )));
     let description = lines.join("\\n").replace(',', "\\,").replace(';', "\\;");
     ics.push_str(&fold(&format!("DESCRIPTION:{description}")));
     ics.push_str("END:VEVENT\r\nEND:VCALENDAR\r\n");
@@ -373,7 +413,11 @@ fn base64(bytes: &[u8]) -> String {
         if i > 0 && i % 19 == 0 {
             out.push_str("\r\n");
         }
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for (j, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if j <= chunk.len() {
@@ -389,7 +433,14 @@ fn base64(bytes: &[u8]) -> String {
 /// Brands, numbers and amounts the generated lures draw from. The numbers
 /// are in the 555-0100…0199 range reserved for fiction (they still pass
 /// libphonenumber's validation, as real lures' numbers do).
-const BRANDS: &[&str] = &["Norton", "McAfee", "Geek Squad", "PayPal", "Microsoft Defender", "Coinbase"];
+const BRANDS: &[&str] = &[
+    "Norton",
+    "McAfee",
+    "Geek Squad",
+    "PayPal",
+    "Microsoft Defender",
+    "Coinbase",
+];
 const PHONES: &[&str] = &[
     "+1 (803) 555-0142",
     "1 (888) 555-0177",
@@ -425,15 +476,26 @@ pub fn write_mbox(path: &Path, seed: u64, count: u64, lure_every: u64) -> io::Re
         lures: 0,
         bytes: 0,
     };
-    let kinds = [BenignKind::Colleague, BenignKind::Shipping, BenignKind::Newsletter, BenignKind::GenuineRenewal];
+    let kinds = [
+        BenignKind::Colleague,
+        BenignKind::Shipping,
+        BenignKind::Newsletter,
+        BenignKind::GenuineRenewal,
+    ];
     for i in 0..count {
         let recipient = format!("user{}@corp.example", rng.below(500));
-        let date = format!("Tue, {:02} Jul 2025 {:02}:{:02}:00 +0000", 1 + i % 28, rng.below(24), rng.below(60));
+        let date = format!(
+            "Tue, {:02} Jul 2025 {:02}:{:02}:00 +0000",
+            1 + i % 28,
+            rng.below(24),
+            rng.below(60)
+        );
         let message_id = format!("{i}.{}@rmmguard.simulate", rng.hex(8));
         let is_lure = lure_every > 0 && i % lure_every == lure_every / 2;
         let message = if is_lure {
             summary.lures += 1;
-            let delivery = [Delivery::Body, Delivery::Pdf, Delivery::Calendar][(summary.lures % 3) as usize];
+            let delivery =
+                [Delivery::Body, Delivery::Pdf, Delivery::Calendar][(summary.lures % 3) as usize];
             let brand = rng.pick(BRANDS);
             let spec = LureSpec {
                 brand: (*brand).to_owned(),
@@ -496,7 +558,10 @@ mod tests {
         assert_eq!(base64(b"M"), "TQ==");
         let folded = fold(&"x".repeat(100));
         assert!(folded.split("\r\n").all(|line| line.len() <= 75));
-        assert_eq!(escape_from_lines(b"a\nFrom b\n>From c\n"), b"a\n>From b\n>>From c\n");
+        assert_eq!(
+            escape_from_lines(b"a\nFrom b\n>From c\n"),
+            b"a\n>From b\n>>From c\n"
+        );
     }
 
     #[test]
@@ -506,6 +571,9 @@ mod tests {
         let b = write_mbox(&dir.path().join("b.mbox"), 7, 30, 10).unwrap();
         assert_eq!(a, b);
         assert_eq!((a.messages, a.lures), (30, 3));
-        assert_eq!(fs::read(dir.path().join("a.mbox")).unwrap(), fs::read(dir.path().join("b.mbox")).unwrap());
+        assert_eq!(
+            fs::read(dir.path().join("a.mbox")).unwrap(),
+            fs::read(dir.path().join("b.mbox")).unwrap()
+        );
     }
 }

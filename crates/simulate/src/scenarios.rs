@@ -197,7 +197,11 @@ impl Victims {
 
     fn next(&mut self) -> usize {
         loop {
-            let host = self.order.get(self.next % self.order.len().max(1)).copied().unwrap_or(0);
+            let host = self
+                .order
+                .get(self.next % self.order.len().max(1))
+                .copied()
+                .unwrap_or(0);
             self.next += 1;
             // Skip hosts taken out of turn, unless every host is taken.
             if !self.used.contains(&host) || self.used.len() >= self.order.len() {
@@ -964,18 +968,28 @@ impl Planter<'_> {
             self.chain_stage(
                 host,
                 &chain,
-                Stage { name: "first-stage-site", tool: None, tenant: None, expect: &[("E014", None)] },
+                Stage {
+                    name: "first-stage-site",
+                    tool: None,
+                    tenant: None,
+                    expect: &[("E014", None)],
+                },
                 (t0, t0),
                 events,
             );
             let t1 = at(t0, 300);
             let events = vec![
-                WinEvent::process_start(h, t1, 8800, &Proc {
-                    image: &anydesk,
-                    command_line: &format!("\"{anydesk}\""),
-                    parent: CHROME,
-                    ..ANYDESK
-                }),
+                WinEvent::process_start(
+                    h,
+                    t1,
+                    8800,
+                    &Proc {
+                        image: &anydesk,
+                        command_line: &format!("\"{anydesk}\""),
+                        parent: CHROME,
+                        ..ANYDESK
+                    },
+                ),
                 WinEvent::dns(h, at(t1, 5), &anydesk, &relay, "195.181.175.40"),
                 WinEvent::connection(h, at(t1, 6), &anydesk, ("195.181.175.40", 443), &relay),
             ];

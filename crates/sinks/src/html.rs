@@ -80,18 +80,35 @@ pub fn render(report: &HtmlReport<'_>) -> String {
     audit(&mut html, report.audit);
     indicators(&mut html, report.indicators);
     findings(&mut html, report.findings);
-    let _ = write!(html, "</main><script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(html, "</main><script>{SCRIPT}</script></body></html>");
     html
 }
 
 fn overview(html: &mut String, report: &HtmlReport<'_>) {
-    let _ = write!(html, "<section id=\"overview\"><h2>Overview</h2><div class=\"cards\">");
+    let _ = write!(
+        html,
+        "<section id=\"overview\"><h2>Overview</h2><div class=\"cards\">"
+    );
     stat(html, "incidents", report.incidents.len());
-    for severity in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info] {
-        let n = report.findings.iter().filter(|f| f.severity == severity).count();
+    for severity in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ] {
+        let n = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count();
         stat(html, &format!("{severity} findings"), n);
     }
-    let hosts: BTreeSet<&str> = report.inventory.iter().filter_map(|r| r.host.as_deref()).collect();
+    let hosts: BTreeSet<&str> = report
+        .inventory
+        .iter()
+        .filter_map(|r| r.host.as_deref())
+        .collect();
     stat(html, "RMM tools × tenants", report.audit.len());
     stat(html, "hosts with RMM", hosts.len());
     html.push_str("</div>");
@@ -115,11 +132,19 @@ fn overview(html: &mut String, report: &HtmlReport<'_>) {
 }
 
 fn stat(html: &mut String, label: &str, n: usize) {
-    let _ = write!(html, "<div class=\"stat\"><div class=\"n\">{n}</div><div class=\"muted\">{}</div></div>", escape(label));
+    let _ = write!(
+        html,
+        "<div class=\"stat\"><div class=\"n\">{n}</div><div class=\"muted\">{}</div></div>",
+        escape(label)
+    );
 }
 
 fn incidents(html: &mut String, incidents: &[Incident]) {
-    let _ = write!(html, "<section id=\"incidents\"><h2>Incidents ({})</h2>", incidents.len());
+    let _ = write!(
+        html,
+        "<section id=\"incidents\"><h2>Incidents ({})</h2>",
+        incidents.len()
+    );
     if incidents.is_empty() {
         html.push_str("<p class=\"muted\">No incident: no findings joined into a story.</p>");
     }
@@ -138,7 +163,11 @@ fn incidents(html: &mut String, incidents: &[Incident]) {
         if !incident.stages.is_empty() {
             html.push_str("<div class=\"stages\">");
             for stage in Stage::ALL {
-                let on = if incident.stages.contains(&stage) { " class=\"on\"" } else { "" };
+                let on = if incident.stages.contains(&stage) {
+                    " class=\"on\""
+                } else {
+                    ""
+                };
                 let _ = write!(html, "<span{on}>{}</span>", stage.as_str());
             }
             html.push_str("</div>");
@@ -156,7 +185,9 @@ fn incidents(html: &mut String, incidents: &[Incident]) {
                 entry.severity.as_str(),
                 entry.severity.as_str(),
                 escape(entry.rule),
-                entry.stage.map_or_else(String::new, |s| format!("[{}] ", s.as_str())),
+                entry
+                    .stage
+                    .map_or_else(String::new, |s| format!("[{}] ", s.as_str())),
                 escape(&entry.summary)
             );
             for evidence in entry.evidence.iter().take(2) {
@@ -172,10 +203,15 @@ fn incidents(html: &mut String, incidents: &[Incident]) {
 /// An SVG chart: one row per host and tool, a bar from first to last seen.
 fn activity(html: &mut String, inventory: &[InventoryRow]) {
     html.push_str("<section id=\"activity\"><h2>RMM activity per host</h2>");
-    let rows: Vec<&InventoryRow> = inventory.iter().filter(|r| r.first_seen.is_some()).collect();
+    let rows: Vec<&InventoryRow> = inventory
+        .iter()
+        .filter(|r| r.first_seen.is_some())
+        .collect();
     let (Some(start), Some(end)) = (
         rows.iter().filter_map(|r| r.first_seen).min(),
-        rows.iter().filter_map(|r| r.last_seen.or(r.first_seen)).max(),
+        rows.iter()
+            .filter_map(|r| r.last_seen.or(r.first_seen))
+            .max(),
     ) else {
         html.push_str("<p class=\"muted\">No timed RMM activity.</p></section>");
         return;
@@ -190,7 +226,8 @@ fn activity(html: &mut String, inventory: &[InventoryRow]) {
     );
     for (i, row) in rows.iter().enumerate() {
         let y = 20.0 + i as f64 * row_height;
-        let x = |t: Timestamp| label_width + (t.as_second() - start.as_second()) as f64 / span * width;
+        let x =
+            |t: Timestamp| label_width + (t.as_second() - start.as_second()) as f64 / span * width;
         let first = row.first_seen.unwrap_or(start);
         let last = row.last_seen.unwrap_or(first);
         let color = match row.authorization.as_str() {
@@ -254,7 +291,12 @@ fn indicators(html: &mut String, indicators: &[(String, String, usize)]) {
         indicators.len()
     );
     for (kind, value, count) in indicators {
-        let _ = write!(html, "<tr data-indicator><td>{}</td><td>{}</td><td class=\"num\">{count}</td></tr>", escape(kind), escape(value));
+        let _ = write!(
+            html,
+            "<tr data-indicator><td>{}</td><td>{}</td><td class=\"num\">{count}</td></tr>",
+            escape(kind),
+            escape(value)
+        );
     }
     html.push_str("</tbody></table></section>");
 }
@@ -280,7 +322,8 @@ fn findings(html: &mut String, findings: &[Finding]) {
             })
         })
         .collect();
-    let json = serde_json::to_string(&json!({ "findings": data })).unwrap_or_else(|_| "{\"findings\":[]}".into());
+    let json = serde_json::to_string(&json!({ "findings": data }))
+        .unwrap_or_else(|_| "{\"findings\":[]}".into());
     let _ = write!(
         html,
         "<section id=\"findings\"><h2>Findings ({})</h2><div class=\"controls\"><input id=\"findings-filter\" type=\"search\" placeholder=\"filter: rule, host, tool, text\">\
@@ -310,7 +353,9 @@ fn file_url(path: &Path) -> String {
     let mut url = String::from("file://");
     for byte in absolute.to_string_lossy().bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => url.push(char::from(byte)),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                url.push(char::from(byte))
+            }
             _ => {
                 let _ = write!(url, "%{byte:02X}");
             }
@@ -345,8 +390,14 @@ mod tests {
 
     #[test]
     fn escapes_and_urls() {
-        assert_eq!(escape("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
-        assert_eq!(file_url(Path::new("/a b/c#1.evtx")), "file:///a%20b/c%231.evtx");
+        assert_eq!(
+            escape("<a href=\"x\">&</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+        );
+        assert_eq!(
+            file_url(Path::new("/a b/c#1.evtx")),
+            "file:///a%20b/c%231.evtx"
+        );
     }
 
     #[test]
@@ -366,7 +417,10 @@ mod tests {
         let html = render(&report);
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.ends_with("</html>\n"));
-        assert!(!html.contains("http://") && !html.contains("https://"), "no network references");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no network references"
+        );
         assert!(html.contains("No incident"));
     }
 }

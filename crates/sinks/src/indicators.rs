@@ -71,7 +71,11 @@ pub fn mail_indicators(findings: &[Finding]) -> Vec<Indicator> {
         }
     }
     out.sort_by(|a, b| {
-        (a.kind, std::cmp::Reverse(a.findings), &a.value).cmp(&(b.kind, std::cmp::Reverse(b.findings), &b.value))
+        (a.kind, std::cmp::Reverse(a.findings), &a.value).cmp(&(
+            b.kind,
+            std::cmp::Reverse(b.findings),
+            &b.value,
+        ))
     });
     out
 }
@@ -96,17 +100,27 @@ mod tests {
             last_seen: None,
             count: 1,
             evidence: Vec::new(),
-            facts: facts.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            facts: facts
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
         }
     }
 
     #[test]
     fn counted_and_ordered() {
         let findings = [
-            finding(rules::MAIL_CALLBACK, &[("mail.phone", "+18035550186"), ("mail.from", "a@gmail.com")]),
             finding(
                 rules::MAIL_CALLBACK,
-                &[("mail.phone", "+18035550186, +18455550100"), ("mail.from", "b@x.example"), ("mail.lure_domain", "x.example")],
+                &[("mail.phone", "+18035550186"), ("mail.from", "a@gmail.com")],
+            ),
+            finding(
+                rules::MAIL_CALLBACK,
+                &[
+                    ("mail.phone", "+18035550186, +18455550100"),
+                    ("mail.from", "b@x.example"),
+                    ("mail.lure_domain", "x.example"),
+                ],
             ),
             finding(rules::IOC_MATCH, &[("mail.from", "ignored@x.example")]),
         ];

@@ -96,7 +96,12 @@ fn header(s: &mut String, view: &RunView<'_>) {
 }
 
 fn incidents(s: &mut String, view: &RunView<'_>) {
-    let _ = writeln!(s, "\n{} ({})", paint("Incidents", Style::Bold, view.color), view.incidents.len());
+    let _ = writeln!(
+        s,
+        "\n{} ({})",
+        paint("Incidents", Style::Bold, view.color),
+        view.incidents.len()
+    );
     if view.incidents.is_empty() {
         let _ = writeln!(s, "  none");
         return;
@@ -144,12 +149,33 @@ fn audit(s: &mut String, view: &RunView<'_>) {
                 row.authorization.as_str().to_owned(),
                 row.install_mode().to_owned(),
                 row.hosts.len().to_string(),
-                row.first_seen.map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
-                if row.hosts.len() <= 3 { row.hosts.join(", ") } else { format!("{}, … ({} more)", row.hosts[..2].join(", "), row.hosts.len() - 2) },
+                row.first_seen
+                    .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
+                if row.hosts.len() <= 3 {
+                    row.hosts.join(", ")
+                } else {
+                    format!(
+                        "{}, … ({} more)",
+                        row.hosts[..2].join(", "),
+                        row.hosts.len() - 2
+                    )
+                },
             ]
         })
         .collect();
-    table(s, &["TOOL", "TENANT", "POLICY", "MODE", "HOSTS", "FIRST SEEN", "ON"], &rows);
+    table(
+        s,
+        &[
+            "TOOL",
+            "TENANT",
+            "POLICY",
+            "MODE",
+            "HOSTS",
+            "FIRST SEEN",
+            "ON",
+        ],
+        &rows,
+    );
 }
 
 fn severity_style(severity: Severity) -> Style {

@@ -41,7 +41,9 @@ pub(crate) fn read_stream(
                 stats.error(
                     &path,
                     location,
-                    format!("record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"),
+                    format!(
+                        "record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"
+                    ),
                 );
                 return;
             }
@@ -54,7 +56,11 @@ pub(crate) fn read_stream(
         let record: Map<String, Value> = match serde_json::from_slice(text) {
             Ok(record) => record,
             Err(error) => {
-                stats.error(&path, location, format!("record skipped: invalid JSON: {error}"));
+                stats.error(
+                    &path,
+                    location,
+                    format!("record skipped: invalid JSON: {error}"),
+                );
                 return;
             }
         };
@@ -69,7 +75,13 @@ pub(crate) fn read_stream(
     })
     .map_err(|e| Error::io(&path, e))?;
     for query in pending.drain() {
-        let mut event = sensor::line_event(&base, query.at.0, query.at.1, query.timestamp, EventKind::DnsQuery(query.dns));
+        let mut event = sensor::line_event(
+            &base,
+            query.at.0,
+            query.at.1,
+            query.timestamp,
+            EventKind::DnsQuery(query.dns),
+        );
         event.meta.provider = Some("suricata".into());
         stats.events += 1;
         sink.event(event);
@@ -207,10 +219,28 @@ fn dns(
         };
         if let Some(earlier) = pending.remove(&key) {
             // A repeated query: report the earlier one unanswered.
-            pending.insert(key, PendingQuery { at, timestamp, dns: event });
-            return vec![(earlier.at, earlier.timestamp, EventKind::DnsQuery(earlier.dns))];
+            pending.insert(
+                key,
+                PendingQuery {
+                    at,
+                    timestamp,
+                    dns: event,
+                },
+            );
+            return vec![(
+                earlier.at,
+                earlier.timestamp,
+                EventKind::DnsQuery(earlier.dns),
+            )];
         }
-        pending.insert(key, PendingQuery { at, timestamp, dns: event });
+        pending.insert(
+            key,
+            PendingQuery {
+                at,
+                timestamp,
+                dns: event,
+            },
+        );
         return Vec::new();
     }
     let answers = answers(dns);
@@ -248,7 +278,12 @@ fn answers(dns: &Map<String, Value>) -> Vec<String> {
     }
     if let Some(grouped) = object(dns, "grouped") {
         for kind in ["A", "AAAA", "CNAME"] {
-            for data in grouped.get(kind).and_then(Value::as_array).into_iter().flatten() {
+            for data in grouped
+                .get(kind)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(data) = data.as_str() {
                     out.push(data.trim_end_matches('.').to_owned());
                 }
@@ -261,7 +296,12 @@ fn answers(dns: &Map<String, Value>) -> Vec<String> {
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -383,7 +423,13 @@ fn rdp(record: &Map<String, Value>) -> Option<NetFlow> {
 fn rfb(record: &Map<String, Value>) -> NetFlow {
     let detail = object(record, "rfb")
         .and_then(|rfb| object(rfb, "server_protocol_version"))
-        .and_then(|v| Some(format!("RFB {}.{}", str_of(v, "major")?, str_of(v, "minor")?)));
+        .and_then(|v| {
+            Some(format!(
+                "RFB {}.{}",
+                str_of(v, "major")?,
+                str_of(v, "minor")?
+            ))
+        });
     session(record, "rfb", detail)
 }
 

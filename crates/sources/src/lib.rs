@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod eve;
 mod evtx;
 mod inventory;
 mod jsonl;
@@ -40,13 +41,12 @@ mod net_sniff;
 #[cfg(feature = "network")]
 mod pcap;
 mod prefilter;
+mod sensor;
 mod sniff;
 mod stats;
 mod walk;
 pub mod winevent;
 mod zeek;
-mod eve;
-mod sensor;
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -159,7 +159,9 @@ pub fn read_unit(
             Format::Pcap | Format::Pcapng => Err(Error::format(
                 "packet capture support is not built in (cargo feature `network`)",
             )),
-            Format::ZeekTsv | Format::ZeekJson => zeek::read_stream(format, reader, &mut stats, &mut sink),
+            Format::ZeekTsv | Format::ZeekJson => {
+                zeek::read_stream(format, reader, &mut stats, &mut sink)
+            }
             Format::SuricataEve => eve::read_stream(reader, &mut stats, &mut sink),
         }),
     };
@@ -217,11 +219,17 @@ pub fn read_bytes(
         Format::Pcap | Format::Pcapng => Err(Error::format(
             "packet capture support is not built in (cargo feature `network`)",
         )),
-        Format::ZeekTsv | Format::ZeekJson => zeek::read_stream(format, owned, &mut stats, &mut sink),
+        Format::ZeekTsv | Format::ZeekJson => {
+            zeek::read_stream(format, owned, &mut stats, &mut sink)
+        }
         Format::SuricataEve => eve::read_stream(owned, &mut stats, &mut sink),
     };
     if let Err(error) = result {
-        stats.error(Path::new(name), rmmguard_events::Location::Offset(0), error.to_string());
+        stats.error(
+            Path::new(name),
+            rmmguard_events::Location::Offset(0),
+            error.to_string(),
+        );
     }
     stats
 }

@@ -8,12 +8,18 @@ use crate::Format;
 /// The network format of content, if it is one.
 pub(crate) fn network_format(head: &[u8]) -> Option<Format> {
     match head.get(..4)? {
-        [0xd4, 0xc3, 0xb2, 0xa1] | [0xa1, 0xb2, 0xc3, 0xd4] | [0x4d, 0x3c, 0xb2, 0xa1] | [0xa1, 0xb2, 0x3c, 0x4d] => {
+        [0xd4, 0xc3, 0xb2, 0xa1]
+        | [0xa1, 0xb2, 0xc3, 0xd4]
+        | [0x4d, 0x3c, 0xb2, 0xa1]
+        | [0xa1, 0xb2, 0x3c, 0x4d] => {
             return Some(Format::Pcap);
         }
         // A pcapng section header: its type, then a byte-order magic at offset 8.
         [0x0a, 0x0d, 0x0d, 0x0a]
-            if matches!(head.get(8..12), Some([0x1a, 0x2b, 0x3c, 0x4d] | [0x4d, 0x3c, 0x2b, 0x1a])) =>
+            if matches!(
+                head.get(8..12),
+                Some([0x1a, 0x2b, 0x3c, 0x4d] | [0x4d, 0x3c, 0x2b, 0x1a])
+            ) =>
         {
             return Some(Format::Pcapng);
         }
@@ -44,7 +50,10 @@ mod tests {
 
     #[test]
     fn signatures() {
-        assert_eq!(network_format(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]), Some(Format::Pcap));
+        assert_eq!(
+            network_format(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]),
+            Some(Format::Pcap)
+        );
         let mut ng = vec![0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0];
         ng.extend_from_slice(&[0x4d, 0x3c, 0x2b, 0x1a]);
         assert_eq!(network_format(&ng), Some(Format::Pcapng));
@@ -62,7 +71,9 @@ mod tests {
             Some(Format::ZeekJson)
         );
         assert_eq!(
-            network_format(b"{\"timestamp\":\"2009-11-24T21:27:09.534255+0000\",\"event_type\":\"flow\"}"),
+            network_format(
+                b"{\"timestamp\":\"2009-11-24T21:27:09.534255+0000\",\"event_type\":\"flow\"}"
+            ),
             Some(Format::SuricataEve)
         );
         assert_eq!(network_format(b"{\"winlog\":{}}"), None);

@@ -44,11 +44,7 @@ pub(crate) fn read_stream(
 ) -> Result<(), Error> {
     let mut capture = Capture::open(reader).map_err(Error::format)?;
     let base = SourceRef::new(sink.path(), Location::Offset(0));
-    let mut out = Out {
-        base,
-        stats,
-        sink,
-    };
+    let mut out = Out { base, stats, sink };
     let mut table = FlowTable::default();
     let mut end = 0;
     loop {
@@ -77,7 +73,10 @@ pub(crate) fn read_stream(
                 out.error(offset, &message);
             }
             Next::Fatal { offset, message } => {
-                out.error(offset, &format!("{message}; the rest of the capture is not read"));
+                out.error(
+                    offset,
+                    &format!("{message}; the rest of the capture is not read"),
+                );
                 break;
             }
             Next::End => break,
@@ -110,13 +109,15 @@ impl Out<'_, '_> {
     /// A packet that was skipped.
     pub fn error(&mut self, offset: u64, message: &str) {
         let path = self.base.file.clone();
-        self.stats.error(&path, Location::Offset(offset), message.to_owned());
+        self.stats
+            .error(&path, Location::Offset(offset), message.to_owned());
     }
 
     /// A packet that was read, but some of it could not be understood.
     pub fn warning(&mut self, offset: u64, message: &str) {
         let path = self.base.file.clone();
-        self.stats.warning(&path, Location::Offset(offset), message.to_owned());
+        self.stats
+            .warning(&path, Location::Offset(offset), message.to_owned());
     }
 }
 

@@ -51,7 +51,8 @@ pub(crate) fn iso_time(text: &str) -> Option<Timestamp> {
     // An offset without a colon (`+0000`): put one in.
     let bytes = text.as_bytes();
     let n = bytes.len();
-    if n > 5 && matches!(bytes[n - 5], b'+' | b'-') && bytes[n - 4..].iter().all(u8::is_ascii_digit) {
+    if n > 5 && matches!(bytes[n - 5], b'+' | b'-') && bytes[n - 4..].iter().all(u8::is_ascii_digit)
+    {
         let fixed = format!("{}:{}", &text[..n - 2], &text[n - 2..]);
         return fixed.parse::<Timestamp>().ok();
     }
@@ -112,9 +113,9 @@ pub(crate) fn mime_of_magic(magic: &str) -> Option<String> {
 /// The file name a URI names: its last path segment, without the query.
 pub(crate) fn uri_file_name(uri: &str) -> Option<String> {
     let path = uri.split(['?', '#']).next().unwrap_or("");
-    let path = path
-        .split_once("://")
-        .map_or(path, |(_, rest)| rest.find('/').map_or("", |slash| &rest[slash..]));
+    let path = path.split_once("://").map_or(path, |(_, rest)| {
+        rest.find('/').map_or("", |slash| &rest[slash..])
+    });
     let name = path.rsplit('/').next().unwrap_or("");
     (!name.is_empty()).then(|| name.to_owned())
 }

@@ -69,7 +69,9 @@ pub(crate) fn read_stream(
                 stats.error(
                     &path,
                     location,
-                    format!("record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"),
+                    format!(
+                        "record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"
+                    ),
                 );
                 return;
             }
@@ -145,7 +147,8 @@ impl State {
         } else {
             log
         };
-        self.emitter.record(log, &record, number, offset, stats, sink);
+        self.emitter
+            .record(log, &record, number, offset, stats, sink);
         Ok(())
     }
 
@@ -170,7 +173,8 @@ impl State {
             Some(path) => Log::of_path(path),
             None => Log::of_fields(&record),
         };
-        self.emitter.record(log, &record, number, offset, stats, sink);
+        self.emitter
+            .record(log, &record, number, offset, stats, sink);
         Ok(())
     }
 }
@@ -193,7 +197,14 @@ impl Emitter {
             return;
         };
         let mut event = sensor::line_event(&self.base, number, offset, timestamp, kind);
-        event.meta.provider = Some(if log == Log::Notice { "zeek notice" } else { "zeek" }.into());
+        event.meta.provider = Some(
+            if log == Log::Notice {
+                "zeek notice"
+            } else {
+                "zeek"
+            }
+            .into(),
+        );
         stats.events += 1;
         sink.event(event);
     }
@@ -229,7 +240,9 @@ fn read_sibling_certificates(path: &Path, joins: &mut Joins) {
     let mut header = tsv::Header::default();
     let _ = for_each_line(reader, |_, _, line| {
         let Line::Text(line) = line else { return };
-        let Ok(text) = std::str::from_utf8(line) else { return };
+        let Ok(text) = std::str::from_utf8(line) else {
+            return;
+        };
         if text.starts_with('#') {
             header.read_line(text);
         } else if text.starts_with('{') {

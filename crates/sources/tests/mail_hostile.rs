@@ -22,11 +22,18 @@ fn read_all(dir: &Path) -> (Vec<Event>, Vec<(String, FileStats)>) {
     let mut stats: Vec<(String, FileStats)> = discovery
         .inputs
         .iter()
-        .map(|i| (i.path.file_name().unwrap().to_string_lossy().into_owned(), FileStats::default()))
+        .map(|i| {
+            (
+                i.path.file_name().unwrap().to_string_lossy().into_owned(),
+                FileStats::default(),
+            )
+        })
         .collect();
     for unit in plan(&discovery.inputs, 1 << 20) {
         let input = &discovery.inputs[unit.input];
-        let unit_stats = read_unit(input, &unit, &ReadContext::default(), &mut |event| events.push(event));
+        let unit_stats = read_unit(input, &unit, &ReadContext::default(), &mut |event| {
+            events.push(event)
+        });
         stats[unit.input].1.merge(unit_stats);
     }
     (events, stats)
@@ -44,7 +51,13 @@ fn messages_of(stats: &[(String, FileStats)], name: &str) -> Vec<(DiagnosticLeve
     stats
         .diagnostics
         .iter()
-        .map(|d| (d.level, d.source.location.offset().unwrap_or(u64::MAX), d.message.clone()))
+        .map(|d| {
+            (
+                d.level,
+                d.source.location.offset().unwrap_or(u64::MAX),
+                d.message.clone(),
+            )
+        })
         .collect()
 }
 
@@ -72,12 +85,18 @@ fn zeros_deflated(mib: usize) -> Vec<u8> {
     let mut compress = Compress::new(Compression::best(), false);
     let chunk = |compress: &mut Compress, input: &[u8], flush| {
         let mut out = Vec::with_capacity(64 << 10);
-        compress.compress_vec(input, &mut out, flush).expect("deflate");
+        compress
+            .compress_vec(input, &mut out, flush)
+            .expect("deflate");
         out
     };
     let first = chunk(&mut compress, &zeros, FlushCompress::Full);
     let steady = chunk(&mut compress, &zeros, FlushCompress::Full);
-    assert_eq!(steady, chunk(&mut compress, &zeros, FlushCompress::Full), "full flushes repeat");
+    assert_eq!(
+        steady,
+        chunk(&mut compress, &zeros, FlushCompress::Full),
+        "full flushes repeat"
+    );
     let mut stream = first;
     for _ in 1..mib {
         stream.extend_from_slice(&steady);
@@ -90,7 +109,11 @@ fn zeros_deflated(mib: usize) -> Vec<u8> {
 fn zip_one(name: &str, deflated: &[u8], declared: u32) -> Vec<u8> {
     let mut zip = Vec::new();
     let header = |zip: &mut Vec<u8>, central: bool| {
-        zip.extend_from_slice(if central { b"PK\x01\x02" } else { b"PK\x03\x04" });
+        zip.extend_from_slice(if central {
+            b"PK\x01\x02"
+        } else {
+            b"PK\x03\x04"
+        });
         if central {
             zip.extend_from_slice(&20u16.to_le_bytes());
         }
@@ -128,10 +151,18 @@ fn base64(bytes: &[u8]) -> String {
         if i > 0 && i % 19 == 0 {
             out.push_str("\r\n");
         }
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for j in 0..4 {
-            out.push(if j <= chunk.len() { char::from(ALPHABET[((n >> (18 - 6 * j)) & 63) as usize]) } else { '=' });
+            out.push(if j <= chunk.len() {
+                char::from(ALPHABET[((n >> (18 - 6 * j)) & 63) as usize])
+            } else {
+                '='
+            });
         }
     }
     out
@@ -168,7 +199,9 @@ fn small_pdf() -> Vec<u8> {
     for offset in offsets {
         pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
-    pdf.extend_from_slice(format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
     pdf
 }
 
@@ -179,28 +212,59 @@ fn hostile_mail_is_explained_in_bounded_memory() {
 
     // 1 GiB of zeros as word/document.xml, declared honestly and declared as 1 KB.
     let deflated = zeros_deflated(1024);
-    assert!(deflated.len() < 2 << 20, "the bomb is small: {} bytes", deflated.len());
+    assert!(
+        deflated.len() < 2 << 20,
+        "the bomb is small: {} bytes",
+        deflated.len()
+    );
     let honest = zip_one("word/document.xml", &deflated, 1 << 30);
     let liar = zip_one("word/document.xml", &deflated, 1024);
     let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-    fs::write(root.join("bomb-declared.eml"), with_attachment("Invoice", "invoice.docx", docx, &honest)).unwrap();
-    fs::write(root.join("bomb-lying.eml"), with_attachment("Invoice", "invoice.docx", docx, &liar)).unwrap();
+    fs::write(
+        root.join("bomb-declared.eml"),
+        with_attachment("Invoice", "invoice.docx", docx, &honest),
+    )
+    .unwrap();
+    fs::write(
+        root.join("bomb-lying.eml"),
+        with_attachment("Invoice", "invoice.docx", docx, &liar),
+    )
+    .unwrap();
     drop((deflated, honest, liar));
 
     // 10 000 nested multiparts, between two good messages in one mbox.
-    let mut nested = format!("{HEADERS}Subject: nest\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n");
+    let mut nested =
+        format!("{HEADERS}Subject: nest\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n");
     for i in 1..10_000 {
-        nested.push_str(&format!("--b{}\r\nContent-Type: multipart/mixed; boundary=b{i}\r\n\r\n", i - 1));
+        nested.push_str(&format!(
+            "--b{}\r\nContent-Type: multipart/mixed; boundary=b{i}\r\n\r\n",
+            i - 1
+        ));
     }
     let good = format!("{HEADERS}Subject: fine\r\n\r\nAll good.\r\n");
-    let mbox = format!("From a Tue Jul  1 10:00:00 2025\n{good}\nFrom b Tue Jul  1 10:00:00 2025\n{nested}\nFrom c Tue Jul  1 10:00:00 2025\n{good}");
+    let mbox = format!(
+        "From a Tue Jul  1 10:00:00 2025\n{good}\nFrom b Tue Jul  1 10:00:00 2025\n{nested}\nFrom c Tue Jul  1 10:00:00 2025\n{good}"
+    );
     let nested_offset = mbox.find("From b").unwrap() as u64;
     fs::write(root.join("nested.mbox"), &mbox).unwrap();
 
     // A truncated PDF (and, for contrast, the whole one).
     let pdf = small_pdf();
-    fs::write(root.join("pdf-truncated.eml"), with_attachment("Invoice", "invoice.pdf", "application/pdf", &pdf[..pdf.len() / 2])).unwrap();
-    fs::write(root.join("pdf-whole.eml"), with_attachment("Invoice", "invoice.pdf", "application/pdf", &pdf)).unwrap();
+    fs::write(
+        root.join("pdf-truncated.eml"),
+        with_attachment(
+            "Invoice",
+            "invoice.pdf",
+            "application/pdf",
+            &pdf[..pdf.len() / 2],
+        ),
+    )
+    .unwrap();
+    fs::write(
+        root.join("pdf-whole.eml"),
+        with_attachment("Invoice", "invoice.pdf", "application/pdf", &pdf),
+    )
+    .unwrap();
 
     // A 50 MB header line, streamed to disk.
     {
@@ -225,43 +289,88 @@ fn hostile_mail_is_explained_in_bounded_memory() {
     let peak = peak_kib();
 
     // The bombs: the messages are read, the documents are refused with the reason.
-    for (name, reason) in [("bomb-declared.eml", "declares 1073741824 bytes"), ("bomb-lying.eml", "inflates past")] {
+    for (name, reason) in [
+        ("bomb-declared.eml", "declares 1073741824 bytes"),
+        ("bomb-lying.eml", "inflates past"),
+    ] {
         let diagnostics = messages_of(&stats, name);
         assert!(
-            diagnostics.iter().any(|(level, offset, message)| *level == DiagnosticLevel::Warning
-                && *offset == 0
-                && message.contains(reason)
-                && message.contains("decompression bomb")),
+            diagnostics.iter().any(
+                |(level, offset, message)| *level == DiagnosticLevel::Warning
+                    && *offset == 0
+                    && message.contains(reason)
+                    && message.contains("decompression bomb")
+            ),
             "{name}: {diagnostics:?}"
         );
     }
-    let bombs: Vec<&Mail> = events.iter().map(mail).filter(|m| m.attachments.iter().any(|a| a.kind == AttachmentKind::Docx)).collect();
+    let bombs: Vec<&Mail> = events
+        .iter()
+        .map(mail)
+        .filter(|m| m.attachments.iter().any(|a| a.kind == AttachmentKind::Docx))
+        .collect();
     assert_eq!(bombs.len(), 2);
-    assert!(bombs.iter().all(|m| m.attachments[0].text.is_none() && m.attachments[0].note.is_some()));
+    assert!(
+        bombs
+            .iter()
+            .all(|m| m.attachments[0].text.is_none() && m.attachments[0].note.is_some())
+    );
 
     // The nesting bomb is skipped at its offset; its neighbours are read.
     let nested = messages_of(&stats, "nested.mbox");
     assert_eq!(nested.len(), 1, "{nested:?}");
     assert_eq!(nested[0].0, DiagnosticLevel::Error);
     assert_eq!(nested[0].1, nested_offset);
-    assert!(nested[0].2.contains("10000 multipart containers"), "{nested:?}");
+    assert!(
+        nested[0].2.contains("10000 multipart containers"),
+        "{nested:?}"
+    );
     let (_, nested_stats) = stats.iter().find(|(n, _)| n == "nested.mbox").unwrap();
-    assert_eq!((nested_stats.records, nested_stats.events, nested_stats.skipped), (3, 2, 1));
+    assert_eq!(
+        (
+            nested_stats.records,
+            nested_stats.events,
+            nested_stats.skipped
+        ),
+        (3, 2, 1)
+    );
 
     // The truncated PDF is explained; the whole one gives its text.
     let truncated = messages_of(&stats, "pdf-truncated.eml");
-    assert!(truncated.iter().any(|(_, _, m)| m.contains("invoice.pdf") && m.contains("PDF")), "{truncated:?}");
-    let whole = events.iter().map(mail).find(|m| m.attachments.iter().any(|a| a.text.as_deref().is_some_and(|t| t.contains("555-0142"))));
+    assert!(
+        truncated
+            .iter()
+            .any(|(_, _, m)| m.contains("invoice.pdf") && m.contains("PDF")),
+        "{truncated:?}"
+    );
+    let whole = events.iter().map(mail).find(|m| {
+        m.attachments
+            .iter()
+            .any(|a| a.text.as_deref().is_some_and(|t| t.contains("555-0142")))
+    });
     assert!(whole.is_some(), "the valid PDF's text is read");
 
     // The long header line is dropped as it streams by; the body is intact.
     let long = messages_of(&stats, "long-header.eml");
-    assert!(long.iter().any(|(level, _, m)| *level == DiagnosticLevel::Warning && m.contains("header line of 52428813 bytes")), "{long:?}");
-    let body = events.iter().map(mail).find(|m| m.subject.as_deref() == Some("long")).expect("long-header message");
+    assert!(
+        long.iter()
+            .any(|(level, _, m)| *level == DiagnosticLevel::Warning
+                && m.contains("header line of 52428813 bytes")),
+        "{long:?}"
+    );
+    let body = events
+        .iter()
+        .map(mail)
+        .find(|m| m.subject.as_deref() == Some("long"))
+        .expect("long-header message");
     assert_eq!(body.body.trim(), "The body survives.");
 
     // Invalid charsets decode lossily, without a diagnostic.
-    let odd = events.iter().map(mail).find(|m| m.body.contains("broken")).expect("charset message");
+    let odd = events
+        .iter()
+        .map(mail)
+        .find(|m| m.body.contains("broken"))
+        .expect("charset message");
     assert!(odd.body.contains("bad"), "{:?}", odd.body);
     assert!(messages_of(&stats, "charsets.eml").is_empty());
 
@@ -269,7 +378,11 @@ fn hostile_mail_is_explained_in_bounded_memory() {
     assert_eq!(events.len(), 8);
     // Bounded: the test's own buffers (the 50 MB line was streamed) plus
     // one message at a time; inflating the bomb would take a GiB.
-    eprintln!("peak resident memory: {} MiB before reading, {} MiB after", before >> 10, peak >> 10);
+    eprintln!(
+        "peak resident memory: {} MiB before reading, {} MiB after",
+        before >> 10,
+        peak >> 10
+    );
     if peak > 0 {
         assert!(peak < 256 << 10, "peak resident memory {} MiB", peak >> 10);
     }

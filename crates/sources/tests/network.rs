@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rmmguard_events::EventKind;
-use rmmguard_sources::{Event, FileStats, Format, ReadContext, discover, plan, read_bytes, read_unit};
+use rmmguard_sources::{
+    Event, FileStats, Format, ReadContext, discover, plan, read_bytes, read_unit,
+};
 
 fn reference(relative: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -57,7 +59,10 @@ fn captures() -> Vec<PathBuf> {
 fn tshark(path: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     let run = |filter: &str, fields: &[&str]| -> Vec<Vec<String>> {
         let mut command = Command::new("tshark");
-        command.arg("-r").arg(path).args(["-Y", filter, "-T", "fields"]);
+        command
+            .arg("-r")
+            .arg(path)
+            .args(["-Y", filter, "-T", "fields"]);
         for field in fields {
             command.args(["-e", field]);
         }
@@ -125,7 +130,13 @@ fn every_capture_agrees_with_tshark_on_dns_names_sni_and_ja3() {
             "{}: {formats:?}",
             path.display()
         );
-        assert_eq!(stats.skipped, 0, "{}: {:?}", path.display(), stats.diagnostics);
+        assert_eq!(
+            stats.skipped,
+            0,
+            "{}: {:?}",
+            path.display(),
+            stats.diagnostics
+        );
         assert!(stats.records > 0);
         let expected = tshark(&path);
         let found = ours(&events);
@@ -159,7 +170,8 @@ fn ja4s(events: &[Event]) -> Vec<(String, String, Option<String>, Vec<String>)> 
 fn ja4_matches_the_ndpi_results_for_anydesk() {
     let (_, _, events) = read(&reference("pcap/anydesk.pcapng"));
     let ours = ja4s(&events);
-    let expected = fs::read_to_string(reference("pcap/ndpi-expected/anydesk.pcapng.out")).expect("nDPI result");
+    let expected = fs::read_to_string(reference("pcap/ndpi-expected/anydesk.pcapng.out"))
+        .expect("nDPI result");
     let mut checked = 0;
     for line in expected.lines().filter(|l| l.contains("[JA4: ")) {
         let client = line.split_whitespace().nth(2).expect("flow client");
@@ -243,20 +255,26 @@ fn reference_captures_show_their_remote_access_protocols() {
         events
             .iter()
             .filter_map(|e| match &e.kind {
-                EventKind::NetFlow(f) if matches!(f.protocol.as_deref(), Some("rdp" | "rfb")) => Some((
-                    f.protocol.clone().unwrap_or_default(),
-                    f.detail.clone(),
-                    format!(
-                        "{}:{}",
-                        f.destination.ip.map(|i| i.to_string()).unwrap_or_default(),
-                        f.destination.port.unwrap_or(0)
-                    ),
-                )),
+                EventKind::NetFlow(f) if matches!(f.protocol.as_deref(), Some("rdp" | "rfb")) => {
+                    Some((
+                        f.protocol.clone().unwrap_or_default(),
+                        f.detail.clone(),
+                        format!(
+                            "{}:{}",
+                            f.destination.ip.map(|i| i.to_string()).unwrap_or_default(),
+                            f.destination.port.unwrap_or(0)
+                        ),
+                    ))
+                }
                 _ => None,
             })
             .collect()
     };
-    let vnc = ("rfb".to_owned(), Some("RFB 004.001".to_owned()), "192.168.2.110:6900".to_owned());
+    let vnc = (
+        "rfb".to_owned(),
+        Some("RFB 004.001".to_owned()),
+        "192.168.2.110:6900".to_owned(),
+    );
     assert_eq!(protocols("vnc.pcap"), [vnc.clone(), vnc]);
     assert_eq!(
         protocols("rdp.pcap"),
@@ -289,7 +307,12 @@ fn wrccdc_zeek_logs_parse_without_errors_and_tsv_equals_json() {
     let (tsv, tsv_events) = zeek_events("zeek/tsv");
     let (json, json_events) = zeek_events("zeek/json");
     assert_eq!((tsv.skipped, tsv.warnings), (0, 0), "{:?}", tsv.diagnostics);
-    assert_eq!((json.skipped, json.warnings), (0, 0), "{:?}", json.diagnostics);
+    assert_eq!(
+        (json.skipped, json.warnings),
+        (0, 0),
+        "{:?}",
+        json.diagnostics
+    );
     assert_eq!(tsv.records, json.records);
     assert_eq!(tsv.records, 53_615 + 49_474 + 348 + 4_122 + 3 + 24_202);
     assert_eq!(tsv_events.len(), json_events.len());
@@ -298,14 +321,23 @@ fn wrccdc_zeek_logs_parse_without_errors_and_tsv_equals_json() {
     for (a, b) in tsv_events.iter().zip(&json_events) {
         assert_eq!(a, b);
     }
-    let rdp = tsv_events.iter().filter(|e| e.contains("protocol: Some(\"rdp\")")).count();
-    let rfb = tsv_events.iter().filter(|e| e.contains("protocol: Some(\"rfb\")")).count();
+    let rdp = tsv_events
+        .iter()
+        .filter(|e| e.contains("protocol: Some(\"rdp\")"))
+        .count();
+    let rfb = tsv_events
+        .iter()
+        .filter(|e| e.contains("protocol: Some(\"rfb\")"))
+        .count();
     assert_eq!((rdp, rfb), (4122, 3));
     let certificates = tsv_events
         .iter()
         .filter(|e| e.starts_with("Some") && e.contains("Tls(") && e.contains("subject: Some("))
         .count();
-    assert!(certificates > 0, "ssl records get their subject from the x509 log beside them");
+    assert!(
+        certificates > 0,
+        "ssl records get their subject from the x509 log beside them"
+    );
 }
 
 #[test]
@@ -346,8 +378,19 @@ fn sniffing_tells_the_network_formats_apart() {
 /// A capture's bytes, cut and corrupted in ways a damaged file is.
 fn damaged(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for cut in [1, 7, 24, 40, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
-        out.push((format!("cut at {cut}"), bytes[..cut.min(bytes.len())].to_vec()));
+    for cut in [
+        1,
+        7,
+        24,
+        40,
+        bytes.len() / 3,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ] {
+        out.push((
+            format!("cut at {cut}"),
+            bytes[..cut.min(bytes.len())].to_vec(),
+        ));
     }
     let mut flipped = bytes.to_vec();
     for i in (60..flipped.len()).step_by(97) {
@@ -377,14 +420,22 @@ fn damaged_captures_give_counted_errors_never_a_panic() {
         };
         for (how, damaged) in damaged(&bytes) {
             let mut events = 0;
-            let stats = read_bytes(format, "damaged", &damaged, &ReadContext::default(), &mut |_| {
-                events += 1
-            });
+            let stats = read_bytes(
+                format,
+                "damaged",
+                &damaged,
+                &ReadContext::default(),
+                &mut |_| events += 1,
+            );
             let problems = stats.skipped + stats.warnings;
             // Cuts inside the file header and inside the last packet always show;
             // a cut at a record boundary is a shorter, valid capture.
             if [1, 7, bytes.len() - 1].contains(&damaged.len()) {
-                assert!(problems > 0, "{} {how}: the cut must be reported", path.display());
+                assert!(
+                    problems > 0,
+                    "{} {how}: the cut must be reported",
+                    path.display()
+                );
             }
             for diagnostic in &stats.diagnostics {
                 assert!(!diagnostic.message.is_empty());
@@ -402,33 +453,73 @@ fn damaged_logs_give_counted_errors_never_a_panic() {
                \u{0}\u{1}\u{2}garbage\n\
                1521911722.0\tC3\tnot-an-ip\t99999\t10.0.0.53\t53\tx\\x09y.example\t(empty)\n";
     let mut events = Vec::new();
-    let stats = read_bytes(Format::ZeekTsv, "dns.log", tsv.as_bytes(), &ReadContext::default(), &mut |e| {
-        events.push(e)
-    });
+    let stats = read_bytes(
+        Format::ZeekTsv,
+        "dns.log",
+        tsv.as_bytes(),
+        &ReadContext::default(),
+        &mut |e| events.push(e),
+    );
     assert_eq!(stats.records, 4);
     assert_eq!(stats.skipped, 2, "{:?}", stats.diagnostics);
     assert_eq!(events.len(), 2);
     let json = "{\"_path\":\"ssl\",\"ts\":\"2018-03-24T17:15:21.258458Z\",\"id.orig_h\":\"10.0.0.1\"}\n{broken\n[1,2]\n{\"_path\":\"dns\"}\n";
-    let stats = read_bytes(Format::ZeekJson, "x.json", json.as_bytes(), &ReadContext::default(), &mut |_| {});
-    assert_eq!((stats.records, stats.skipped), (4, 2), "{:?}", stats.diagnostics);
+    let stats = read_bytes(
+        Format::ZeekJson,
+        "x.json",
+        json.as_bytes(),
+        &ReadContext::default(),
+        &mut |_| {},
+    );
+    assert_eq!(
+        (stats.records, stats.skipped),
+        (4, 2),
+        "{:?}",
+        stats.diagnostics
+    );
     let eve = "{\"timestamp\":\"x\",\"event_type\":\"flow\",\"flow\":7}\nnot json\n{\"event_type\":\"tls\",\"tls\":{\"sni\":5}}\n";
-    let stats = read_bytes(Format::SuricataEve, "eve.json", eve.as_bytes(), &ReadContext::default(), &mut |_| {});
-    assert_eq!((stats.records, stats.skipped), (3, 1), "{:?}", stats.diagnostics);
+    let stats = read_bytes(
+        Format::SuricataEve,
+        "eve.json",
+        eve.as_bytes(),
+        &ReadContext::default(),
+        &mut |_| {},
+    );
+    assert_eq!(
+        (stats.records, stats.skipped),
+        (3, 1),
+        "{:?}",
+        stats.diagnostics
+    );
     // Compressed and cut short: what decompressed is read, the rest is one error.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     for _ in 0..2000 {
-        gz.write_all(tsv.lines().nth(7).unwrap_or("").as_bytes()).expect("gz");
+        gz.write_all(tsv.lines().nth(7).unwrap_or("").as_bytes())
+            .expect("gz");
         gz.write_all(b"\n").expect("gz");
     }
     let bytes = gz.finish().expect("gz");
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut head = tsv.lines().take(8).collect::<Vec<_>>().join("\n").into_bytes();
+    let mut head = tsv
+        .lines()
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes();
     head.push(b'\n');
     let mut whole = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     whole.write_all(&head).expect("gz");
     let head = whole.finish().expect("gz");
-    fs::write(dir.path().join("dns.log.gz"), [head, bytes[..bytes.len() / 2].to_vec()].concat()).expect("write");
+    fs::write(
+        dir.path().join("dns.log.gz"),
+        [head, bytes[..bytes.len() / 2].to_vec()].concat(),
+    )
+    .expect("write");
     let (_, stats, events) = read(dir.path());
-    assert!(!events.is_empty() && events.len() < 2000, "{}", events.len());
+    assert!(
+        !events.is_empty() && events.len() < 2000,
+        "{}",
+        events.len()
+    );
     assert_eq!(stats.skipped, 1, "{:?}", stats.diagnostics);
 }

@@ -154,7 +154,10 @@ struct Text<'a> {
 pub(crate) fn assess(lexicon: &Lexicon, mail: &Mail) -> Assessment {
     let texts = texts(mail);
     let phones = find_phones(lexicon, &texts);
-    let place = if phones.iter().any(|p| p.call.is_some() && p.place == Place::Body) {
+    let place = if phones
+        .iter()
+        .any(|p| p.call.is_some() && p.place == Place::Body)
+    {
         Some(Place::Body)
     } else {
         phones
@@ -183,13 +186,21 @@ pub(crate) fn assess(lexicon: &Lexicon, mail: &Mail) -> Assessment {
     // often names one, with the brand's number in a footer) is not enough.
     let lure_content = content.terms >= 2 || content.amount;
     let verdict = match &place {
-        Some(place) if lure_content && sender && score >= THRESHOLD => Verdict::Callback(place.clone()),
-        _ if is_image_only(mail) && sender && (!content.brands.is_empty() || content.terms >= 1) => {
+        Some(place) if lure_content && sender && score >= THRESHOLD => {
+            Verdict::Callback(place.clone())
+        }
+        _ if is_image_only(mail)
+            && sender
+            && (!content.brands.is_empty() || content.terms >= 1) =>
+        {
             Verdict::ImageOnly
         }
         _ => Verdict::Clean,
     };
-    let hidden_phones = phone::find(&mail.hidden_text).into_iter().map(|p| p.e164).collect();
+    let hidden_phones = phone::find(&mail.hidden_text)
+        .into_iter()
+        .map(|p| p.e164)
+        .collect();
     Assessment {
         verdict,
         phones,
@@ -217,10 +228,16 @@ fn texts(mail: &Mail) -> Vec<Text<'_>> {
     for (index, attachment) in mail.attachments.iter().enumerate() {
         let readable = matches!(
             attachment.kind,
-            AttachmentKind::Pdf | AttachmentKind::Docx | AttachmentKind::Calendar | AttachmentKind::Text
+            AttachmentKind::Pdf
+                | AttachmentKind::Docx
+                | AttachmentKind::Calendar
+                | AttachmentKind::Text
         );
         if let (true, Some(text)) = (readable, &attachment.text) {
-            let name = attachment.name.as_deref().unwrap_or(&attachment.content_type);
+            let name = attachment
+                .name
+                .as_deref()
+                .unwrap_or(&attachment.content_type);
             texts.push(Text {
                 label: format!("attachment {name}"),
                 text,
@@ -237,7 +254,9 @@ fn find_phones(lexicon: &Lexicon, texts: &[Text<'_>]) -> Vec<FoundPhone> {
         for phone in phone::find(text.text) {
             let window_start = floor_boundary(text.text, phone.start.saturating_sub(CALL_WINDOW));
             let before = &text.text[window_start..phone.start];
-            let call = lexicon.last_call(before).map(|hit| before[hit.start..hit.end].to_owned());
+            let call = lexicon
+                .last_call(before)
+                .map(|hit| before[hit.start..hit.end].to_owned());
             let known = found.iter_mut().find(|p| p.e164 == phone.e164);
             match known {
                 // Keep the first sighting, but let a later one supply the call to action.
@@ -274,7 +293,12 @@ struct Content {
     amount: bool,
 }
 
-fn content_signals(lexicon: &Lexicon, mail: &Mail, texts: &[Text<'_>], signals: &mut Vec<Signal>) -> Content {
+fn content_signals(
+    lexicon: &Lexicon,
+    mail: &Mail,
+    texts: &[Text<'_>],
+    signals: &mut Vec<Signal>,
+) -> Content {
     let display_name = mail.from.as_ref().and_then(|from| from.name.as_deref());
     let mut all: Vec<(String, &str)> = texts.iter().map(|t| (t.label.clone(), t.text)).collect();
     if let Some(name) = display_name {
@@ -401,7 +425,13 @@ fn sender_signals(mail: &Mail, brands: &[&'static str], signals: &mut Vec<Signal
 }
 
 /// Links, length, where the lure is, and the negatives.
-fn shape_signals(lexicon: &Lexicon, mail: &Mail, place: &Option<Place>, texts: &[Text<'_>], signals: &mut Vec<Signal>) {
+fn shape_signals(
+    lexicon: &Lexicon,
+    mail: &Mail,
+    place: &Option<Place>,
+    texts: &[Text<'_>],
+    signals: &mut Vec<Signal>,
+) {
     match mail.links.len() {
         0 => signals.push(Signal {
             name: "no-links",
@@ -420,7 +450,11 @@ fn shape_signals(lexicon: &Lexicon, mail: &Mail, place: &Option<Place>, texts: &
             detail: format!("{n} web links"),
         }),
     }
-    let hidden_chars = mail.hidden_text.chars().filter(|c| !c.is_whitespace()).count();
+    let hidden_chars = mail
+        .hidden_text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count();
     if hidden_chars > 100 {
         signals.push(Signal {
             name: "hidden-text",
@@ -450,12 +484,17 @@ fn shape_signals(lexicon: &Lexicon, mail: &Mail, place: &Option<Place>, texts: &
             weight: Weights::ATTACHMENT_ONLY,
             detail: format!(
                 "the number is only in {}",
-                attachment.name.as_deref().unwrap_or(&attachment.content_type)
+                attachment
+                    .name
+                    .as_deref()
+                    .unwrap_or(&attachment.content_type)
             ),
         });
     }
     let subject = mail.subject.as_deref().unwrap_or("").to_lowercase();
-    let reply_prefix = ["re:", "aw:", "sv:", "antw:", "fw:", "fwd:"].iter().any(|p| subject.starts_with(p));
+    let reply_prefix = ["re:", "aw:", "sv:", "antw:", "fw:", "fwd:"]
+        .iter()
+        .any(|p| subject.starts_with(p));
     if mail.in_reply_to.is_some() && reply_prefix {
         signals.push(Signal {
             name: "reply-thread",
@@ -463,7 +502,11 @@ fn shape_signals(lexicon: &Lexicon, mail: &Mail, place: &Option<Place>, texts: &
             detail: format!("answers {}", mail.in_reply_to.as_deref().unwrap_or("")),
         });
     }
-    let statement = texts.iter().map(|t| lexicon.statement_terms(t.text)).max().unwrap_or(0);
+    let statement = texts
+        .iter()
+        .map(|t| lexicon.statement_terms(t.text))
+        .max()
+        .unwrap_or(0);
     if statement >= 2 {
         signals.push(Signal {
             name: "bank-statement",
@@ -476,7 +519,10 @@ fn shape_signals(lexicon: &Lexicon, mail: &Mail, place: &Option<Place>, texts: &
 /// No text worth reading, and at least one image attached.
 fn is_image_only(mail: &Mail) -> bool {
     let visible = mail.body.chars().filter(|c| !c.is_whitespace()).count();
-    let has_image = mail.attachments.iter().any(|a| a.kind == AttachmentKind::Image);
+    let has_image = mail
+        .attachments
+        .iter()
+        .any(|a| a.kind == AttachmentKind::Image);
     let has_text = mail
         .attachments
         .iter()
@@ -502,12 +548,12 @@ pub(crate) fn display_name_mismatch(name: &str, address: &str) -> Option<String>
         return Some("the name is a number or reference, not a sender".into());
     }
     for brand in BRANDS {
-        let named = brand
-            .spellings
-            .iter()
-            .any(|s| lower.contains(s));
+        let named = brand.spellings.iter().any(|s| lower.contains(s));
         if named && !brand.domains.iter().any(|d| is_within(domain, d)) {
-            return Some(format!("the name says {} but the address is at {domain}", brand.name));
+            return Some(format!(
+                "the name says {} but the address is at {domain}",
+                brand.name
+            ));
         }
     }
     None
@@ -526,7 +572,10 @@ fn find_amount(text: &str) -> Option<Hit> {
         let rest = &text[i..];
         let prefix = if rest.starts_with('$') || rest.starts_with('€') || rest.starts_with('£') {
             rest.chars().next().map_or(1, char::len_utf8)
-        } else if rest.len() >= 3 && rest.as_bytes()[..3].eq_ignore_ascii_case(b"usd") && !bytes.get(i + 3).is_some_and(u8::is_ascii_alphabetic) {
+        } else if rest.len() >= 3
+            && rest.as_bytes()[..3].eq_ignore_ascii_case(b"usd")
+            && !bytes.get(i + 3).is_some_and(u8::is_ascii_alphabetic)
+        {
             3
         } else {
             0
@@ -555,7 +604,11 @@ fn find_amount(text: &str) -> Option<Hit> {
                 && after_trimmed.as_bytes()[..3].eq_ignore_ascii_case(b"usd")
             {
                 let end = i + number + (after.len() - after_trimmed.len()) + 3;
-                return Some(Hit { index: 0, start: i, end });
+                return Some(Hit {
+                    index: 0,
+                    start: i,
+                    end,
+                });
             }
             i += number.max(1);
             continue;
@@ -568,13 +621,19 @@ fn find_amount(text: &str) -> Option<Hit> {
 /// Length of `1,234.56` / `389.99` / `3891` at the start of `bytes` (0 if none).
 fn digits_with_cents(bytes: &[u8]) -> usize {
     let mut i = 0;
-    while i < bytes.len() && (bytes[i].is_ascii_digit() || (bytes[i] == b',' && i > 0 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))) {
+    while i < bytes.len()
+        && (bytes[i].is_ascii_digit()
+            || (bytes[i] == b',' && i > 0 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
+    {
         i += 1;
     }
     if i == 0 {
         return 0;
     }
-    if bytes.get(i) == Some(&b'.') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) && bytes.get(i + 2).is_some_and(u8::is_ascii_digit) {
+    if bytes.get(i) == Some(&b'.')
+        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+        && bytes.get(i + 2).is_some_and(u8::is_ascii_digit)
+    {
         i += 3;
     }
     i
@@ -582,7 +641,9 @@ fn digits_with_cents(bytes: &[u8]) -> usize {
 
 /// The domain of an address (`a@b.example` → `b.example`).
 pub(crate) fn domain_of(address: &str) -> &str {
-    address.rsplit_once('@').map_or("", |(_, domain)| domain.trim_end_matches('>'))
+    address
+        .rsplit_once('@')
+        .map_or("", |(_, domain)| domain.trim_end_matches('>'))
 }
 
 /// The organization's domain: the last two labels, or three under a
@@ -591,7 +652,11 @@ pub(crate) fn organization_of(domain: &str) -> &str {
     let labels: Vec<&str> = domain.rsplit('.').collect();
     let keep = match labels.as_slice() {
         [tld, second, ..]
-            if tld.len() == 2 && matches!(*second, "co" | "com" | "net" | "org" | "ac" | "gov" | "edu" | "ne" | "or") =>
+            if tld.len() == 2
+                && matches!(
+                    *second,
+                    "co" | "com" | "net" | "org" | "ac" | "gov" | "edu" | "ne" | "or"
+                ) =>
         {
             3
         }
@@ -662,7 +727,10 @@ mod tests {
              sender-not-brand +1, no-links +1, short-body +1"
         );
         let phone = &assessment.signals[0];
-        assert_eq!(phone.detail, "\"+1(845) 555-0127\" at body:146 after \"customer service\"");
+        assert_eq!(
+            phone.detail,
+            "\"+1(845) 555-0127\" at body:146 after \"customer service\""
+        );
     }
 
     #[test]
@@ -711,7 +779,9 @@ mod tests {
         assert!(display_name_mismatch("Jane Doe", "jane@corp.example").is_none());
         assert!(is_within("mail.norton.com", "norton.com"));
         assert!(!is_within("evilnorton.com", "norton.com"));
-        assert!(is_freemail("gmail.com") && is_freemail("yahoo.co.jp") && !is_freemail("corp.example"));
+        assert!(
+            is_freemail("gmail.com") && is_freemail("yahoo.co.jp") && !is_freemail("corp.example")
+        );
         assert_eq!(organization_of("hq.lp.example"), "lp.example");
         assert_eq!(organization_of("mail.shop.co.uk"), "shop.co.uk");
         assert_eq!(organization_of("example"), "example");

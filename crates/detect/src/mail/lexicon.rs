@@ -20,13 +20,32 @@ pub(crate) struct Brand {
 pub(crate) const BRANDS: &[Brand] = &[
     Brand {
         name: "Norton",
-        spellings: &["norton", "n0rton", "nort0n", "n0rt0n", "nortonlifelock", "norton360", "gen digital"],
-        domains: &["norton.com", "nortonlifelock.com", "lifelock.com", "gendigital.com", "symantec.com"],
+        spellings: &[
+            "norton",
+            "n0rton",
+            "nort0n",
+            "n0rt0n",
+            "nortonlifelock",
+            "norton360",
+            "gen digital",
+        ],
+        domains: &[
+            "norton.com",
+            "nortonlifelock.com",
+            "lifelock.com",
+            "gendigital.com",
+            "symantec.com",
+        ],
     },
     Brand {
         name: "LifeLock",
         spellings: &["lifelock", "lifel0ck", "life lock"],
-        domains: &["lifelock.com", "norton.com", "nortonlifelock.com", "gendigital.com"],
+        domains: &[
+            "lifelock.com",
+            "norton.com",
+            "nortonlifelock.com",
+            "gendigital.com",
+        ],
     },
     Brand {
         name: "McAfee",
@@ -51,12 +70,33 @@ pub(crate) const BRANDS: &[Brand] = &[
     Brand {
         name: "Amazon",
         spellings: &["amazon", "amazon prime", "amzn"],
-        domains: &["amazon.com", "amazon.co.uk", "amazon.de", "amazon.ca", "amazon.in", "amazonses.com", "amazon.fr", "amazon.es", "amazon.it"],
+        domains: &[
+            "amazon.com",
+            "amazon.co.uk",
+            "amazon.de",
+            "amazon.ca",
+            "amazon.in",
+            "amazonses.com",
+            "amazon.fr",
+            "amazon.es",
+            "amazon.it",
+        ],
     },
     Brand {
         name: "Microsoft",
-        spellings: &["microsoft", "micros0ft", "windows defender", "microsoft defender", "windows security"],
-        domains: &["microsoft.com", "microsoftonline.com", "office.com", "office365.com"],
+        spellings: &[
+            "microsoft",
+            "micros0ft",
+            "windows defender",
+            "microsoft defender",
+            "windows security",
+        ],
+        domains: &[
+            "microsoft.com",
+            "microsoftonline.com",
+            "office.com",
+            "office365.com",
+        ],
     },
     Brand {
         name: "Coinbase",
@@ -117,44 +157,158 @@ pub(crate) const BRANDS: &[Brand] = &[
 
 /// Words of orders, invoices, renewals, charges and refunds.
 pub(crate) const TRANSACTION_TERMS: &[&str] = &[
-    "renewal", "renewed", "renew", "auto-renew", "auto renewal", "automatic renewal", "auto-renewal",
-    "subscription", "membership", "invoice", "receipt", "billing", "bill", "order", "purchase",
-    "purchased", "payment", "paid", "charged", "charge", "debited", "deducted", "auto debit",
-    "transaction", "refund", "refunded", "cancel", "cancellation", "dispute", "unauthorized",
-    "license key", "activation key", "total amount", "amount",
+    "renewal",
+    "renewed",
+    "renew",
+    "auto-renew",
+    "auto renewal",
+    "automatic renewal",
+    "auto-renewal",
+    "subscription",
+    "membership",
+    "invoice",
+    "receipt",
+    "billing",
+    "bill",
+    "order",
+    "purchase",
+    "purchased",
+    "payment",
+    "paid",
+    "charged",
+    "charge",
+    "debited",
+    "deducted",
+    "auto debit",
+    "transaction",
+    "refund",
+    "refunded",
+    "cancel",
+    "cancellation",
+    "dispute",
+    "unauthorized",
+    "license key",
+    "activation key",
+    "total amount",
+    "amount",
 ];
 
 /// Phrases that ask the reader to phone (looked for just before a number).
 pub(crate) const CALL_PHRASES: &[&str] = &[
-    "call", "contact", "reach", "phone", "telephone", "tel", "toll free", "toll-free", "helpline",
-    "help line", "hotline", "support", "assistance", "helpdesk", "help desk", "customer care",
-    "customer service", "dial", "desk", "number", "speak", "📞", "☎", "📱",
+    "call",
+    "contact",
+    "reach",
+    "phone",
+    "telephone",
+    "tel",
+    "toll free",
+    "toll-free",
+    "helpline",
+    "help line",
+    "hotline",
+    "support",
+    "assistance",
+    "helpdesk",
+    "help desk",
+    "customer care",
+    "customer service",
+    "dial",
+    "desk",
+    "number",
+    "speak",
+    "📞",
+    "☎",
+    "📱",
 ];
 
 /// Phrases of bank statements (two or more: not a lure, a statement).
 pub(crate) const STATEMENT_TERMS: &[&str] = &[
-    "opening balance", "closing balance", "direct debit", "interest rate", "account balance",
+    "opening balance",
+    "closing balance",
+    "direct debit",
+    "interest rate",
+    "account balance",
     "available balance",
 ];
 
 /// Free webmail providers: anyone can send from them.
 pub(crate) const FREEMAIL: &[&str] = &[
-    "gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "rocketmail.com", "outlook.com",
-    "hotmail.com", "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.com",
-    "gmx.net", "gmx.de", "web.de", "t-online.de", "mail.com", "protonmail.com", "proton.me",
-    "zoho.com", "yandex.com", "yandex.ru", "mail.ru", "inbox.ru", "list.ru", "bk.ru", "qq.com",
-    "163.com", "126.com", "sina.com", "rediffmail.com", "libero.it", "orange.fr", "free.fr",
-    "laposte.net", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "cox.net",
-    "tutanota.com", "hushmail.com", "yahoo.co.uk", "yahoo.co.in", "yahoo.fr", "hotmail.co.uk",
-    "hotmail.fr", "outlook.in", "aim.com",
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "ymail.com",
+    "rocketmail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "aol.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "gmx.com",
+    "gmx.net",
+    "gmx.de",
+    "web.de",
+    "t-online.de",
+    "mail.com",
+    "protonmail.com",
+    "proton.me",
+    "zoho.com",
+    "yandex.com",
+    "yandex.ru",
+    "mail.ru",
+    "inbox.ru",
+    "list.ru",
+    "bk.ru",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "sina.com",
+    "rediffmail.com",
+    "libero.it",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "comcast.net",
+    "verizon.net",
+    "att.net",
+    "sbcglobal.net",
+    "cox.net",
+    "tutanota.com",
+    "hushmail.com",
+    "yahoo.co.uk",
+    "yahoo.co.in",
+    "yahoo.fr",
+    "hotmail.co.uk",
+    "hotmail.fr",
+    "outlook.in",
+    "aim.com",
 ];
 
 /// Domains of shared web infrastructure: never reported as lure domains.
 pub(crate) const INFRASTRUCTURE: &[&str] = &[
-    "google.com", "googleusercontent.com", "googleapis.com", "gstatic.com", "microsoft.com",
-    "office.com", "live.com", "outlook.com", "apple.com", "icloud.com", "amazonaws.com",
-    "cloudfront.net", "w3.org", "schema.org", "akamaihd.net", "facebook.com", "twitter.com",
-    "x.com", "linkedin.com", "instagram.com", "youtube.com",
+    "google.com",
+    "googleusercontent.com",
+    "googleapis.com",
+    "gstatic.com",
+    "microsoft.com",
+    "office.com",
+    "live.com",
+    "outlook.com",
+    "apple.com",
+    "icloud.com",
+    "amazonaws.com",
+    "cloudfront.net",
+    "w3.org",
+    "schema.org",
+    "akamaihd.net",
+    "facebook.com",
+    "twitter.com",
+    "x.com",
+    "linkedin.com",
+    "instagram.com",
+    "youtube.com",
 ];
 
 /// A match: the index of what matched, and its byte span in the text searched.
@@ -188,7 +342,10 @@ impl Lexicon {
             for spelling in brand.spellings {
                 spellings.push(*spelling);
                 brand_of.push(index);
-                let letters: String = spelling.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+                let letters: String = spelling
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect();
                 if letters.len() >= 5 && !squeezed.contains(&letters) {
                     squeezed.push(letters);
                     squeezed_brand_of.push(index);
@@ -223,7 +380,9 @@ impl Lexicon {
                 end: hit.end(),
             });
             if is_letter_spaced(&text[span.start..span.end])
-                && !hits.iter().any(|h| h.start <= span.start && span.end <= h.end)
+                && !hits
+                    .iter()
+                    .any(|h| h.start <= span.start && span.end <= h.end)
             {
                 hits.push(Hit {
                     index: self.squeezed_brand_of[hit.pattern().as_usize()],
@@ -247,7 +406,9 @@ impl Lexicon {
 
     /// How many distinct bank-statement phrases `text` has.
     pub fn statement_terms(&self, text: &str) -> usize {
-        let mut seen: Vec<usize> = whole_words(&self.statements, text).map(|h| h.index).collect();
+        let mut seen: Vec<usize> = whole_words(&self.statements, text)
+            .map(|h| h.index)
+            .collect();
         seen.sort_unstable();
         seen.dedup();
         seen.len()
@@ -318,7 +479,10 @@ impl Folded {
         for (at, c) in text.char_indices() {
             if let Some(folded) = map(c) {
                 out.push(folded);
-                origin.extend(std::iter::repeat_n((at, at + c.len_utf8()), folded.len_utf8()));
+                origin.extend(std::iter::repeat_n(
+                    (at, at + c.len_utf8()),
+                    folded.len_utf8(),
+                ));
             }
         }
         Folded { text: out, origin }
@@ -385,11 +549,23 @@ mod tests {
         let lexicon = Lexicon::new().unwrap();
         assert_eq!(
             brand_names(&lexicon, "Your NorTon order, via Pay Pal"),
-            [("Norton", "NorTon".to_owned()), ("PayPal", "Pay Pal".to_owned())]
+            [
+                ("Norton", "NorTon".to_owned()),
+                ("PayPal", "Pay Pal".to_owned())
+            ]
         );
-        assert_eq!(brand_names(&lexicon, "P a y P a l refund"), [("PayPal", "P a y P a l".to_owned())]);
-        assert_eq!(brand_names(&lexicon, "Nоrtоn 360"), [("Norton", "Nоrtоn".to_owned())]);
-        assert_eq!(brand_names(&lexicon, "N.o.r.t.o.n"), [("Norton", "N.o.r.t.o.n".to_owned())]);
+        assert_eq!(
+            brand_names(&lexicon, "P a y P a l refund"),
+            [("PayPal", "P a y P a l".to_owned())]
+        );
+        assert_eq!(
+            brand_names(&lexicon, "Nоrtоn 360"),
+            [("Norton", "Nоrtоn".to_owned())]
+        );
+        assert_eq!(
+            brand_names(&lexicon, "N.o.r.t.o.n"),
+            [("Norton", "N.o.r.t.o.n".to_owned())]
+        );
         assert!(brand_names(&lexicon, "Alabama zone, webay, nortonville").is_empty());
     }
 
@@ -404,6 +580,9 @@ mod tests {
         assert_eq!(terms, ["order", "receipt", "refund", "cancel"]);
         assert!(lexicon.last_call("please call us at ").is_some());
         assert!(lexicon.last_call("recall ").is_none());
-        assert_eq!(lexicon.statement_terms("Opening balance 1, closing balance 2"), 2);
+        assert_eq!(
+            lexicon.statement_terms("Opening balance 1, closing balance 2"),
+            2
+        );
     }
 }

@@ -20,7 +20,10 @@ pub(crate) struct Phone {
 
 /// Characters a number may be broken up with.
 fn is_separator(c: char) -> bool {
-    matches!(c, ' ' | '-' | '.' | '(' | ')' | '/' | '⋅' | '·' | '–' | '—' | '\u{a0}')
+    matches!(
+        c,
+        ' ' | '-' | '.' | '(' | ')' | '/' | '⋅' | '·' | '–' | '—' | '\u{a0}'
+    )
 }
 
 /// A look-alike read as a digit inside a number.
@@ -88,7 +91,11 @@ fn candidate(chars: &[(usize, char)], from: usize) -> Option<(String, bool, usiz
             if !c.is_ascii_digit() && real_digits == 0 {
                 break;
             }
-            if !c.is_ascii_digit() && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphabetic() && digit_of(n).is_none()) {
+            if !c.is_ascii_digit()
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|&(_, n)| n.is_alphabetic() && digit_of(n).is_none())
+            {
                 break;
             }
             digits.push(d);
@@ -162,7 +169,10 @@ mod tests {
         assert_eq!(e164s("📞 (888)-555-0188"), ["+18885550188"]);
         assert_eq!(e164s("Contact: 8105550154"), ["+18105550154"]);
         assert_eq!(e164s("+1 843-555-0184"), ["+18435550184"]);
-        assert_eq!(e164s("1 (833) 555-0105 and 855-555-0117"), ["+18335550105", "+18555550117"]);
+        assert_eq!(
+            e164s("1 (833) 555-0105 and 855-555-0117"),
+            ["+18335550105", "+18555550117"]
+        );
         assert_eq!(e164s("Call 1-8OO-555-0155"), ["+18005550155"]);
         assert_eq!(e164s("+1 802.555.0115"), ["+18025550115"]);
         assert_eq!(e164s("+44 20 7946 0958"), ["+442079460958"]);

@@ -35,9 +35,16 @@ impl Pass<'_> {
                 continue;
             }
             let name = self.name(found.tool).to_owned();
-            let recipient = self.meta.user.clone().unwrap_or_else(|| "the recipient".into());
+            let recipient = self
+                .meta
+                .user
+                .clone()
+                .unwrap_or_else(|| "the recipient".into());
             let summary = match &found.tenant {
-                Some(tenant) => format!("mail to {recipient} links to a {name} {} ({tenant})", found.reason),
+                Some(tenant) => format!(
+                    "mail to {recipient} links to a {name} {} ({tenant})",
+                    found.reason
+                ),
                 None => format!("mail to {recipient} links to a {name} {}", found.reason),
             };
             let mut facts = vec![
@@ -74,9 +81,11 @@ impl Pass<'_> {
                 .or_else(|| self.index.tool_of_image(f))
         });
         let invited = self.index.tools.iter().position(|tool| {
-            tool.tells
-                .iter()
-                .any(|tell| tell.kind == TellKind::ClientJoin && tell.field == Field::CommandLine && tell.matches(&lower))
+            tool.tells.iter().any(|tell| {
+                tell.kind == TellKind::ClientJoin
+                    && tell.field == Field::CommandLine
+                    && tell.matches(&lower)
+            })
         });
         let domain_tool = self.index.tool_of_domain(&host);
         let tool = invited.or(file_tool).or(domain_tool)?;
@@ -97,7 +106,11 @@ impl Pass<'_> {
             // A vendor's web site, not a download or an invitation.
             return None;
         };
-        Some(RmmLink { tool, tenant, reason })
+        Some(RmmLink {
+            tool,
+            tenant,
+            reason,
+        })
     }
 
     /// M005: RMM installers attached, or packed in an attached archive.
@@ -111,7 +124,12 @@ impl Pass<'_> {
                 && let Some(listing) = &attachment.text
             {
                 let archive = attachment.name.as_deref();
-                names.extend(listing.lines().take(512).map(|entry| (basename(entry).to_owned(), archive.or(Some("an archive")))));
+                names.extend(
+                    listing
+                        .lines()
+                        .take(512)
+                        .map(|entry| (basename(entry).to_owned(), archive.or(Some("an archive")))),
+                );
             }
             for (name, archive) in names {
                 let tool = self
@@ -129,9 +147,15 @@ impl Pass<'_> {
             return;
         }
         let tool_name = self.name(tool).to_owned();
-        let recipient = self.meta.user.clone().unwrap_or_else(|| "the recipient".into());
+        let recipient = self
+            .meta
+            .user
+            .clone()
+            .unwrap_or_else(|| "the recipient".into());
         let summary = match archive {
-            Some(archive) => format!("mail to {recipient} carries {tool_name} installer {name} inside {archive}"),
+            Some(archive) => {
+                format!("mail to {recipient} carries {tool_name} installer {name} inside {archive}")
+            }
             None => format!("mail to {recipient} carries {tool_name} installer {name}"),
         };
         let mut facts = vec![("file.name".to_owned(), name.to_owned())];
@@ -171,7 +195,9 @@ impl Pass<'_> {
         let mut hits: Vec<(String, String, String, String, String)> = Vec::new();
         let mut add = |ioc: Option<&crate::ioc::Ioc>, field: &str, seen: &str| {
             if let Some(ioc) = ioc
-                && !hits.iter().any(|(value, kind, ..)| *value == ioc.value && kind == ioc.kind.as_str())
+                && !hits
+                    .iter()
+                    .any(|(value, kind, ..)| *value == ioc.value && kind == ioc.kind.as_str())
             {
                 hits.push((
                     ioc.value.clone(),
@@ -187,7 +213,11 @@ impl Pass<'_> {
             if let Some(host) = url_host(link) {
                 add(iocs.domain(&host), "mail.link", link);
             }
-            for ioc in iocs.iocs().iter().filter(|i| i.kind == crate::ioc::IocKind::Url) {
+            for ioc in iocs
+                .iocs()
+                .iter()
+                .filter(|i| i.kind == crate::ioc::IocKind::Url)
+            {
                 if lower.contains(&ioc.value) {
                     add(Some(ioc), "mail.link", link);
                 }
@@ -220,8 +250,13 @@ impl Pass<'_> {
             }
         }
         for (value, kind, source, field, seen) in hits {
-            let recipient = self.meta.user.clone().unwrap_or_else(|| "the recipient".into());
-            let summary = format!("{kind} {value} from {source} named in mail to {recipient} ({field})");
+            let recipient = self
+                .meta
+                .user
+                .clone()
+                .unwrap_or_else(|| "the recipient".into());
+            let summary =
+                format!("{kind} {value} from {source} named in mail to {recipient} ({field})");
             let mut facts = vec![
                 ("ioc.value".to_owned(), value.clone()),
                 ("ioc.kind".to_owned(), kind.clone()),
@@ -267,10 +302,9 @@ fn domain_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|token| {
             token.len() > 4
                 && token.contains('.')
-                && token
-                    .rsplit('.')
-                    .next()
-                    .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+                && token.rsplit('.').next().is_some_and(|tld| {
+                    tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())
+                })
         })
         .map(str::to_ascii_lowercase)
 }
@@ -281,12 +315,19 @@ mod tests {
 
     #[test]
     fn url_parts() {
-        assert_eq!(url_host("https://User@Relay.Example:8041/x?y").as_deref(), Some("relay.example"));
+        assert_eq!(
+            url_host("https://User@Relay.Example:8041/x?y").as_deref(),
+            Some("relay.example")
+        );
         assert_eq!(url_host("mailto:x"), None);
-        assert_eq!(url_file_name("https://a.example/bin/anydesk.exe?x=1"), Some("anydesk.exe"));
+        assert_eq!(
+            url_file_name("https://a.example/bin/anydesk.exe?x=1"),
+            Some("anydesk.exe")
+        );
         assert_eq!(url_file_name("https://a.example/"), None);
         assert_eq!(url_file_name("https://a.example"), None);
-        let tokens: Vec<String> = domain_tokens("Visit MyHelpCare.online. or win01.xyz, not v1.2").collect();
+        let tokens: Vec<String> =
+            domain_tokens("Visit MyHelpCare.online. or win01.xyz, not v1.2").collect();
         assert_eq!(tokens, ["myhelpcare.online", "win01.xyz"]);
     }
 }

@@ -3,20 +3,27 @@
 //! filler (nothing verifies it): sensors only read the names.
 
 /// DER of a certificate with these names, deterministic per `id`.
-pub(super) fn certificate(subject: &[(String, String)], issuer: &[(String, String)], id: u64) -> Vec<u8> {
-    let sha256_with_rsa = sequence(&[oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]), vec![0x05, 0x00]]);
-    let serial = tlv(0x02, &[0x01, (id >> 8) as u8 | 0x01, id as u8]);
-    let validity = sequence(&[
-        tlv(0x17, b"181118021423Z"),
-        tlv(0x17, b"281115021423Z"),
+pub(super) fn certificate(
+    subject: &[(String, String)],
+    issuer: &[(String, String)],
+    id: u64,
+) -> Vec<u8> {
+    let sha256_with_rsa = sequence(&[
+        oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]),
+        vec![0x05, 0x00],
     ]);
+    let serial = tlv(0x02, &[0x01, (id >> 8) as u8 | 0x01, id as u8]);
+    let validity = sequence(&[tlv(0x17, b"181118021423Z"), tlv(0x17, b"281115021423Z")]);
     let mut modulus = vec![0x00, 0xc1];
     modulus.extend((0..63).map(|i| (id.rotate_left(i) & 0xff) as u8 | 1));
     let rsa_key = sequence(&[tlv(0x02, &modulus), tlv(0x02, &[0x01, 0x00, 0x01])]);
     let mut key_bits = vec![0x00];
     key_bits.extend(rsa_key);
     let spki = sequence(&[
-        sequence(&[oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]), vec![0x05, 0x00]]),
+        sequence(&[
+            oid(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]),
+            vec![0x05, 0x00],
+        ]),
         tlv(0x03, &key_bits),
     ]);
     let tbs = sequence(&[
@@ -47,7 +54,11 @@ fn name(attributes: &[(String, String)]) -> Vec<u8> {
                 "OU" => 11,
                 _ => return None,
             };
-            let string = if arc == 6 { tlv(0x13, value.as_bytes()) } else { tlv(0x0c, value.as_bytes()) };
+            let string = if arc == 6 {
+                tlv(0x13, value.as_bytes())
+            } else {
+                tlv(0x0c, value.as_bytes())
+            };
             Some(tlv(0x31, &sequence(&[oid(&[0x55, 0x04, arc]), string])))
         })
         .collect();

@@ -64,10 +64,18 @@ fn app_proto(conn: &Conn) -> &'static str {
 }
 
 fn flow(conn: &Conn) -> Value {
-    let [(to_server_pkts, to_server_bytes), (to_client_pkts, to_client_bytes)] = conn.counts();
-    let header = if conn.client.0.is_ipv4() { 34 } else { 54 } + if conn.proto == Proto::Tcp { 20 } else { 8 };
+    let [
+        (to_server_pkts, to_server_bytes),
+        (to_client_pkts, to_client_bytes),
+    ] = conn.counts();
+    let header = if conn.client.0.is_ipv4() { 34 } else { 54 }
+        + if conn.proto == Proto::Tcp { 20 } else { 8 };
     let end = conn.end();
-    let record = with(common(conn, end, "flow"), "app_proto", Value::from(app_proto(conn)));
+    let record = with(
+        common(conn, end, "flow"),
+        "app_proto",
+        Value::from(app_proto(conn)),
+    );
     with(
         record,
         "flow",
@@ -109,7 +117,12 @@ fn app_records(conn: &Conn) -> Vec<(Timestamp, Value)> {
             );
             vec![(request_at, question), (response_at, answer)]
         }
-        App::Tls { hello, certificate, fingerprint, serial } => {
+        App::Tls {
+            hello,
+            certificate,
+            fingerprint,
+            serial,
+        } => {
             let mut tls = json!({"version": if hello.tls13 { "TLS 1.3" } else { "TLS 1.2" }});
             if let Value::Object(object) = &mut tls {
                 if let Some(sni) = &hello.sni {
@@ -122,12 +135,18 @@ fn app_records(conn: &Conn) -> Vec<(Timestamp, Value)> {
                     object.insert("subject".into(), Value::from(openssl_name(subject)));
                     object.insert("issuerdn".into(), Value::from(openssl_name(&hello.issuer)));
                     object.insert("serial".into(), Value::from(serial.clone()));
-                    object.insert("fingerprint".into(), Value::from(fingerprint[..40].to_owned()));
+                    object.insert(
+                        "fingerprint".into(),
+                        Value::from(fingerprint[..40].to_owned()),
+                    );
                     object.insert("notbefore".into(), Value::from("2018-11-18T02:14:23"));
                     object.insert("notafter".into(), Value::from("2028-11-15T02:14:23"));
                 }
             }
-            vec![(response_at, with(common(conn, response_at, "tls"), "tls", tls))]
+            vec![(
+                response_at,
+                with(common(conn, response_at, "tls"), "tls", tls),
+            )]
         }
         App::Http { exchange, .. } => {
             let http = json!({
@@ -140,7 +159,10 @@ fn app_records(conn: &Conn) -> Vec<(Timestamp, Value)> {
                 "status": exchange.status,
                 "length": exchange.body_size,
             });
-            let mut out = vec![(response_at, with(common(conn, response_at, "http"), "http", http.clone()))];
+            let mut out = vec![(
+                response_at,
+                with(common(conn, response_at, "http"), "http", http.clone()),
+            )];
             if exchange.body_size > 0 {
                 let mut file = json!({
                     "filename": exchange.attachment.clone().unwrap_or_else(|| exchange.uri.clone()),
@@ -158,7 +180,11 @@ fn app_records(conn: &Conn) -> Vec<(Timestamp, Value)> {
                         Value::from("PE32 executable (GUI) Intel 80386, for MS Windows"),
                     );
                 }
-                let record = with(common(conn, response_at, "fileinfo"), "app_proto", Value::from("http"));
+                let record = with(
+                    common(conn, response_at, "fileinfo"),
+                    "app_proto",
+                    Value::from("http"),
+                );
                 let record = with(record, "direction", Value::from("to_client"));
                 let record = with(record, "http", http);
                 out.push((response_at, with(record, "fileinfo", file)));
@@ -170,7 +196,10 @@ fn app_records(conn: &Conn) -> Vec<(Timestamp, Value)> {
             if let (Some(cookie), Value::Object(object)) = (cookie, &mut rdp) {
                 object.insert("cookie".into(), Value::from(cookie.clone()));
             }
-            vec![(request_at, with(common(conn, request_at, "rdp"), "rdp", rdp))]
+            vec![(
+                request_at,
+                with(common(conn, request_at, "rdp"), "rdp", rdp),
+            )]
         }
         App::Rfb => {
             let version = json!({"major": "003", "minor": "008"});
@@ -180,7 +209,10 @@ fn app_records(conn: &Conn) -> Vec<(Timestamp, Value)> {
                 "authentication": {"security_type": 1},
                 "framebuffer": {"width": 1024, "height": 768, "name": "desktop"},
             });
-            vec![(response_at, with(common(conn, response_at, "rfb"), "rfb", rfb))]
+            vec![(
+                response_at,
+                with(common(conn, response_at, "rfb"), "rfb", rfb),
+            )]
         }
         App::TeamViewer | App::Opaque => Vec::new(),
     }

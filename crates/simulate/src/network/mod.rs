@@ -194,7 +194,10 @@ pub fn write_sessions(
         None => out.to_path_buf(),
     };
     fs::create_dir_all(&dir)?;
-    let seed = site.map_or(0, |s| s.bytes().fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
+    let seed = site.map_or(0, |s| {
+        s.bytes()
+            .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+    });
     let conns = wire::expand(sessions, seed);
     if formats.pcap {
         fs::write(dir.join("capture.pcap"), pcap::write(&conns))?;

@@ -62,7 +62,20 @@ fn frame(conn: &Conn, packet: &Packet<'_>) -> Vec<u8> {
         (IpAddr::V4(s), IpAddr::V4(d)) => {
             frame.extend_from_slice(&[0x08, 0x00]);
             let total = 20 + transport.len();
-            let mut header = vec![0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, protocol, 0, 0];
+            let mut header = vec![
+                0x45,
+                0,
+                (total >> 8) as u8,
+                total as u8,
+                0,
+                0,
+                0x40,
+                0,
+                64,
+                protocol,
+                0,
+                0,
+            ];
             header.extend_from_slice(&s.octets());
             header.extend_from_slice(&d.octets());
             let sum = checksum(&header, 0);

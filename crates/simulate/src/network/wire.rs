@@ -130,11 +130,24 @@ impl Conn {
             ack,
             payload: &[],
         };
-        packets.push(control(Dir::ToServer, self.at(0), Flags { syn: true, ..Flags::default() }, client_isn, 0));
+        packets.push(control(
+            Dir::ToServer,
+            self.at(0),
+            Flags {
+                syn: true,
+                ..Flags::default()
+            },
+            client_isn,
+            0,
+        ));
         packets.push(control(
             Dir::ToClient,
             self.at(1),
-            Flags { syn: true, ack: true, ..Flags::default() },
+            Flags {
+                syn: true,
+                ack: true,
+                ..Flags::default()
+            },
             server_isn,
             next[0],
         ));
@@ -146,7 +159,11 @@ impl Conn {
                 packets.push(Packet {
                     dir: message.dir,
                     at: self.at(tick),
-                    flags: Flags { ack: true, psh: true, ..Flags::default() },
+                    flags: Flags {
+                        ack: true,
+                        psh: true,
+                        ..Flags::default()
+                    },
                     seq: next[side],
                     ack: next[1 - side],
                     payload: chunk,
@@ -156,12 +173,28 @@ impl Conn {
             }
             tick += 9;
         }
-        let fin = Flags { fin: true, ack: true, ..Flags::default() };
+        let fin = Flags {
+            fin: true,
+            ack: true,
+            ..Flags::default()
+        };
         packets.push(control(Dir::ToServer, self.at(tick), fin, next[0], next[1]));
         next[0] = next[0].wrapping_add(1);
-        packets.push(control(Dir::ToClient, self.at(tick + 1), fin, next[1], next[0]));
+        packets.push(control(
+            Dir::ToClient,
+            self.at(tick + 1),
+            fin,
+            next[1],
+            next[0],
+        ));
         next[1] = next[1].wrapping_add(1);
-        packets.push(control(Dir::ToServer, self.at(tick + 2), ack(), next[0], next[1]));
+        packets.push(control(
+            Dir::ToServer,
+            self.at(tick + 2),
+            ack(),
+            next[0],
+            next[1],
+        ));
         packets
     }
 
@@ -219,7 +252,7 @@ fn zeek_id(prefix: char, value: u64) -> String {
     let mut v = value;
     for _ in 0..17 {
         out.push(DIGITS[(v % 62) as usize] as char);
-        v = v / 62 ^ value.rotate_left(7);
+        v = (v / 62) ^ value.rotate_left(7);
     }
     out
 }
@@ -245,8 +278,14 @@ pub(super) fn expand(sessions: &[NetSession], seed: u64) -> Vec<Conn> {
                 server: (*resolver, 53),
                 start,
                 messages: vec![
-                    Message { dir: Dir::ToServer, bytes: query },
-                    Message { dir: Dir::ToClient, bytes: response },
+                    Message {
+                        dir: Dir::ToServer,
+                        bytes: query,
+                    },
+                    Message {
+                        dir: Dir::ToClient,
+                        bytes: response,
+                    },
                 ],
                 app: App::Dns {
                     id: dns_id,
@@ -272,11 +311,17 @@ pub(super) fn expand(sessions: &[NetSession], seed: u64) -> Vec<Conn> {
 }
 
 fn to_server(bytes: Vec<u8>) -> Message {
-    Message { dir: Dir::ToServer, bytes }
+    Message {
+        dir: Dir::ToServer,
+        bytes,
+    }
 }
 
 fn to_client(bytes: Vec<u8>) -> Message {
-    Message { dir: Dir::ToClient, bytes }
+    Message {
+        dir: Dir::ToClient,
+        bytes,
+    }
 }
 
 fn filler(len: usize, id: u64) -> Vec<u8> {
@@ -291,7 +336,11 @@ fn payload(payload: &Payload, id: u64) -> (Vec<Message>, App) {
                 "{} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: */*\r\n\r\n",
                 exchange.method, exchange.uri, exchange.host, exchange.user_agent
             );
-            let mut body = if exchange.executable { b"MZ".to_vec() } else { Vec::new() };
+            let mut body = if exchange.executable {
+                b"MZ".to_vec()
+            } else {
+                Vec::new()
+            };
             let size = exchange.body_size.min(MAX_BODY);
             body.extend(filler(size.saturating_sub(body.len()), id));
             body.truncate(size);
@@ -303,7 +352,11 @@ fn payload(payload: &Payload, id: u64) -> (Vec<Message>, App) {
             let mut response = format!(
                 "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{disposition}\r\n",
                 exchange.status,
-                if exchange.status == 200 { "OK" } else { "Status" },
+                if exchange.status == 200 {
+                    "OK"
+                } else {
+                    "Status"
+                },
                 exchange.content_type,
                 body.len()
             )
@@ -313,11 +366,16 @@ fn payload(payload: &Payload, id: u64) -> (Vec<Message>, App) {
             exchange.body_size = size;
             (
                 vec![to_server(request.into_bytes()), to_client(response)],
-                App::Http { exchange, fuid: zeek_id('F', mix(id, 5)) },
+                App::Http {
+                    exchange,
+                    fuid: zeek_id('F', mix(id, 5)),
+                },
             )
         }
         Payload::Rfb => {
-            let mut init = vec![0x04, 0x00, 0x03, 0x00, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0];
+            let mut init = vec![
+                0x04, 0x00, 0x03, 0x00, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0,
+            ];
             init.extend_from_slice(&7u32.to_be_bytes());
             init.extend_from_slice(b"desktop");
             (
@@ -346,7 +404,9 @@ fn payload(payload: &Payload, id: u64) -> (Vec<Message>, App) {
                     to_server(filler(300, id)),
                     to_client(filler(900, id ^ 1)),
                 ],
-                App::Rdp { cookie: cookie.clone() },
+                App::Rdp {
+                    cookie: cookie.clone(),
+                },
             )
         }
         Payload::TeamViewer => {
@@ -365,8 +425,14 @@ fn payload(payload: &Payload, id: u64) -> (Vec<Message>, App) {
                 App::TeamViewer,
             )
         }
-        Payload::Opaque { client_bytes, server_bytes } => (
-            vec![to_server(filler(*client_bytes, id)), to_client(filler(*server_bytes, id ^ 1))],
+        Payload::Opaque {
+            client_bytes,
+            server_bytes,
+        } => (
+            vec![
+                to_server(filler(*client_bytes, id)),
+                to_client(filler(*server_bytes, id ^ 1)),
+            ],
             App::Opaque,
         ),
     }
@@ -432,18 +498,29 @@ fn tls(hello: &TlsHello, id: u64) -> (Vec<Message>, App) {
         flight.extend(record(20, &[1]));
         flight.extend(record(23, &filler(2000, id ^ 7)));
         messages.push(to_client(flight));
-        messages.push(to_server([record(20, &[1]), record(23, &filler(80, id ^ 8))].concat()));
+        messages.push(to_server(
+            [record(20, &[1]), record(23, &filler(80, id ^ 8))].concat(),
+        ));
     } else {
         server_flight.extend(handshake(14, &[]));
         messages.push(to_client(record(22, &server_flight)));
         messages.push(to_server(
-            [record(22, &filler(70, id ^ 3)), record(20, &[1]), record(22, &filler(40, id ^ 4))].concat(),
+            [
+                record(22, &filler(70, id ^ 3)),
+                record(20, &[1]),
+                record(22, &filler(40, id ^ 4)),
+            ]
+            .concat(),
         ));
-        messages.push(to_client([record(20, &[1]), record(22, &filler(40, id ^ 5))].concat()));
+        messages.push(to_client(
+            [record(20, &[1]), record(22, &filler(40, id ^ 5))].concat(),
+        ));
     }
     messages.push(to_server(record(23, &filler(600, id ^ 9))));
     messages.push(to_client(record(23, &filler(1800, id ^ 10))));
-    let fingerprint: String = (0..4).map(|i| format!("{:016x}", mix(id, 100 + i))).collect();
+    let fingerprint: String = (0..4)
+        .map(|i| format!("{:016x}", mix(id, 100 + i)))
+        .collect();
     (
         messages,
         App::Tls {
@@ -494,7 +571,9 @@ fn client_hello(hello: &TlsHello, id: u64) -> Vec<u8> {
     let ciphers: &[u16] = if hello.tls13 {
         &[0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030]
     } else {
-        &[0xc02b, 0xc02f, 0xc02c, 0xc030, 0x009e, 0x009f, 0xc013, 0xc014]
+        &[
+            0xc02b, 0xc02f, 0xc02c, 0xc030, 0x009e, 0x009f, 0xc013, 0xc014,
+        ]
     };
     let cipher_bytes: Vec<u8> = ciphers.iter().flat_map(|c| c.to_be_bytes()).collect();
     body.extend(with_u16_len(&cipher_bytes));

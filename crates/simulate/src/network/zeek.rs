@@ -38,14 +38,38 @@ type Record = Vec<(&'static str, V)>;
 
 /// The logs' field names and types, in order.
 const LOGS: &[(&str, &str)] = &[
-    ("conn", "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port proto:enum service:string duration:interval orig_bytes:count resp_bytes:count conn_state:string local_orig:bool local_resp:bool missed_bytes:count history:string orig_pkts:count orig_ip_bytes:count resp_pkts:count resp_ip_bytes:count tunnel_parents:set[string] ip_proto:count"),
-    ("dns", "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port proto:enum trans_id:count rtt:interval query:string qclass:count qclass_name:string qtype:count qtype_name:string rcode:count rcode_name:string AA:bool TC:bool RD:bool RA:bool Z:count answers:vector[string] TTLs:vector[interval] rejected:bool opcode:count opcode_name:string"),
-    ("files", "ts:time fuid:string uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port source:string depth:count analyzers:set[string] mime_type:string filename:string duration:interval local_orig:bool is_orig:bool seen_bytes:count total_bytes:count missing_bytes:count overflow_bytes:count timedout:bool parent_fuid:string"),
-    ("http", "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port trans_depth:count method:string host:string uri:string referrer:string version:string user_agent:string origin:string request_body_len:count response_body_len:count status_code:count status_msg:string info_code:count info_msg:string tags:set[enum] username:string password:string proxied:set[string] orig_fuids:vector[string] orig_filenames:vector[string] orig_mime_types:vector[string] resp_fuids:vector[string] resp_filenames:vector[string] resp_mime_types:vector[string]"),
-    ("rdp", "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port cookie:string result:string security_protocol:string client_channels:vector[string] keyboard_layout:string client_build:string client_name:string client_dig_product_id:string desktop_width:count desktop_height:count requested_color_depth:string cert_type:string cert_count:count cert_permanent:bool encryption_level:string encryption_method:string"),
-    ("rfb", "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port client_major_version:string client_minor_version:string server_major_version:string server_minor_version:string authentication_method:string auth:bool share_flag:bool desktop_name:string width:count height:count"),
-    ("ssl", "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port version:string cipher:string curve:string server_name:string resumed:bool last_alert:string next_protocol:string established:bool ssl_history:string cert_chain_fps:vector[string] client_cert_chain_fps:vector[string] sni_matches_cert:bool"),
-    ("x509", "ts:time fingerprint:string certificate.version:count certificate.serial:string certificate.subject:string certificate.issuer:string certificate.not_valid_before:time certificate.not_valid_after:time certificate.key_alg:string certificate.sig_alg:string certificate.key_type:string certificate.key_length:count certificate.exponent:string certificate.curve:string san.dns:vector[string] san.uri:vector[string] san.email:vector[string] san.ip:vector[addr] basic_constraints.ca:bool basic_constraints.path_len:count host_cert:bool client_cert:bool"),
+    (
+        "conn",
+        "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port proto:enum service:string duration:interval orig_bytes:count resp_bytes:count conn_state:string local_orig:bool local_resp:bool missed_bytes:count history:string orig_pkts:count orig_ip_bytes:count resp_pkts:count resp_ip_bytes:count tunnel_parents:set[string] ip_proto:count",
+    ),
+    (
+        "dns",
+        "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port proto:enum trans_id:count rtt:interval query:string qclass:count qclass_name:string qtype:count qtype_name:string rcode:count rcode_name:string AA:bool TC:bool RD:bool RA:bool Z:count answers:vector[string] TTLs:vector[interval] rejected:bool opcode:count opcode_name:string",
+    ),
+    (
+        "files",
+        "ts:time fuid:string uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port source:string depth:count analyzers:set[string] mime_type:string filename:string duration:interval local_orig:bool is_orig:bool seen_bytes:count total_bytes:count missing_bytes:count overflow_bytes:count timedout:bool parent_fuid:string",
+    ),
+    (
+        "http",
+        "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port trans_depth:count method:string host:string uri:string referrer:string version:string user_agent:string origin:string request_body_len:count response_body_len:count status_code:count status_msg:string info_code:count info_msg:string tags:set[enum] username:string password:string proxied:set[string] orig_fuids:vector[string] orig_filenames:vector[string] orig_mime_types:vector[string] resp_fuids:vector[string] resp_filenames:vector[string] resp_mime_types:vector[string]",
+    ),
+    (
+        "rdp",
+        "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port cookie:string result:string security_protocol:string client_channels:vector[string] keyboard_layout:string client_build:string client_name:string client_dig_product_id:string desktop_width:count desktop_height:count requested_color_depth:string cert_type:string cert_count:count cert_permanent:bool encryption_level:string encryption_method:string",
+    ),
+    (
+        "rfb",
+        "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port client_major_version:string client_minor_version:string server_major_version:string server_minor_version:string authentication_method:string auth:bool share_flag:bool desktop_name:string width:count height:count",
+    ),
+    (
+        "ssl",
+        "ts:time uid:string id.orig_h:addr id.orig_p:port id.resp_h:addr id.resp_p:port version:string cipher:string curve:string server_name:string resumed:bool last_alert:string next_protocol:string established:bool ssl_history:string cert_chain_fps:vector[string] client_cert_chain_fps:vector[string] sni_matches_cert:bool",
+    ),
+    (
+        "x509",
+        "ts:time fingerprint:string certificate.version:count certificate.serial:string certificate.subject:string certificate.issuer:string certificate.not_valid_before:time certificate.not_valid_after:time certificate.key_alg:string certificate.sig_alg:string certificate.key_type:string certificate.key_length:count certificate.exponent:string certificate.curve:string san.dns:vector[string] san.uri:vector[string] san.email:vector[string] san.ip:vector[addr] basic_constraints.ca:bool basic_constraints.path_len:count host_cert:bool client_cert:bool",
+    ),
 ];
 
 /// Writes one file per log that has records.
@@ -58,7 +82,8 @@ pub(super) fn write(dir: &Path, conns: &[Conn], style: Style) -> io::Result<()> 
     records.sort_by_key(|(_, at, _)| *at);
     fs::create_dir_all(dir)?;
     for (path, fields) in LOGS {
-        let mine: Vec<&(&str, Timestamp, Record)> = records.iter().filter(|(p, _, _)| p == path).collect();
+        let mine: Vec<&(&str, Timestamp, Record)> =
+            records.iter().filter(|(p, _, _)| p == path).collect();
         if mine.is_empty() {
             continue;
         }
@@ -107,7 +132,10 @@ fn conn_record(conn: &Conn) -> Record {
         ("resp_bytes", V::Count(resp_bytes)),
         ("conn_state", V::Str("SF".into())),
         ("missed_bytes", V::Count(0)),
-        ("history", V::Str(if tcp { "ShADadFf" } else { "Dd" }.into())),
+        (
+            "history",
+            V::Str(if tcp { "ShADadFf" } else { "Dd" }.into()),
+        ),
         ("orig_pkts", V::Count(orig_pkts)),
         ("orig_ip_bytes", V::Count(orig_bytes + orig_pkts * header)),
         ("resp_pkts", V::Count(resp_pkts)),
@@ -146,17 +174,32 @@ fn app_records(conn: &Conn) -> Vec<(&'static str, Timestamp, Record)> {
                     ("RD", V::Bool(true)),
                     ("RA", V::Bool(true)),
                     ("Z", V::Count(0)),
-                    ("answers", V::List(answers.iter().map(ToString::to_string).collect())),
-                    ("TTLs", V::List(answers.iter().map(|_| "60.000000".to_owned()).collect())),
+                    (
+                        "answers",
+                        V::List(answers.iter().map(ToString::to_string).collect()),
+                    ),
+                    (
+                        "TTLs",
+                        V::List(answers.iter().map(|_| "60.000000".to_owned()).collect()),
+                    ),
                     ("rejected", V::Bool(false)),
                     ("opcode", V::Count(0)),
                     ("opcode_name", V::Str("query".into())),
                 ],
             ),
         )],
-        App::Tls { hello, certificate, fingerprint, serial } => {
+        App::Tls {
+            hello,
+            certificate,
+            fingerprint,
+            serial,
+        } => {
             let mut out = Vec::new();
-            let fps = if certificate.is_some() { vec![fingerprint.clone()] } else { Vec::new() };
+            let fps = if certificate.is_some() {
+                vec![fingerprint.clone()]
+            } else {
+                Vec::new()
+            };
             if let (Some(subject), Some(_)) = (&hello.subject, certificate) {
                 out.push((
                     "x509",
@@ -168,10 +211,19 @@ fn app_records(conn: &Conn) -> Vec<(&'static str, Timestamp, Record)> {
                         ("certificate.serial", V::Str(serial.clone())),
                         ("certificate.subject", V::Str(rfc4514(subject))),
                         ("certificate.issuer", V::Str(rfc4514(&hello.issuer))),
-                        ("certificate.not_valid_before", V::Time(Timestamp::from_second(1_542_507_263).unwrap_or(conn.start))),
-                        ("certificate.not_valid_after", V::Time(Timestamp::from_second(1_857_867_263).unwrap_or(conn.start))),
+                        (
+                            "certificate.not_valid_before",
+                            V::Time(Timestamp::from_second(1_542_507_263).unwrap_or(conn.start)),
+                        ),
+                        (
+                            "certificate.not_valid_after",
+                            V::Time(Timestamp::from_second(1_857_867_263).unwrap_or(conn.start)),
+                        ),
                         ("certificate.key_alg", V::Str("rsaEncryption".into())),
-                        ("certificate.sig_alg", V::Str("sha256WithRSAEncryption".into())),
+                        (
+                            "certificate.sig_alg",
+                            V::Str("sha256WithRSAEncryption".into()),
+                        ),
                         ("certificate.key_type", V::Str("rsa".into())),
                         ("certificate.key_length", V::Count(512)),
                         ("certificate.exponent", V::Str("65537".into())),
@@ -187,18 +239,28 @@ fn app_records(conn: &Conn) -> Vec<(&'static str, Timestamp, Record)> {
                 with_ids(
                     conn.start,
                     vec![
-                        ("version", V::Str(if hello.tls13 { "TLSv13" } else { "TLSv12" }.into())),
+                        (
+                            "version",
+                            V::Str(if hello.tls13 { "TLSv13" } else { "TLSv12" }.into()),
+                        ),
                         (
                             "cipher",
                             V::Str(
-                                if hello.tls13 { "TLS_AES_128_GCM_SHA256" } else { "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" }
-                                    .into(),
+                                if hello.tls13 {
+                                    "TLS_AES_128_GCM_SHA256"
+                                } else {
+                                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+                                }
+                                .into(),
                             ),
                         ),
                         ("curve", V::Str("x25519".into())),
                         ("server_name", hello.sni.clone().map_or(V::Unset, V::Str)),
                         ("resumed", V::Bool(false)),
-                        ("next_protocol", hello.alpn.first().cloned().map_or(V::Unset, V::Str)),
+                        (
+                            "next_protocol",
+                            hello.alpn.first().cloned().map_or(V::Unset, V::Str),
+                        ),
                         ("established", V::Bool(true)),
                         ("ssl_history", V::Str("CsxkfI".into())),
                         ("cert_chain_fps", V::List(fps)),
@@ -233,7 +295,17 @@ fn app_records(conn: &Conn) -> Vec<(&'static str, Timestamp, Record)> {
                         ("request_body_len", V::Count(0)),
                         ("response_body_len", V::Count(exchange.body_size as u64)),
                         ("status_code", V::Count(u64::from(exchange.status))),
-                        ("status_msg", V::Str(if exchange.status == 200 { "OK" } else { "Status" }.into())),
+                        (
+                            "status_msg",
+                            V::Str(
+                                if exchange.status == 200 {
+                                    "OK"
+                                } else {
+                                    "Status"
+                                }
+                                .into(),
+                            ),
+                        ),
                         ("tags", V::List(Vec::new())),
                         ("resp_fuids", list(has_body.then(|| fuid.clone()))),
                         ("resp_filenames", list(exchange.attachment.clone())),
@@ -249,7 +321,10 @@ fn app_records(conn: &Conn) -> Vec<(&'static str, Timestamp, Record)> {
                     ("depth", V::Count(0)),
                     ("analyzers", V::List(Vec::new())),
                     ("mime_type", V::Str(mime)),
-                    ("filename", exchange.attachment.clone().map_or(V::Unset, V::Str)),
+                    (
+                        "filename",
+                        exchange.attachment.clone().map_or(V::Unset, V::Str),
+                    ),
                     ("duration", V::Interval(0.0)),
                     ("is_orig", V::Bool(false)),
                     ("seen_bytes", V::Count(exchange.body_size as u64)),
@@ -316,7 +391,9 @@ fn tsv(path: &str, fields: &str, records: &[&(&str, Timestamp, Record)]) -> Stri
         .split(' ')
         .map(|f| f.split_once(':').unwrap_or((f, "string")))
         .unzip();
-    let open = records.first().map_or_else(String::new, |(_, at, _)| at.strftime("%Y-%m-%d-%H-%M-%S").to_string());
+    let open = records.first().map_or_else(String::new, |(_, at, _)| {
+        at.strftime("%Y-%m-%d-%H-%M-%S").to_string()
+    });
     let mut out = format!(
         "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\t{path}\n#open\t{open}\n#fields\t{}\n#types\t{}\n",
         names.join("\t"),
@@ -334,13 +411,19 @@ fn tsv(path: &str, fields: &str, records: &[&(&str, Timestamp, Record)]) -> Stri
                 Some(V::Bool(b)) => if *b { "T" } else { "F" }.to_owned(),
                 Some(V::Interval(i)) => format!("{i:.6}"),
                 Some(V::List(items)) if items.is_empty() => "(empty)".to_owned(),
-                Some(V::List(items)) => items.iter().map(|i| escape(i).replace(',', "\\x2c")).collect::<Vec<_>>().join(","),
+                Some(V::List(items)) => items
+                    .iter()
+                    .map(|i| escape(i).replace(',', "\\x2c"))
+                    .collect::<Vec<_>>()
+                    .join(","),
             })
             .collect();
         out.push_str(&cells.join("\t"));
         out.push('\n');
     }
-    let close = records.last().map_or_else(String::new, |(_, at, _)| at.strftime("%Y-%m-%d-%H-%M-%S").to_string());
+    let close = records.last().map_or_else(String::new, |(_, at, _)| {
+        at.strftime("%Y-%m-%d-%H-%M-%S").to_string()
+    });
     out.push_str(&format!("#close\t{close}\n"));
     out
 }

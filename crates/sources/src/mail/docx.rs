@@ -30,7 +30,12 @@ pub(crate) fn is_docx(bytes: &[u8]) -> bool {
 pub(crate) fn docx_text(bytes: &[u8], max_links: usize) -> Result<DocText, String> {
     let mut archive = open(bytes)?;
     let names: Vec<String> = (0..archive.len())
-        .filter_map(|i| archive.name_for_index(i).and_then(Result::ok).map(|n| n.into_owned()))
+        .filter_map(|i| {
+            archive
+                .name_for_index(i)
+                .and_then(Result::ok)
+                .map(|n| n.into_owned())
+        })
         .collect();
     let mut out = DocText::default();
     let parts = names.iter().filter(|name| is_text_part(name));
@@ -67,7 +72,8 @@ pub(crate) fn entry_names(bytes: &[u8]) -> Result<String, String> {
 }
 
 fn open(bytes: &[u8]) -> Result<ZipArchive<Cursor<&[u8]>>, String> {
-    let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a readable ZIP file ({e})"))?;
+    let archive = ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable ZIP file ({e})"))?;
     if archive.len() > MAX_ZIP_ENTRIES {
         return Err(format!(
             "{} entries (limit {MAX_ZIP_ENTRIES})",
@@ -185,7 +191,11 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_with_a_reason() {
-        assert!(docx_text(b"PK\x03\x04garbage", 5).unwrap_err().starts_with("not a readable ZIP"));
+        assert!(
+            docx_text(b"PK\x03\x04garbage", 5)
+                .unwrap_err()
+                .starts_with("not a readable ZIP")
+        );
         assert!(entry_names(b"").is_err());
     }
 }

@@ -20,7 +20,10 @@ pub(crate) enum Framing {
     Mbox,
     /// Part of an mbox: only messages whose `From ` line starts at or after
     /// `first` belong to it. The stream starts mid-line when `partial_first_line`.
-    MboxRange { first: u64, partial_first_line: bool },
+    MboxRange {
+        first: u64,
+        partial_first_line: bool,
+    },
 }
 
 /// One message cut out of the stream.
@@ -113,8 +116,7 @@ impl Cutter {
     fn new(base: u64, framing: Framing, stop: Option<u64>) -> Cutter {
         // An mbox read from its start gathers from its first byte, so one that
         // does not begin with a `From ` line is still read.
-        let current =
-            matches!(framing, Framing::Single | Framing::Mbox).then(|| new_message(base));
+        let current = matches!(framing, Framing::Single | Framing::Mbox).then(|| new_message(base));
         Cutter {
             framing,
             stop,

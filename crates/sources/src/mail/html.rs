@@ -128,7 +128,10 @@ pub(crate) fn to_text(html: &str, max_links: usize) -> HtmlText {
             match (tag.name.as_str(), name.as_str()) {
                 ("a" | "area", "href") | ("form", "action") => {
                     let link = decode_entities(value.trim());
-                    if is_web_link(&link) && out.links.len() < max_links && !out.links.contains(&link) {
+                    if is_web_link(&link)
+                        && out.links.len() < max_links
+                        && !out.links.contains(&link)
+                    {
                         out.links.push(link);
                     }
                 }
@@ -161,12 +164,17 @@ fn hidden_classes(html: &str) -> Vec<String> {
         let Some(body) = lower[start..].find('>').map(|i| start + i + 1) else {
             break;
         };
-        let end = lower[body..].find("</style").map_or(lower.len(), |i| body + i);
+        let end = lower[body..]
+            .find("</style")
+            .map_or(lower.len(), |i| body + i);
         for rule in lower[body..end].split('}') {
             let Some((selectors, declarations)) = rule.split_once('{') else {
                 continue;
             };
-            let squeezed: String = declarations.chars().filter(|c| !c.is_whitespace()).collect();
+            let squeezed: String = declarations
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             if !(squeezed.contains("display:none")
                 || squeezed.contains("visibility:hidden")
                 || squeezed.contains("visibility:collapse"))
@@ -179,7 +187,11 @@ fn hidden_classes(html: &str) -> Vec<String> {
                     continue;
                 }
                 let class = selector.rsplit('.').next().unwrap_or("");
-                if !class.is_empty() && class.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+                if !class.is_empty()
+                    && class
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                {
                     classes.push(class.to_owned());
                 }
             }
@@ -257,7 +269,8 @@ fn read_tag(html: &str, start: usize) -> Option<Tag> {
     let bytes = html.as_bytes();
     let rest = &bytes[start..];
     if rest.starts_with(b"<!--") {
-        let end = memchr::memmem::find(&rest[4..], b"-->").map_or(bytes.len(), |i| start + 4 + i + 3);
+        let end =
+            memchr::memmem::find(&rest[4..], b"-->").map_or(bytes.len(), |i| start + 4 + i + 3);
         return Some(empty_tag(end));
     }
     if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
@@ -293,7 +306,10 @@ fn read_tag(html: &str, start: usize) -> Option<Tag> {
         }
         self_closing = false;
         let attr_start = i;
-        while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/') && !bytes[i].is_ascii_whitespace() {
+        while i < bytes.len()
+            && !matches!(bytes[i], b'=' | b'>' | b'/')
+            && !bytes[i].is_ascii_whitespace()
+        {
             i += 1;
         }
         let attr = html[attr_start..i].to_ascii_lowercase();
@@ -308,12 +324,16 @@ fn read_tag(html: &str, start: usize) -> Option<Tag> {
             }
             let (value_start, value_end, next) = match bytes.get(i) {
                 Some(&quote @ (b'"' | b'\'')) => {
-                    let end = memchr::memchr(quote, &bytes[i + 1..]).map_or(bytes.len(), |j| i + 1 + j);
+                    let end =
+                        memchr::memchr(quote, &bytes[i + 1..]).map_or(bytes.len(), |j| i + 1 + j);
                     (i + 1, end, (end + 1).min(bytes.len()))
                 }
                 _ => {
                     let mut end = i;
-                    while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b'>' {
+                    while end < bytes.len()
+                        && !bytes[end].is_ascii_whitespace()
+                        && bytes[end] != b'>'
+                    {
                         end += 1;
                     }
                     (i, end, end)
@@ -457,7 +477,10 @@ fn decode_one(text: &str) -> Option<(char, usize)> {
             Some(hex) => (hex, 16, 2),
             None => (number, 10, 1),
         };
-        let len = digits.bytes().take_while(|b| b.is_ascii_hexdigit() && (radix == 16 || b.is_ascii_digit())).count();
+        let len = digits
+            .bytes()
+            .take_while(|b| b.is_ascii_hexdigit() && (radix == 16 || b.is_ascii_digit()))
+            .count();
         if len == 0 || len > 8 {
             return None;
         }
@@ -466,7 +489,11 @@ fn decode_one(text: &str) -> Option<(char, usize)> {
         let semicolon = usize::from(digits[len..].starts_with(';'));
         return Some((c, skip + len + semicolon));
     }
-    let len = text.bytes().take(10).take_while(u8::is_ascii_alphanumeric).count();
+    let len = text
+        .bytes()
+        .take(10)
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
     if !text[len..].starts_with(';') {
         return None;
     }
@@ -474,7 +501,11 @@ fn decode_one(text: &str) -> Option<(char, usize)> {
     ENTITIES
         .iter()
         .find(|(entity, _)| *entity == name)
-        .or_else(|| ENTITIES.iter().find(|(entity, _)| entity.eq_ignore_ascii_case(name)))
+        .or_else(|| {
+            ENTITIES
+                .iter()
+                .find(|(entity, _)| entity.eq_ignore_ascii_case(name))
+        })
         .map(|&(_, c)| (c, len + 1))
 }
 
@@ -496,7 +527,10 @@ mod tests {
             "T Call us at +1(845) 555-0139 click Norton logo Total $389.99 after"
         );
         assert_eq!(out.links, ["https://example.com/x?a=1&b=2"]);
-        assert_eq!(out.hidden.split_whitespace().collect::<Vec<_>>().join(" "), "hidden nested still hidden");
+        assert_eq!(
+            out.hidden.split_whitespace().collect::<Vec<_>>().join(" "),
+            "hidden nested still hidden"
+        );
     }
 
     #[test]
@@ -510,10 +544,21 @@ mod tests {
 
     #[test]
     fn broken_html_never_fails() {
-        for html in ["<", "<a href=", "<a href='x", "a < b > c", "<!--", "<div style=", "&#xFFFFFFFFF;&#0;&bogus;&"] {
+        for html in [
+            "<",
+            "<a href=",
+            "<a href='x",
+            "a < b > c",
+            "<!--",
+            "<div style=",
+            "&#xFFFFFFFFF;&#0;&bogus;&",
+        ] {
             let _ = to_text(html, 10);
         }
-        assert_eq!(decode_entities("a &amp b &#65 &#x42; &euro;"), "a &amp b A B €");
+        assert_eq!(
+            decode_entities("a &amp b &#65 &#x42; &euro;"),
+            "a &amp b A B €"
+        );
         assert_eq!(to_text("x < y", 1).text, "x < y");
     }
 }

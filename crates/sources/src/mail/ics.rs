@@ -12,7 +12,15 @@ pub(crate) struct IcsText {
 }
 
 /// Properties whose values are shown to the invitee.
-const SHOWN: &[&str] = &["SUMMARY", "DESCRIPTION", "X-ALT-DESC", "LOCATION", "COMMENT", "URL", "ATTACH"];
+const SHOWN: &[&str] = &[
+    "SUMMARY",
+    "DESCRIPTION",
+    "X-ALT-DESC",
+    "LOCATION",
+    "COMMENT",
+    "URL",
+    "ATTACH",
+];
 
 /// Reads the visible text of an iCalendar object.
 pub(crate) fn to_text(ics: &str, max_links: usize) -> IcsText {

@@ -13,7 +13,8 @@ pub(crate) fn collect(text: &str, links: &mut Vec<String>, max: usize) {
         while end < bytes.len() && is_url_byte(bytes[end]) {
             end += 1;
         }
-        let link = text[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'']);
+        let link =
+            text[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'']);
         from = end.max(start + 1);
         if link.len() <= "https://".len() {
             continue;
@@ -58,8 +59,28 @@ fn is_url_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
-            b'-' | b'.' | b'_' | b'~' | b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@' | b'!'
-                | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'%'
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b':'
+                | b'/'
+                | b'?'
+                | b'#'
+                | b'['
+                | b']'
+                | b'@'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b'%'
         )
 }
 
@@ -77,7 +98,11 @@ mod tests {
         );
         assert_eq!(
             links,
-            ["https://a.example/x?y=1", "http://www.b.example", "HTTP://D.example/"]
+            [
+                "https://a.example/x?y=1",
+                "http://www.b.example",
+                "HTTP://D.example/"
+            ]
         );
     }
 }

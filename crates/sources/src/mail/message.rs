@@ -5,7 +5,9 @@
 
 use std::borrow::Cow;
 
-use mail_parser::{Addr, Address as ParsedAddress, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
+use mail_parser::{
+    Addr, Address as ParsedAddress, HeaderValue, Message, MessageParser, MimeHeaders, PartType,
+};
 use rmmguard_events::{Address, Attachment, AttachmentKind, Mail, Timestamp};
 
 use crate::mail::limits::{
@@ -123,7 +125,10 @@ impl Builder {
         }
         for (index, part) in message.parts.iter().enumerate() {
             let id = u32::try_from(index).unwrap_or(u32::MAX);
-            if body_ids.contains(&id) || message.text_body.contains(&id) || message.html_body.contains(&id) {
+            if body_ids.contains(&id)
+                || message.text_body.contains(&id)
+                || message.html_body.contains(&id)
+            {
                 if is_calendar(part) {
                     self.attachment(part);
                 }
@@ -167,7 +172,8 @@ impl Builder {
         }
         if !push_clean(&mut self.mail.body, &text, MAX_TEXT) && !self.body_cut {
             self.body_cut = true;
-            self.notes.push(format!("body text cut at {} KiB", MAX_TEXT >> 10));
+            self.notes
+                .push(format!("body text cut at {} KiB", MAX_TEXT >> 10));
         }
     }
 
@@ -183,7 +189,9 @@ impl Builder {
         self.parts_seen += 1;
         if self.parts_seen > MAX_PARTS {
             if self.parts_seen == MAX_PARTS + 1 {
-                self.notes.push(format!("more than {MAX_PARTS} attachments; the rest are not read"));
+                self.notes.push(format!(
+                    "more than {MAX_PARTS} attachments; the rest are not read"
+                ));
             }
             return;
         }
@@ -195,7 +203,10 @@ impl Builder {
             })
             .unwrap_or_else(|| "application/octet-stream".to_owned())
             .to_ascii_lowercase();
-        let name = part.attachment_name().map(|n| clean_line(n, 1024)).filter(|n| !n.is_empty());
+        let name = part
+            .attachment_name()
+            .map(|n| clean_line(n, 1024))
+            .filter(|n| !n.is_empty());
         let bytes = part.contents();
         let kind = kind_of(&content_type, name.as_deref(), bytes);
         let mut attachment = Attachment {
@@ -216,18 +227,29 @@ impl Builder {
             self.extract(&mut attachment, part, bytes);
         }
         if let Some(note) = &attachment.note {
-            let label = attachment.name.as_deref().unwrap_or(&attachment.content_type);
+            let label = attachment
+                .name
+                .as_deref()
+                .unwrap_or(&attachment.content_type);
             self.notes.push(format!("attachment {label}: {note}"));
         }
         self.mail.attachments.push(attachment);
     }
 
-    fn extract(&mut self, attachment: &mut Attachment, part: &mail_parser::MessagePart<'_>, bytes: &[u8]) {
+    fn extract(
+        &mut self,
+        attachment: &mut Attachment,
+        part: &mail_parser::MessagePart<'_>,
+        bytes: &[u8],
+    ) {
         let (text, found_links) = match attachment.kind {
             AttachmentKind::Pdf => match pdf::pdf_text(bytes, MAX_LINKS) {
                 Ok(extracted) => {
                     if extracted.partial {
-                        attachment.note = Some(format!("text of the first pages only ({} pages)", extracted.pages));
+                        attachment.note = Some(format!(
+                            "text of the first pages only ({} pages)",
+                            extracted.pages
+                        ));
                     }
                     (extracted.text, extracted.links)
                 }
@@ -302,7 +324,10 @@ pub(crate) fn kind_of(content_type: &str, name: Option<&str>, bytes: &[u8]) -> A
     if head.starts_with(b"%PDF") || content_type == "application/pdf" || extension == "pdf" {
         return AttachmentKind::Pdf;
     }
-    if head.starts_with(b"MZ") || is_executable_extension(&extension) || content_type.contains("msdownload") {
+    if head.starts_with(b"MZ")
+        || is_executable_extension(&extension)
+        || content_type.contains("msdownload")
+    {
         return AttachmentKind::Executable;
     }
     if head.starts_with(b"PK\x03\x04") {
@@ -318,7 +343,9 @@ pub(crate) fn kind_of(content_type: &str, name: Option<&str>, bytes: &[u8]) -> A
     if content_type.ends_with("/calendar") || content_type.ends_with("/ics") || extension == "ics" {
         return AttachmentKind::Calendar;
     }
-    let trimmed = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).trim_start().to_ascii_uppercase();
+    let trimmed = String::from_utf8_lossy(&bytes[..bytes.len().min(256)])
+        .trim_start()
+        .to_ascii_uppercase();
     if trimmed.starts_with("BEGIN:VCALENDAR") {
         return AttachmentKind::Calendar;
     }
@@ -326,12 +353,17 @@ pub(crate) fn kind_of(content_type: &str, name: Option<&str>, bytes: &[u8]) -> A
         || head.starts_with(b"\x89PNG")
         || head.starts_with(b"\xFF\xD8\xFF")
         || head.starts_with(b"GIF8")
-        || matches!(extension.as_str(), "png" | "jpg" | "jpeg" | "gif" | "bmp" | "webp" | "tif" | "tiff")
+        || matches!(
+            extension.as_str(),
+            "png" | "jpg" | "jpeg" | "gif" | "bmp" | "webp" | "tif" | "tiff"
+        )
     {
         return AttachmentKind::Image;
     }
-    if matches!(extension.as_str(), "zip" | "rar" | "7z" | "gz" | "tar" | "cab")
-        || content_type.contains("zip")
+    if matches!(
+        extension.as_str(),
+        "zip" | "rar" | "7z" | "gz" | "tar" | "cab"
+    ) || content_type.contains("zip")
         || content_type.contains("compressed")
         || content_type.contains("x-rar")
         || content_type.contains("x-7z")
@@ -347,8 +379,25 @@ pub(crate) fn kind_of(content_type: &str, name: Option<&str>, bytes: &[u8]) -> A
 fn is_executable_extension(extension: &str) -> bool {
     matches!(
         extension,
-        "exe" | "msi" | "scr" | "com" | "bat" | "cmd" | "ps1" | "vbs" | "js" | "jse" | "hta" | "lnk"
-            | "iso" | "img" | "jar" | "msix" | "appx" | "dmg" | "pkg"
+        "exe"
+            | "msi"
+            | "scr"
+            | "com"
+            | "bat"
+            | "cmd"
+            | "ps1"
+            | "vbs"
+            | "js"
+            | "jse"
+            | "hta"
+            | "lnk"
+            | "iso"
+            | "img"
+            | "jar"
+            | "msix"
+            | "appx"
+            | "dmg"
+            | "pkg"
     )
 }
 
@@ -389,7 +438,12 @@ fn sender(parsed: &ParsedAddress<'_>) -> Option<Address> {
 
 fn addresses(parsed: Option<&ParsedAddress<'_>>) -> Vec<Address> {
     parsed
-        .map(|list| list.iter().filter_map(address).take(MAX_ADDRESSES).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(address)
+                .take(MAX_ADDRESSES)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -468,8 +522,15 @@ mod tests {
         assert_eq!(convert(b"").unwrap_err(), "no mail headers found");
         let mut bomb = String::from("Content-Type: multipart/mixed; boundary=b0\r\n\r\n");
         for i in 1..100 {
-            bomb.push_str(&format!("--b{}\r\nContent-Type: multipart/mixed; boundary=b{i}\r\n\r\n", i - 1));
+            bomb.push_str(&format!(
+                "--b{}\r\nContent-Type: multipart/mixed; boundary=b{i}\r\n\r\n",
+                i - 1
+            ));
         }
-        assert!(convert(bomb.as_bytes()).unwrap_err().contains("nesting bomb"));
+        assert!(
+            convert(bomb.as_bytes())
+                .unwrap_err()
+                .contains("nesting bomb")
+        );
     }
 }

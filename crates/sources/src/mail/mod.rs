@@ -79,10 +79,9 @@ pub(crate) fn read_mbox_stream(
     sink: &mut Sink<'_>,
 ) -> Result<(), Error> {
     let mut read = Reading { stats, sink };
-    let bytes = framing::read_messages(reader, 0, Framing::Mbox, None, &mut |raw| {
-        read.message(raw)
-    })
-    .map_err(|e| Error::io(read.sink.path(), e))?;
+    let bytes =
+        framing::read_messages(reader, 0, Framing::Mbox, None, &mut |raw| read.message(raw))
+            .map_err(|e| Error::io(read.sink.path(), e))?;
     read.stats.bytes += bytes;
     Ok(())
 }

@@ -57,7 +57,9 @@ pub(crate) fn pdf_text(bytes: &[u8], max_links: usize) -> Result<PdfText, String
         .stack_size(PDF_STACK)
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| extract(&owned, max_links)))
-                .unwrap_or_else(|_| Err("the PDF parser failed on this file (a panic, caught)".into()));
+                .unwrap_or_else(|_| {
+                    Err("the PDF parser failed on this file (a panic, caught)".into())
+                });
             // The receiver may have given up waiting; nothing to do then.
             let _ = sender.send(result);
         });
@@ -76,7 +78,9 @@ pub(crate) fn pdf_text(bytes: &[u8], max_links: usize) -> Result<PdfText, String
 
 /// Refuses files whose streams could inflate without bound (see the module docs).
 fn check_streams(bytes: &[u8]) -> Result<(), String> {
-    if !bytes.starts_with(b"%PDF") && memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF").is_none() {
+    if !bytes.starts_with(b"%PDF")
+        && memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF").is_none()
+    {
         return Err("not a PDF (no %PDF header)".into());
     }
     let mut total = 0u64;
@@ -101,7 +105,10 @@ fn check_streams(bytes: &[u8]) -> Result<(), String> {
         };
         let filters = Filters::of(dict);
         if filters.unbounded {
-            return Err("PDF uses a filter whose output rmmguard cannot bound (LZW, RunLength or chained)".into());
+            return Err(
+                "PDF uses a filter whose output rmmguard cannot bound (LZW, RunLength or chained)"
+                    .into(),
+            );
         }
         if filters.flate {
             let inflated = inflated_len(&bytes[body_start..body_end]);
@@ -139,7 +146,8 @@ impl Filters {
         let flate = has(b"/FlateDecode") || has(b"/Fl ") || has(b"/Fl/") || has(b"/Fl]");
         let lzw = has(b"/LZWDecode") || has(b"/LZW");
         let run_length = has(b"/RunLengthDecode") || has(b"/RL ") || has(b"/RL/") || has(b"/RL]");
-        let ascii = has(b"/ASCII85Decode") || has(b"/ASCIIHexDecode") || has(b"/A85") || has(b"/AHx");
+        let ascii =
+            has(b"/ASCII85Decode") || has(b"/ASCIIHexDecode") || has(b"/A85") || has(b"/AHx");
         Filters {
             flate,
             unbounded: lzw || run_length || (flate && ascii),
@@ -206,7 +214,6 @@ fn extract(bytes: &[u8], max_links: usize) -> Result<PdfText, String> {
             Err(_) => {}
         }
     }
-    drop(guarded);
     out.partial |= pages.len() > MAX_PDF_PAGES as usize;
     out.text = text;
     for object in document.objects.values() {
@@ -217,7 +224,10 @@ fn extract(bytes: &[u8], max_links: usize) -> Result<PdfText, String> {
 
 /// Refuses a page tree whose `Parent` chain loops or is absurdly deep (the
 /// extractor follows it recursively to inherit resources).
-fn check_page_parents(document: &Document, pages: impl Iterator<Item = ObjectId>) -> Result<(), String> {
+fn check_page_parents(
+    document: &Document,
+    pages: impl Iterator<Item = ObjectId>,
+) -> Result<(), String> {
     for page in pages {
         let mut seen = HashSet::new();
         let mut current = page;
@@ -298,7 +308,10 @@ fn collect_uris(object: &Object, depth: usize, links: &mut Vec<String>, max: usi
         {
             let link = String::from_utf8_lossy(bytes).trim().to_owned();
             let lower = link.to_ascii_lowercase();
-            if (lower.starts_with("http://") || lower.starts_with("https://")) && !links.contains(&link) && links.len() < max {
+            if (lower.starts_with("http://") || lower.starts_with("https://"))
+                && !links.contains(&link)
+                && links.len() < max
+            {
                 links.push(link);
             }
         } else if matches!(value, Object::Dictionary(_) | Object::Array(_)) {
@@ -317,17 +330,28 @@ struct Guarded<'a> {
 impl Guarded<'_> {
     fn check(&self) -> Result<(), OutputError> {
         if self.written > MAX_TEXT {
-            return Err(OutputError::IoError(io::Error::new(io::ErrorKind::FileTooLarge, "text limit")));
+            return Err(OutputError::IoError(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                "text limit",
+            )));
         }
         if Instant::now() > self.deadline {
-            return Err(OutputError::IoError(io::Error::new(io::ErrorKind::TimedOut, "deadline")));
+            return Err(OutputError::IoError(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "deadline",
+            )));
         }
         Ok(())
     }
 }
 
 impl OutputDev for Guarded<'_> {
-    fn begin_page(&mut self, page_num: u32, media_box: &MediaBox, art_box: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &MediaBox,
+        art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
         self.check()?;
         self.inner.begin_page(page_num, media_box, art_box)
     }
@@ -336,10 +360,18 @@ impl OutputDev for Guarded<'_> {
         self.inner.end_page()
     }
 
-    fn output_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, char: &str) -> Result<(), OutputError> {
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
         self.written += char.len() + 1;
         self.check()?;
-        self.inner.output_character(trm, width, spacing, font_size, char)
+        self.inner
+            .output_character(trm, width, spacing, font_size, char)
     }
 
     fn begin_word(&mut self) -> Result<(), OutputError> {
@@ -354,11 +386,23 @@ impl OutputDev for Guarded<'_> {
         self.inner.end_line()
     }
 
-    fn stroke(&mut self, _ctm: &Transform, _colorspace: &ColorSpace, _color: &[f64], _path: &Path) -> Result<(), OutputError> {
+    fn stroke(
+        &mut self,
+        _ctm: &Transform,
+        _colorspace: &ColorSpace,
+        _color: &[f64],
+        _path: &Path,
+    ) -> Result<(), OutputError> {
         self.check()
     }
 
-    fn fill(&mut self, _ctm: &Transform, _colorspace: &ColorSpace, _color: &[f64], _path: &Path) -> Result<(), OutputError> {
+    fn fill(
+        &mut self,
+        _ctm: &Transform,
+        _colorspace: &ColorSpace,
+        _color: &[f64],
+        _path: &Path,
+    ) -> Result<(), OutputError> {
         self.check()
     }
 }
@@ -385,6 +429,10 @@ mod tests {
         assert!(pdf_text(lzw, 5).unwrap_err().contains("cannot bound"));
         assert!(pdf_text(b"hello", 5).unwrap_err().contains("not a PDF"));
         let truncated = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R";
-        assert!(pdf_text(truncated, 5).unwrap_err().starts_with("unreadable PDF"));
+        assert!(
+            pdf_text(truncated, 5)
+                .unwrap_err()
+                .starts_with("unreadable PDF")
+        );
     }
 }

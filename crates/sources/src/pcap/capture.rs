@@ -102,8 +102,8 @@ impl<'r> Capture<'r> {
     /// A header that is neither pcap nor pcapng, or an IO error.
     pub fn open(mut reader: Box<dyn Read + 'r>) -> Result<Capture<'r>, String> {
         let mut magic = [0u8; 4];
-        let filled =
-            read_full(&mut reader, &mut magic).map_err(|e| format!("cannot read the capture: {e}"))?;
+        let filled = read_full(&mut reader, &mut magic)
+            .map_err(|e| format!("cannot read the capture: {e}"))?;
         if filled < magic.len() {
             return Err("the capture header is cut short".into());
         }
@@ -208,7 +208,7 @@ impl<'r> Capture<'r> {
             state.interfaces.clear();
         }
         let length = u32_at(&head, 4, state.big_endian) as usize;
-        if !(12..=MAX_RECORD).contains(&length) || length % 4 != 0 {
+        if !(12..=MAX_RECORD).contains(&length) || !length.is_multiple_of(4) {
             return Next::Fatal {
                 offset,
                 message: format!(
@@ -254,8 +254,7 @@ impl<'r> Capture<'r> {
                 Next::Other
             }
             Block::EnhancedPacket(epb) => {
-                let Some(&(link, ticks, seconds)) = state.interfaces.get(epb.if_id as usize)
-                else {
+                let Some(&(link, ticks, seconds)) = state.interfaces.get(epb.if_id as usize) else {
                     return Next::Bad {
                         offset,
                         message: format!(

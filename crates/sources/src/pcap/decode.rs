@@ -54,15 +54,17 @@ pub(crate) fn decode(link: Link, data: &[u8]) -> Decoded<'_> {
             Err(error) => return Decoded::Bad(format!("Ethernet frame: {error}")),
         },
         Link::LinuxSll => match (data.get(14..16), data.get(16..)) {
-            (Some(kind), Some(rest)) => {
-                LaxSlicedPacket::from_ether_type(EtherType(u16::from_be_bytes([kind[0], kind[1]])), rest)
-            }
+            (Some(kind), Some(rest)) => LaxSlicedPacket::from_ether_type(
+                EtherType(u16::from_be_bytes([kind[0], kind[1]])),
+                rest,
+            ),
             _ => return Decoded::Bad("Linux cooked header cut short".into()),
         },
         Link::LinuxSll2 => match (data.get(0..2), data.get(20..)) {
-            (Some(kind), Some(rest)) => {
-                LaxSlicedPacket::from_ether_type(EtherType(u16::from_be_bytes([kind[0], kind[1]])), rest)
-            }
+            (Some(kind), Some(rest)) => LaxSlicedPacket::from_ether_type(
+                EtherType(u16::from_be_bytes([kind[0], kind[1]])),
+                rest,
+            ),
             _ => return Decoded::Bad("Linux cooked v2 header cut short".into()),
         },
         Link::RawIp => match LaxSlicedPacket::from_ip(data) {

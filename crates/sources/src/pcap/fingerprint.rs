@@ -53,7 +53,12 @@ pub(crate) enum Carrier {
 
 /// JA4 of a ClientHello: `t13d1516h2_8daaf6152771_e5627efa2ab1`.
 pub(crate) fn ja4(hello: &ClientHello, carrier: Carrier) -> String {
-    let ciphers: Vec<u16> = hello.ciphers.iter().copied().filter(|c| !is_grease(*c)).collect();
+    let ciphers: Vec<u16> = hello
+        .ciphers
+        .iter()
+        .copied()
+        .filter(|c| !is_grease(*c))
+        .collect();
     let extensions: Vec<u16> = hello
         .extensions
         .iter()

@@ -331,7 +331,8 @@ fn follow(flow: &mut Flow, dir: usize, segment: &Segment<'_>, at: At, out: &mut 
         }
         App::Tls(session) => {
             let stream = &mut flow.streams[dir];
-            if stream.push(segment.tcp.seq, segment.payload) && !session.feed(dir, stream, at, out) {
+            if stream.push(segment.tcp.seq, segment.payload) && !session.feed(dir, stream, at, out)
+            {
                 stream.close();
             }
             if session.complete() || (flow.streams[0].closed && flow.streams[1].closed) {

@@ -104,7 +104,10 @@ pub(crate) fn parse_message(message: &[u8]) -> Result<Message, String> {
             Message::ServerHello(out)
         }
         TlsMessage::Handshake(TlsMessageHandshake::Certificate(chain)) => Message::Certificate(
-            chain.cert_chain.first().and_then(|leaf| certificate(leaf.data)),
+            chain
+                .cert_chain
+                .first()
+                .and_then(|leaf| certificate(leaf.data)),
         ),
         _ => Message::Other,
     })

@@ -150,10 +150,16 @@ mod tests {
             panic!("request")
         };
         assert_eq!(req.host.as_deref(), Some("download.anydesk.com"));
-        assert_eq!(len, 88);
-        assert_eq!(crate::sensor::uri_file_name(&req.uri).as_deref(), Some("AnyDesk.exe"));
+        assert_eq!(len, 84);
+        assert_eq!(
+            crate::sensor::uri_file_name(&req.uri).as_deref(),
+            Some("AnyDesk.exe")
+        );
         assert_eq!(crate::sensor::uri_file_name("/"), None);
-        assert_eq!(crate::sensor::uri_file_name("http://h.example/a/b.msi").as_deref(), Some("b.msi"));
+        assert_eq!(
+            crate::sensor::uri_file_name("http://h.example/a/b.msi").as_deref(),
+            Some("b.msi")
+        );
         let Head::Complete(resp, _) = response(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream; x=y\r\nContent-Length: 10\r\nContent-Disposition: attachment; filename=\"x.exe\"\r\n\r\n",
         ) else {
@@ -161,7 +167,10 @@ mod tests {
         };
         assert_eq!(resp.content_length, Some(10));
         assert_eq!(resp.file_name.as_deref(), Some("x.exe"));
-        assert_eq!(resp.content_type.as_deref(), Some("application/octet-stream"));
+        assert_eq!(
+            resp.content_type.as_deref(),
+            Some("application/octet-stream")
+        );
         assert!(matches!(request(b"GET / HTTP/1.1\r\nHost"), Head::Partial));
         assert!(matches!(request(b"HELLO\r\n\r\n"), Head::Invalid));
         assert_eq!(sniff_mime(b"MZ\x90\x00"), Some("application/x-dosexec"));

@@ -37,7 +37,8 @@ impl CryptoStream {
     }
 
     fn add(&mut self, offset: u64, data: &[u8]) {
-        let held: usize = self.bytes.len() + self.pending.iter().map(|(_, d)| d.len()).sum::<usize>();
+        let held: usize =
+            self.bytes.len() + self.pending.iter().map(|(_, d)| d.len()).sum::<usize>();
         if held + data.len() > MAX_CRYPTO {
             return;
         }
@@ -81,7 +82,9 @@ pub(crate) fn read_datagram(payload: &[u8], stream: &mut CryptoStream) -> Result
         let Some(header) = LongHeader::parse(rest) else {
             return Err("QUIC long header cut short".into());
         };
-        let packet = rest.get(..header.packet_end).ok_or("QUIC packet cut short")?;
+        let packet = rest
+            .get(..header.packet_end)
+            .ok_or("QUIC packet cut short")?;
         if header.is_initial {
             let plain = decrypt(packet, &header)?;
             crypto_frames(&plain, stream);
@@ -156,22 +159,22 @@ fn client_keys(version: u32, dcid: &[u8]) -> Option<Keys> {
     let (salt, prefix): (&[u8], &str) = match version {
         VERSION_1 => (
             &[
-                0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17, 0x9a, 0xe6, 0xa4,
-                0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a,
+                0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17, 0x9a, 0xe6, 0xa4, 0xc8,
+                0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a,
             ],
             "quic",
         ),
         DRAFT_29 => (
             &[
-                0xaf, 0xbf, 0xec, 0x28, 0x99, 0x93, 0xd2, 0x4c, 0x9e, 0x97, 0x86, 0xf1, 0x9c,
-                0x61, 0x11, 0xe0, 0x43, 0x90, 0xa8, 0x99,
+                0xaf, 0xbf, 0xec, 0x28, 0x99, 0x93, 0xd2, 0x4c, 0x9e, 0x97, 0x86, 0xf1, 0x9c, 0x61,
+                0x11, 0xe0, 0x43, 0x90, 0xa8, 0x99,
             ],
             "quic",
         ),
         VERSION_2 => (
             &[
-                0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e,
-                0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9,
+                0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e, 0x26,
+                0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9,
             ],
             "quicv2",
         ),
@@ -214,7 +217,10 @@ fn decrypt(packet: &[u8], header: &LongHeader<'_>) -> Result<Vec<u8>, String> {
     let first = packet[0] ^ (mask[0] & 0x0f);
     let pn_len = usize::from(first & 0x03) + 1;
     let payload_start = header.pn_offset + pn_len;
-    let mut aad = packet.get(..payload_start).ok_or("QUIC packet cut short")?.to_vec();
+    let mut aad = packet
+        .get(..payload_start)
+        .ok_or("QUIC packet cut short")?
+        .to_vec();
     aad[0] = first;
     let mut number = 0u64;
     for i in 0..pn_len {
@@ -257,9 +263,15 @@ fn crypto_frames(mut plain: &[u8], stream: &mut CryptoStream) {
                 plain = rest;
             }
             0x06 => {
-                let Some((offset, a)) = varint(plain) else { return };
-                let Some((length, b)) = varint(&plain[a..]) else { return };
-                let Ok(length) = usize::try_from(length) else { return };
+                let Some((offset, a)) = varint(plain) else {
+                    return;
+                };
+                let Some((length, b)) = varint(&plain[a..]) else {
+                    return;
+                };
+                let Ok(length) = usize::try_from(length) else {
+                    return;
+                };
                 let Some(data) = plain.get(a + b..a + b + length) else {
                     return;
                 };
@@ -318,19 +330,21 @@ mod tests {
         assert_eq!(
             keys.key,
             [
-                0x1f, 0x36, 0x96, 0x13, 0xdd, 0x76, 0xd5, 0x46, 0x77, 0x30, 0xef, 0xcb, 0xe3,
-                0xb1, 0xa2, 0x2d
+                0x1f, 0x36, 0x96, 0x13, 0xdd, 0x76, 0xd5, 0x46, 0x77, 0x30, 0xef, 0xcb, 0xe3, 0xb1,
+                0xa2, 0x2d
             ]
         );
         assert_eq!(
             keys.iv,
-            [0xfa, 0x04, 0x4b, 0x2f, 0x42, 0xa3, 0xfd, 0x3b, 0x46, 0xfb, 0x25, 0x5c]
+            [
+                0xfa, 0x04, 0x4b, 0x2f, 0x42, 0xa3, 0xfd, 0x3b, 0x46, 0xfb, 0x25, 0x5c
+            ]
         );
         assert_eq!(
             keys.hp,
             [
-                0x9f, 0x50, 0x44, 0x9e, 0x04, 0xa0, 0xe8, 0x10, 0x28, 0x3a, 0x1e, 0x99, 0x33,
-                0xad, 0xed, 0xd2
+                0x9f, 0x50, 0x44, 0x9e, 0x04, 0xa0, 0xe8, 0x10, 0x28, 0x3a, 0x1e, 0x99, 0x33, 0xad,
+                0xed, 0xd2
             ]
         );
     }

@@ -87,7 +87,10 @@ impl TlsSession {
             match kind {
                 22 if !self.direction_done(dir) => {
                     if self.handshake[dir].len() + record.len() > MAX_HANDSHAKE {
-                        out.warning(at.offset, "TLS handshake over the 32 KiB limit: not read further");
+                        out.warning(
+                            at.offset,
+                            "TLS handshake over the 32 KiB limit: not read further",
+                        );
                         return false;
                     }
                     self.at.get_or_insert(at);
@@ -125,8 +128,12 @@ impl TlsSession {
     fn messages(&mut self, dir: usize, at: At, out: &mut Out<'_, '_>) {
         loop {
             let buffer = &self.handshake[dir];
-            let Some(header) = buffer.get(..4) else { return };
-            let len = (usize::from(header[1]) << 16) | (usize::from(header[2]) << 8) | usize::from(header[3]);
+            let Some(header) = buffer.get(..4) else {
+                return;
+            };
+            let len = (usize::from(header[1]) << 16)
+                | (usize::from(header[2]) << 8)
+                | usize::from(header[3]);
             if buffer.len() < 4 + len {
                 return;
             }
@@ -167,7 +174,9 @@ impl TlsSession {
 
     /// Emits the handshake's event once, if anything of it was read.
     pub fn emit(&mut self, ends: &Ends, out: &mut Out<'_, '_>) {
-        if self.emitted || (self.client.is_none() && self.server.is_none() && self.certificate.is_none()) {
+        if self.emitted
+            || (self.client.is_none() && self.server.is_none() && self.certificate.is_none())
+        {
             return;
         }
         self.emitted = true;
@@ -219,7 +228,14 @@ pub(crate) struct QuicSession {
 
 impl QuicSession {
     /// Reads one client datagram; emits the ClientHello once it is complete.
-    pub fn feed(&mut self, payload: &[u8], at: At, ends: &Ends, client: usize, out: &mut Out<'_, '_>) {
+    pub fn feed(
+        &mut self,
+        payload: &[u8],
+        at: At,
+        ends: &Ends,
+        client: usize,
+        out: &mut Out<'_, '_>,
+    ) {
         if self.done {
             return;
         }
@@ -231,8 +247,11 @@ impl QuicSession {
         }
         let data = self.crypto.data();
         let Some(header) = data.get(..4) else { return };
-        let len = (usize::from(header[1]) << 16) | (usize::from(header[2]) << 8) | usize::from(header[3]);
-        let Some(message) = data.get(..4 + len) else { return };
+        let len =
+            (usize::from(header[1]) << 16) | (usize::from(header[2]) << 8) | usize::from(header[3]);
+        let Some(message) = data.get(..4 + len) else {
+            return;
+        };
         self.done = true;
         match hello::parse_message(message) {
             Ok(Message::ClientHello(hello)) => {
@@ -242,7 +261,13 @@ impl QuicSession {
                     sni: hello.sni.clone(),
                     alpn: hello.alpn.clone(),
                     version: Some(hello::version_name(
-                        hello.supported_versions.iter().copied().filter(|v| !fingerprint::is_grease(*v)).max().unwrap_or(hello.version),
+                        hello
+                            .supported_versions
+                            .iter()
+                            .copied()
+                            .filter(|v| !fingerprint::is_grease(*v))
+                            .max()
+                            .unwrap_or(hello.version),
                     )),
                     ja3: Some(fingerprint::ja3(&hello)),
                     ja3s: None,
@@ -305,7 +330,9 @@ impl HttpSession {
                 return true;
             }
             if self.request_body_left > 0 {
-                let skip = data.len().min(usize::try_from(self.request_body_left).unwrap_or(usize::MAX));
+                let skip = data
+                    .len()
+                    .min(usize::try_from(self.request_body_left).unwrap_or(usize::MAX));
                 self.request_body_left -= skip as u64;
                 stream.consume(skip);
                 continue;
@@ -325,7 +352,13 @@ impl HttpSession {
     }
 
     /// Reads the server's responses; returns `false` when it stops following them.
-    pub fn feed_server(&mut self, stream: &mut Stream, at: At, ends: &Ends, out: &mut Out<'_, '_>) -> bool {
+    pub fn feed_server(
+        &mut self,
+        stream: &mut Stream,
+        at: At,
+        ends: &Ends,
+        out: &mut Out<'_, '_>,
+    ) -> bool {
         loop {
             let data = stream.data();
             if data.is_empty() {
@@ -374,10 +407,11 @@ impl HttpSession {
         let request = self.requests.pop_front();
         let head_only = request.as_ref().is_some_and(|(r, _)| r.method == "HEAD")
             || matches!(response.status, 100..=199 | 204 | 304);
-        let file_name = response
-            .file_name
-            .clone()
-            .or_else(|| request.as_ref().and_then(|(r, _)| crate::sensor::uri_file_name(&r.uri)));
+        let file_name = response.file_name.clone().or_else(|| {
+            request
+                .as_ref()
+                .and_then(|(r, _)| crate::sensor::uri_file_name(&r.uri))
+        });
         let request_at = request.as_ref().map_or(at, |(_, at)| *at);
         let http = Http {
             client: endpoint(ends[0]),
@@ -427,7 +461,11 @@ impl HttpSession {
 
     fn flush_file(&mut self, out: &mut Out<'_, '_>) {
         if let Some(pending) = self.file.take() {
-            out.event(event(out.base(), pending.at, EventKind::FileTransfer(pending.file)));
+            out.event(event(
+                out.base(),
+                pending.at,
+                EventKind::FileTransfer(pending.file),
+            ));
         }
     }
 
@@ -458,7 +496,14 @@ pub(crate) struct DnsSession {
 
 impl DnsSession {
     /// Reads one DNS message sent by side `dir`.
-    pub fn message(&mut self, message: super::dns::Message, dir: usize, at: At, ends: &Ends, out: &mut Out<'_, '_>) {
+    pub fn message(
+        &mut self,
+        message: super::dns::Message,
+        dir: usize,
+        at: At,
+        ends: &Ends,
+        out: &mut Out<'_, '_>,
+    ) {
         if !message.response {
             if self.queries.len() < MAX_QUERIES {
                 self.queries.push((message.id, message.query, dir, at));
@@ -467,10 +512,9 @@ impl DnsSession {
             }
             return;
         }
-        let found = self
-            .queries
-            .iter()
-            .position(|(id, query, client, _)| *id == message.id && *query == message.query && *client != dir);
+        let found = self.queries.iter().position(|(id, query, client, _)| {
+            *id == message.id && *query == message.query && *client != dir
+        });
         match found {
             Some(index) => {
                 let (_, query, client, at) = self.queries.remove(index);
@@ -488,7 +532,14 @@ impl DnsSession {
     }
 }
 
-fn emit_dns(out: &mut Out<'_, '_>, ends: &Ends, client: usize, at: At, query: String, answers: Vec<String>) {
+fn emit_dns(
+    out: &mut Out<'_, '_>,
+    ends: &Ends,
+    client: usize,
+    at: At,
+    query: String,
+    answers: Vec<String>,
+) {
     let dns = DnsQuery {
         query,
         answers,

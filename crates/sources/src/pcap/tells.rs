@@ -16,7 +16,11 @@ pub(crate) struct Tell {
 pub(crate) fn rfb(payload: &[u8]) -> Option<Tell> {
     let banner = payload.get(..12)?;
     let digits = |range: std::ops::Range<usize>| banner[range].iter().all(u8::is_ascii_digit);
-    if banner.starts_with(b"RFB ") && digits(4..7) && banner[7] == b'.' && digits(8..11) && banner[11] == b'\n'
+    if banner.starts_with(b"RFB ")
+        && digits(4..7)
+        && banner[7] == b'.'
+        && digits(8..11)
+        && banner[11] == b'\n'
     {
         let version = String::from_utf8_lossy(&banner[..11]).into_owned();
         return Some(Tell {
@@ -39,12 +43,10 @@ pub(crate) fn rdp(payload: &[u8]) -> Option<Tell> {
         return None;
     }
     let variable = payload.get(11..length).unwrap_or(&[]);
-    let detail = variable
-        .strip_prefix(b"Cookie: mstshash=")
-        .map(|rest| {
-            let end = memchr::memmem::find(rest, b"\r\n").unwrap_or(rest.len());
-            format!("cookie: {}", String::from_utf8_lossy(&rest[..end]))
-        });
+    let detail = variable.strip_prefix(b"Cookie: mstshash=").map(|rest| {
+        let end = memchr::memmem::find(rest, b"\r\n").unwrap_or(rest.len());
+        format!("cookie: {}", String::from_utf8_lossy(&rest[..end]))
+    });
     Some(Tell {
         protocol: "rdp",
         detail,
@@ -87,7 +89,14 @@ pub(crate) fn tls_handshake(payload: &[u8], kind: u8) -> bool {
 /// Whether a payload opens with an HTTP/1.x request line.
 pub(crate) fn http_request(payload: &[u8]) -> bool {
     const METHODS: &[&[u8]] = &[
-        b"GET ", b"POST ", b"HEAD ", b"PUT ", b"DELETE ", b"OPTIONS ", b"PATCH ", b"CONNECT ",
+        b"GET ",
+        b"POST ",
+        b"HEAD ",
+        b"PUT ",
+        b"DELETE ",
+        b"OPTIONS ",
+        b"PATCH ",
+        b"CONNECT ",
     ];
     METHODS.iter().any(|m| payload.starts_with(m))
 }
@@ -117,7 +126,10 @@ mod tests {
         let len = cr.len() as u16;
         cr[2..4].copy_from_slice(&len.to_be_bytes());
         cr[4] = (cr.len() - 5) as u8;
-        assert_eq!(rdp(&cr).and_then(|t| t.detail), Some("cookie: alice".into()));
+        assert_eq!(
+            rdp(&cr).and_then(|t| t.detail),
+            Some("cookie: alice".into())
+        );
         assert!(rdp(b"\x03\x00\x00\x13GET / HTTP/1.1").is_none());
         assert!(teamviewer_tcp(&[0x17, 0x24, 0x1b, 0, 0]));
         assert!(!teamviewer_tcp(&[0x17, 0x03, 0x03]));

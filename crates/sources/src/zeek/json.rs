@@ -57,9 +57,7 @@ impl Record for JsonRecord<'_> {
 
     fn time(&self, name: &str) -> Option<Timestamp> {
         match self.0.get(name)? {
-            Value::String(text) => {
-                sensor::iso_time(text).or_else(|| sensor::epoch_seconds(text))
-            }
+            Value::String(text) => sensor::iso_time(text).or_else(|| sensor::epoch_seconds(text)),
             Value::Number(number) => {
                 if let Some(millis) = number.as_i64().filter(|m| m.abs() > 100_000_000_000) {
                     return Timestamp::from_millisecond(millis).ok();

@@ -123,18 +123,26 @@ fn text(record: &dyn Record, name: &str) -> Option<String> {
 }
 
 fn orig(record: &dyn Record) -> rmmguard_events::Endpoint {
-    sensor::endpoint(record.text("id.orig_h").as_deref(), record.count("id.orig_p"))
+    sensor::endpoint(
+        record.text("id.orig_h").as_deref(),
+        record.count("id.orig_p"),
+    )
 }
 
 fn resp(record: &dyn Record) -> rmmguard_events::Endpoint {
-    sensor::endpoint(record.text("id.resp_h").as_deref(), record.count("id.resp_p"))
+    sensor::endpoint(
+        record.text("id.resp_h").as_deref(),
+        record.count("id.resp_p"),
+    )
 }
 
 fn conn(record: &dyn Record, ts: Option<Timestamp>) -> NetFlow {
     let end = match (ts, record.number("duration")) {
         (Some(start), Some(seconds)) if seconds.is_finite() && seconds >= 0.0 => {
             let micros = (seconds * 1e6).round() as i64;
-            start.checked_add(jiff::SignedDuration::from_micros(micros)).ok()
+            start
+                .checked_add(jiff::SignedDuration::from_micros(micros))
+                .ok()
         }
         _ => ts,
     };
@@ -164,7 +172,12 @@ fn transport(proto: &str) -> Transport {
 }
 
 /// An rdp or rfb record: a session of that protocol, with what it showed.
-fn session(record: &dyn Record, ts: Option<Timestamp>, protocol: &str, detail: Option<String>) -> NetFlow {
+fn session(
+    record: &dyn Record,
+    ts: Option<Timestamp>,
+    protocol: &str,
+    detail: Option<String>,
+) -> NetFlow {
     NetFlow {
         transport: Some(Transport::Tcp),
         source: orig(record),
@@ -179,7 +192,9 @@ fn session(record: &dyn Record, ts: Option<Timestamp>, protocol: &str, detail: O
 }
 
 fn rdp_detail(record: &dyn Record) -> Option<String> {
-    record.text("cookie").map(|cookie| format!("cookie: {cookie}"))
+    record
+        .text("cookie")
+        .map(|cookie| format!("cookie: {cookie}"))
 }
 
 fn rfb_detail(record: &dyn Record) -> Option<String> {
@@ -255,7 +270,9 @@ fn http(record: &dyn Record, joins: &mut Joins) -> Http {
         host: record.text("host").map(|h| h.to_lowercase()),
         uri,
         user_agent: text(record, "user_agent"),
-        status: record.count("status_code").and_then(|s| u16::try_from(s).ok()),
+        status: record
+            .count("status_code")
+            .and_then(|s| u16::try_from(s).ok()),
         content_type: record.list("resp_mime_types").into_iter().next(),
         file_name,
         body_bytes: record.count("response_body_len"),
@@ -290,7 +307,9 @@ fn files(record: &dyn Record, joins: &Joins) -> FileTransfer {
         server: sender,
         file_name,
         mime_type: text(record, "mime_type"),
-        size: record.count("total_bytes").or_else(|| record.count("seen_bytes")),
+        size: record
+            .count("total_bytes")
+            .or_else(|| record.count("seen_bytes")),
         hash: text(record, "sha256")
             .or_else(|| text(record, "sha1"))
             .or_else(|| text(record, "md5"))
