@@ -33,11 +33,13 @@ pub struct Cli {
 pub enum Command {
     /// Hunt through evidence files and folders for RMM tools and their abuse
     ///
-    /// Reads EVTX, JSON lines of Windows events (Winlogbeat/ECS, NXLog,
-    /// evtx_dump) and software/service inventories (CSV, osquery JSON),
-    /// recursing into folders and .gz files; formats are recognized from
-    /// content. Prints a summary and the findings; --jsonl/--csv write them
-    /// for a SIEM.
+    /// Reads endpoint logs (EVTX; JSON lines of Windows events from
+    /// Winlogbeat/ECS, NXLog, evtx_dump; software/service inventories as CSV
+    /// or osquery JSON), network evidence (pcap and pcapng; Zeek logs, TSV or
+    /// JSON; Suricata EVE JSON) and mail (.eml, mbox, Maildir), recursing into
+    /// folders and .gz files; formats are recognized from content. Prints the
+    /// incidents, the RMM audit and the findings; --jsonl/--csv write them for
+    /// a SIEM, --html writes a report.
     ///
     /// Exit status: 0 when no finding reaches --fail-on (or it is not given),
     /// 1 when one does, 2 on error.

@@ -29,7 +29,8 @@ pub struct SimulateArgs {
     pub scenario: Vec<String>,
 
     /// The small story of examples/evidence: MSP tools, a callback chain with
-    /// portable AnyDesk, a ScreenConnect client on a foreign relay, a renamed binary
+    /// portable AnyDesk, a ScreenConnect client on a foreign relay, a renamed binary,
+    /// VNC answered from the internet (in a site's network capture)
     #[arg(long, conflicts_with = "scenario")]
     pub example: bool,
 
@@ -56,6 +57,18 @@ pub struct SimulateArgs {
     /// Output format: jsonl (Winlogbeat), evtx, or both (in jsonl/ and evtx/ subfolders)
     #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "evtx", "both"])]
     pub format: String,
+
+    /// Leave out the sites' network evidence (<site>/network/: pcap, Zeek,
+    /// Suricata EVE, one format per site in turn)
+    #[arg(long)]
+    pub no_network: bool,
+
+    /// Write only a mailbox instead: DIR/inbox.mbox with N messages, one in 50
+    /// a callback-phishing lure (in the body, a PDF or a calendar invitation),
+    /// the rest benign look-alikes; the summary counts the lures (for the
+    /// mail benchmark and for trying `hunt` on mail)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub mailbox: u64,
 
     /// Also write an RMM vendor's tenant dataset of N tenants (legitimate MSPs,
     /// small businesses, home users, abusive tenants) with its own truth.json,
@@ -103,6 +116,21 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
     let Some(dir) = &args.out else {
         bail!("--out is required")
     };
+    if args.mailbox > 0 {
+        let path = dir.join("inbox.mbox");
+        fs::create_dir_all(dir)?;
+        let summary = rmmguard::simulate::mail::write_mbox(&path, args.seed, args.mailbox, 50)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(
+            out,
+            "wrote {} messages ({:.1} MiB, {} lures) to {}",
+            args.mailbox,
+            summary.bytes as f64 / 1048576.0,
+            summary.lures,
+            path.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let config = config(args)?;
     let started = std::time::Instant::now();
     let truth =
@@ -148,6 +176,7 @@ fn config(args: &SimulateArgs) -> Result<Config> {
             Scenario::CallbackAnydesk,
             Scenario::SelfHostedScreenconnect,
             Scenario::Renamed,
+            Scenario::InboundPort,
         ]
     } else if args.scenario.is_empty() || args.scenario.iter().any(|s| s == "all") {
         Scenario::ALL.to_vec()
@@ -179,6 +208,7 @@ fn config(args: &SimulateArgs) -> Result<Config> {
         formats: Formats {
             jsonl: args.format != "evtx",
             evtx: args.format != "jsonl",
+            network: !args.no_network,
         },
         background_per_day: background,
         size: args.size,

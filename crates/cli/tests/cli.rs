@@ -47,7 +47,7 @@ fn readme_command_one_hunts_the_examples() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout
-            .contains("Findings: 1 critical, 6 high, 1 medium, 1 low"),
+            .contains("Findings: 1 critical, 9 high, 2 medium, 1 low"),
         "{}",
         out.stdout
     );
@@ -112,7 +112,7 @@ fn jsonl_output_follows_the_schema() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(records.len(), 34);
+    assert_eq!(records.len(), 38);
     let critical = &records[0];
     assert_eq!(critical["schema_version"], 1);
     assert_eq!(critical["rule_id"], "E004");
@@ -146,7 +146,7 @@ fn csv_output_has_a_header_and_a_row_per_finding() {
             .unwrap()
             .starts_with("schema_version,severity,rule_id,rule,attack,host")
     );
-    assert_eq!(lines.count(), 33);
+    assert_eq!(lines.count(), 36);
 }
 
 #[test]
@@ -284,8 +284,9 @@ fn simulate_is_deterministic() {
     let (fa, fb) = (files(a.path()), files(b.path()));
     assert_eq!(
         fa.len(),
-        98,
-        "3 sites (the campaign's) x 4 hosts (grown to fit 11 scenarios) x 4 channels x 2 formats, plus truth and policy"
+        106,
+        "3 sites (the campaign's) x 4 hosts (grown to fit 11 scenarios) x 4 channels x 2 formats, \
+         each site's network files (a pcap, 2 Zeek logs, an EVE file) in both trees, truth and policy"
     );
     assert!(fa == fb, "same seed, same bytes");
     let eval = rmmguard(data.path(), &["eval", a.path().to_str().unwrap()]);
@@ -324,7 +325,7 @@ fn audit_writes_a_starter_policy_that_authorizes_what_was_seen() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stdout.contains("RMM audit: 5 tools × tenants"),
+        out.stdout.contains("RMM audit: 6 tools × tenants"),
         "{}",
         out.stdout
     );
@@ -350,7 +351,7 @@ fn audit_writes_a_starter_policy_that_authorizes_what_was_seen() {
     );
     assert_eq!(
         judged.stdout.matches(" authorized ").count(),
-        5,
+        6,
         "{}",
         judged.stdout
     );

@@ -181,15 +181,15 @@ fn report_of_the_examples_loads_offline_and_matches_the_json() {
         .collect();
     assert_eq!(online, Vec::<&String>::new(), "no network requests");
     let incident_count = fs::read_to_string(&incidents).unwrap().lines().count();
-    assert_eq!(incident_count, 2);
+    assert_eq!(incident_count, 3);
     assert_eq!(page.dom.matches("data-incident=").count(), incident_count);
     let audit_rows = fs::read_to_string(&audit).unwrap().lines().count() - 1;
-    assert_eq!(audit_rows, 5);
+    assert_eq!(audit_rows, 6);
     assert_eq!(page.dom.matches("data-audit-row").count(), audit_rows);
     // The findings table is rendered by the page's script (low and above by default).
-    assert_eq!(page.dom.matches("data-finding=").count(), 9);
+    assert_eq!(page.dom.matches("data-finding=").count(), 13);
     assert!(
-        page.dom.contains("9 findings, page 1 of 1"),
+        page.dom.contains("13 findings, page 1 of 1"),
         "the script ran"
     );
     assert!(

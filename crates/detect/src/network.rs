@@ -187,10 +187,11 @@ impl Pass<'_> {
             }
             _ => None,
         };
+        let recognized_tool = recognized.as_ref().and_then(|s| s.tool);
         if let Some(session) = recognized {
             self.session(session);
         }
-        self.perimeter(flow);
+        self.perimeter(flow, recognized_tool);
     }
 
     /// A TLS handshake.
@@ -411,7 +412,9 @@ impl Pass<'_> {
     }
 
     /// N004/N005: a remote-access port crossing the perimeter, answered.
-    fn perimeter(&mut self, flow: &NetFlow) {
+    /// `recognized` is the tool the flow's protocol showed, which names the
+    /// tool where the port alone is shared (5900 is every VNC's).
+    fn perimeter(&mut self, flow: &NetFlow, recognized: Option<usize>) {
         let transport = match flow.transport {
             Some(Transport::Tcp) => PortTransport::Tcp,
             Some(Transport::Udp) => PortTransport::Udp,
@@ -437,6 +440,7 @@ impl Pass<'_> {
             return;
         };
         let tool = match owner.tools.as_slice() {
+            _ if recognized.is_some() => recognized,
             [only] => Some(*only),
             _ => None,
         };

@@ -3,11 +3,15 @@
 //! volume of every generated folder and names no RMM tool, so anything a
 //! hunt finds in it is a false positive.
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use jiff::{SignedDuration, Timestamp};
 
-use crate::environment::Host;
+use crate::environment::{Environment, Host, Site};
 use crate::event::{Proc, WinEvent};
+use crate::network::{NetSession, Payload, TlsHello};
 use crate::rng::Rng;
+use crate::scenarios::resolver;
 
 struct App {
     image: &'static str,
@@ -275,4 +279,42 @@ impl<'a> Background<'a> {
             }
         }
     }
+}
+
+/// A site's benign web browsing as its network sensor sees it: each host
+/// looks up a common domain and opens TLS to it, about `per_host_day`
+/// times a day.
+pub fn browsing(site: &Site, env: &Environment, seed: u64, per_host_day: u64) -> Vec<NetSession> {
+    let mut sessions = Vec::new();
+    for (n, host) in site.hosts.iter().enumerate() {
+        let mut rng = Rng::new(seed, 0xB800 + n as u64 * 131 + site.name.len() as u64);
+        let count = per_host_day.max(1) * u64::from(env.days);
+        for _ in 0..count {
+            let domain = *rng.pick(DOMAINS);
+            let start = env
+                .start
+                .saturating_add(SignedDuration::from_secs(
+                    rng.below(env.seconds().max(1) as u64) as i64,
+                ))
+                .unwrap_or(env.start);
+            sessions.push(NetSession {
+                client: (IpAddr::V4(host.ip), 49_152 + rng.below(16_000) as u16),
+                server: (IpAddr::V4(public_address(domain)), 443),
+                start,
+                lookup: Some((domain.to_owned(), IpAddr::V4(resolver(host)))),
+                payload: Payload::Tls(TlsHello::browser(domain)),
+            });
+        }
+    }
+    sessions
+}
+
+/// A stable public-looking address for a domain (TEST-NET-3 is too small to
+/// tell many domains apart, so a 93.184.0.0/16 address from its name).
+fn public_address(domain: &str) -> Ipv4Addr {
+    let hash = domain.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let [_, _, c, d] = hash.to_be_bytes();
+    Ipv4Addr::new(93, 184, c, d.max(1))
 }

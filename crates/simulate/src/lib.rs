@@ -8,6 +8,9 @@
 //!
 //! * `<site>/<host>/<Channel>.jsonl` (Winlogbeat/ECS) or `.evtx`; with both
 //!   formats, `jsonl/<site>/<host>/…` and `evtx/<site>/<host>/…`;
+//! * `<site>/network/`: what the site's network sensor recorded (benign
+//!   browsing and the planted sessions), as a pcap, Zeek TSV, Suricata EVE
+//!   or Zeek JSON — one format per site in turn, so every reader is used;
 //! * `policy.toml`, authorizing the MSP's tools and tenants;
 //! * `truth.json`, every planted activity and the findings it must produce.
 //!
@@ -76,6 +79,7 @@ impl Default for Config {
             formats: Formats {
                 jsonl: true,
                 evtx: false,
+                network: true,
             },
             background_per_day: 400,
             size: None,
@@ -93,7 +97,7 @@ pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
     let plan = scenarios::plant(&env, &config.scenarios, config.seed);
     let hosts: Vec<&environment::Host> = env.hosts().collect();
     let mut planted: Vec<Vec<(WinEvent, bool)>> = vec![Vec::new(); hosts.len()];
-    for (host, event, malicious) in plan.events {
+    for (host, event, malicious) in plan.events.iter().cloned() {
         if let Some(list) = planted.get_mut(host) {
             list.push((event, malicious));
         }
@@ -127,6 +131,9 @@ pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
         truth.counts.malicious += malicious;
         truth.counts.authorized += authorized;
     }
+    if config.formats.network {
+        write_network(config, &env, &plan.sessions, out)?;
+    }
     fs::write(out.join("policy.toml"), policy(&env))?;
     let json = serde_json::to_string_pretty(&truth).map_err(io::Error::other)?;
     fs::write(out.join("truth.json"), json + "\n")?;
@@ -136,6 +143,42 @@ pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
 /// The requested shape, grown so that every scenario gets a victim host of
 /// its own: two scenarios on one host would change each other's findings
 /// (an install planted by one explains away another's portable run).
+/// The folders a site's evidence goes to: one per endpoint format tree.
+fn trees(config: &Config, out: &Path) -> Vec<std::path::PathBuf> {
+    if config.formats.jsonl && config.formats.evtx {
+        vec![out.join("jsonl"), out.join("evtx")]
+    } else {
+        vec![out.to_path_buf()]
+    }
+}
+
+/// Writes each site's network evidence: its hosts' browsing and the planted
+/// sessions of its hosts, in the site's turn of the network formats.
+fn write_network(
+    config: &Config,
+    env: &Environment,
+    planted: &[(usize, network::NetSession)],
+    out: &Path,
+) -> io::Result<()> {
+    let hosts: Vec<&environment::Host> = env.hosts().collect();
+    for (index, site) in env.sites.iter().enumerate() {
+        let mut sessions =
+            background::browsing(site, env, config.seed, config.background_per_day / 40);
+        sessions.extend(
+            planted
+                .iter()
+                .filter(|(host, _)| hosts.get(*host).is_some_and(|h| h.site == site.name))
+                .map(|(_, session)| session.clone()),
+        );
+        sessions.sort_by_key(|session| session.start);
+        let formats = network::NetFormats::nth(index);
+        for tree in trees(config, out) {
+            network::write_sessions(&tree.join(&site.name), Some("network"), &sessions, formats)?;
+        }
+    }
+    Ok(())
+}
+
 fn shape_for(config: &Config) -> Shape {
     let victims = config
         .scenarios

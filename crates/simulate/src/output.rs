@@ -19,6 +19,9 @@ pub struct Formats {
     pub jsonl: bool,
     /// EVTX, `<Channel>.evtx`.
     pub evtx: bool,
+    /// Each site's network sensor, `<site>/network/`: a packet capture, Zeek
+    /// TSV, Suricata EVE or Zeek JSON, one format per site in turn.
+    pub network: bool,
 }
 
 /// The per-host writer: lazily opens one file per channel and format.

@@ -2,10 +2,13 @@
 //! RMM abuse (or of authorized MSP work) on chosen hosts, and records the
 //! truth: what happened, and which findings it must produce.
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::environment::{Environment, Host};
 use crate::event::{Proc, WinEvent};
+use crate::network::{NetSession, Payload};
 use crate::rng::Rng;
 use crate::truth::{Activity, Expect};
 
@@ -112,10 +115,10 @@ impl Scenario {
                 "a dumper reading TeamViewer's process memory for stored credentials"
             }
             Scenario::OutsideVpn => {
-                "the MSP's ScreenConnect used from outside the VPN (needs network evidence: pending)"
+                "the MSP's ScreenConnect relay reached from a LAN host, not through the VPN (network evidence)"
             }
             Scenario::InboundPort => {
-                "inbound VNC/RDP at the perimeter (needs network evidence: pending)"
+                "VNC reached from the internet on a workstation's port 5900 (network evidence)"
             }
             Scenario::Campaign => {
                 "one campaign at three sites: the same lure domain and AnyDesk relay on a host at each"
@@ -136,6 +139,8 @@ pub struct Plan {
     pub events: Vec<(usize, WinEvent, bool)>,
     /// The truth of every activity.
     pub activities: Vec<Activity>,
+    /// (host index, session): network sessions, written to the host's site.
+    pub sessions: Vec<(usize, NetSession)>,
 }
 
 /// Plants the scenarios on hosts of the environment.
@@ -162,8 +167,8 @@ pub fn plant(env: &Environment, scenarios: &[Scenario], seed: u64) -> Plan {
             Scenario::InMemory => planter.in_memory(victims.next()),
             Scenario::SelfHostedScreenconnect => planter.self_hosted(victims.next()),
             Scenario::CredentialTheft => planter.credential_theft(victims.next()),
-            Scenario::OutsideVpn => planter.network_only(victims.next(), "screenconnect", "N00"),
-            Scenario::InboundPort => planter.network_only(victims.next(), "vnc", "N00"),
+            Scenario::OutsideVpn => planter.outside_vpn(victims.next()),
+            Scenario::InboundPort => planter.inbound_port(victims.next()),
             Scenario::Campaign => {
                 let hosts = victims.one_per_site(&hosts, 3);
                 planter.campaign(&hosts);
@@ -1014,33 +1019,93 @@ impl Planter<'_> {
         }
     }
 
-    /// Scenarios only network evidence shows: recorded, expectations pending.
-    fn network_only(&mut self, host: usize, tool: &str, rule: &str) {
+    /// The MSP's own ScreenConnect, but its relay port reached from a LAN
+    /// host outside the approved VPN: the approved-path check (N006) and the
+    /// outbound RMM port (N005) on the wire; nothing on the endpoint.
+    fn outside_vpn(&mut self, host: usize) {
         let t0 = self.when();
         let h = self.hosts[host];
-        let id = format!("A{}", self.plan.activities.len() + 1);
-        self.plan.activities.push(Activity {
-            id,
-            scenario: self.scenario.name().to_owned(),
-            chain: None,
-            campaign: None,
-            stage: self.scenario.name().to_owned(),
-            malicious: true,
-            host: h.fqdn.clone(),
-            user: h.user.clone(),
-            site: h.site.clone(),
-            tool: Some(tool.to_owned()),
-            tenant: None,
-            start: t0.to_string(),
-            end: t0.to_string(),
-            expect: vec![Expect {
-                rule: rule.to_owned(),
-                host: h.fqdn.clone(),
-                tool: Some(tool.to_owned()),
-                pending: true,
-                needs: Some("network evidence (pcap, Zeek, Suricata EVE): issue 4".into()),
-            }],
-            events: 0,
-        });
+        let relay = self.env.msp.screenconnect_relay.clone();
+        let session = NetSession {
+            client: (IpAddr::V4(h.ip), self.ephemeral_port()),
+            server: (IpAddr::V4(Ipv4Addr::new(203, 0, 113, 41)), 8041),
+            start: t0,
+            lookup: Some((relay.clone(), IpAddr::V4(resolver(h)))),
+            payload: Payload::Opaque {
+                client_bytes: 48_000,
+                server_bytes: 1_400_000,
+            },
+        };
+        self.network_activity(
+            host,
+            session,
+            &Stage {
+                name: "outside-vpn",
+                tool: Some("screenconnect"),
+                tenant: Some(&relay),
+                expect: &[
+                    ("N005", Some("screenconnect")),
+                    ("N006", Some("screenconnect")),
+                ],
+            },
+        );
     }
+
+    /// A VNC server on a workstation answered a client on the internet: the
+    /// inbound RMM port (N004), the session recognized by its RFB banners
+    /// (N002), off the approved path (N006), and VNC unapproved (E003).
+    fn inbound_port(&mut self, host: usize) {
+        let t0 = self.when();
+        let h = self.hosts[host];
+        let octet = 10 + self.rng.below(200) as u8;
+        let session = NetSession {
+            client: (
+                IpAddr::V4(Ipv4Addr::new(198, 51, 100, octet)),
+                self.ephemeral_port(),
+            ),
+            server: (IpAddr::V4(h.ip), 5900),
+            start: t0,
+            lookup: None,
+            payload: Payload::Rfb,
+        };
+        self.network_activity(
+            host,
+            session,
+            &Stage {
+                name: "inbound-port",
+                tool: Some("vnc"),
+                tenant: None,
+                expect: &[
+                    ("E003", Some("vnc")),
+                    ("N002", Some("vnc")),
+                    ("N004", Some("vnc")),
+                    ("N006", Some("vnc")),
+                ],
+            },
+        );
+    }
+
+    fn ephemeral_port(&mut self) -> u16 {
+        49_152 + self.rng.below(16_000) as u16
+    }
+
+    /// Records a network session and its truth. Network findings name the
+    /// host by its address, so the expectations do too.
+    fn network_activity(&mut self, host: usize, session: NetSession, stage: &Stage<'_>) {
+        let h = self.hosts[host];
+        let span = (session.start, at(session.start, 120));
+        self.plan.sessions.push((host, session));
+        self.activity(host, None, stage, true, span, 1);
+        if let Some(activity) = self.plan.activities.last_mut() {
+            for expect in &mut activity.expect {
+                expect.host = h.ip.to_string();
+            }
+        }
+    }
+}
+
+/// The site's resolver: `.0.2` of the host's /16 (hosts start at `.20`).
+pub(crate) fn resolver(host: &Host) -> Ipv4Addr {
+    let [a, b, _, _] = host.ip.octets();
+    Ipv4Addr::new(a, b, 0, 2)
 }

@@ -177,6 +177,25 @@ impl NetFormats {
     }
 }
 
+impl NetFormats {
+    /// The `n`th of the four formats in turn: pcap, Zeek TSV, EVE, Zeek JSON.
+    pub fn nth(n: usize) -> NetFormats {
+        let none = NetFormats::default();
+        match n % 4 {
+            0 => NetFormats { pcap: true, ..none },
+            1 => NetFormats {
+                zeek_tsv: true,
+                ..none
+            },
+            2 => NetFormats { eve: true, ..none },
+            _ => NetFormats {
+                zeek_json: true,
+                ..none
+            },
+        }
+    }
+}
+
 /// Writes the sessions in the chosen formats under `out` (in `out/<site>`
 /// when a site is given).
 ///
