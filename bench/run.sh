@@ -38,7 +38,7 @@ fi
 if [ ! -f "$CORPUS/jsonl.size" ] || [ "$(cat "$CORPUS/jsonl.size")" != "$SIZE" ]; then
     rm -rf "$CORPUS/jsonl"
     /usr/bin/time -f "%e %M" -o "$CORPUS/generate.time" \
-        "$RMMGUARD" simulate --seed 42 --size "$SIZE" --sites 4 --hosts 10 --days 7 --out "$CORPUS/jsonl" \
+        "$RMMGUARD" simulate --seed 42 --size "$SIZE" --sites 4 --hosts 10 --days 7 --no-network --out "$CORPUS/jsonl" \
         >"$CORPUS/generate.log"
     echo "$SIZE" >"$CORPUS/jsonl.size"
 fi

@@ -58,6 +58,16 @@ pub struct SimulateArgs {
     #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "evtx", "both"])]
     pub format: String,
 
+    /// Leave out the sites' mail (<site>/mail/: the users' benign mail and
+    /// the callback lures that start the AA23-025A chains)
+    #[arg(long)]
+    pub no_mail: bool,
+
+    /// Web sessions (DNS lookup and TLS) per host per day on the sites'
+    /// network sensors (default: one per 40 background events)
+    #[arg(long, value_name = "N")]
+    pub browsing: Option<u64>,
+
     /// Leave out the sites' network evidence (<site>/network/: pcap, Zeek,
     /// Suricata EVE, one format per site in turn)
     #[arg(long)]
@@ -209,9 +219,11 @@ fn config(args: &SimulateArgs) -> Result<Config> {
             jsonl: args.format != "evtx",
             evtx: args.format != "jsonl",
             network: !args.no_network,
+            mail: !args.no_mail,
         },
         background_per_day: background,
         size: args.size,
+        browsing_per_day: args.browsing,
     })
 }
 
@@ -269,10 +281,17 @@ pub fn eval(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
             args.dir.clone()
         }
     });
-    // The generator writes <site>/<host>/…: each top-level folder is a site.
+    // The generator writes <site>/<host>/…: each top-level folder is a site;
+    // its assets.csv joins network and mail findings to hosts.
+    let assets = args.dir.join("assets.csv");
     let config = HuntConfig {
         threads: args.threads,
         site: rmmguard::SiteMode::FromDir,
+        entities: if assets.is_file() {
+            load::assets(&assets)?
+        } else {
+            rmmguard::correlate::Entities::default()
+        },
         ..HuntConfig::default()
     };
     let run = hunt(&[evidence], &detector, &config, &NoProgress)?;

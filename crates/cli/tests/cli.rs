@@ -41,13 +41,21 @@ fn readme_command_one_hunts_the_examples() {
             "hunt",
             "--policy",
             "examples/policy.toml",
+            "--assets",
+            "examples/evidence/assets.csv",
             "examples/evidence/evtx",
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout
-            .contains("Findings: 1 critical, 9 high, 2 medium, 1 low"),
+            .contains("6 of 6 chain stages: lure-mail, lure-site"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Findings: 1 critical, 10 high, 2 medium, 1 low"),
         "{}",
         out.stdout
     );
@@ -112,7 +120,7 @@ fn jsonl_output_follows_the_schema() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(records.len(), 38);
+    assert_eq!(records.len(), 39);
     let critical = &records[0];
     assert_eq!(critical["schema_version"], 1);
     assert_eq!(critical["rule_id"], "E004");
@@ -146,7 +154,7 @@ fn csv_output_has_a_header_and_a_row_per_finding() {
             .unwrap()
             .starts_with("schema_version,severity,rule_id,rule,attack,host")
     );
-    assert_eq!(lines.count(), 36);
+    assert_eq!(lines.count(), 37);
 }
 
 #[test]
@@ -284,9 +292,10 @@ fn simulate_is_deterministic() {
     let (fa, fb) = (files(a.path()), files(b.path()));
     assert_eq!(
         fa.len(),
-        106,
+        159,
         "3 sites (the campaign's) x 4 hosts (grown to fit 11 scenarios) x 4 channels x 2 formats, \
-         each site's network files (a pcap, 2 Zeek logs, an EVE file) in both trees, truth and policy"
+         each site's network files (a pcap, 2 Zeek logs, an EVE file) and mail (2 per user, \
+         2 lures) in both trees, assets, truth and policy"
     );
     assert!(fa == fb, "same seed, same bytes");
     let eval = rmmguard(data.path(), &["eval", a.path().to_str().unwrap()]);

@@ -143,6 +143,8 @@ fn report_of_the_examples_loads_offline_and_matches_the_json() {
             "-q",
             "--policy",
             "examples/policy.toml",
+            "--assets",
+            "examples/evidence/assets.csv",
             "examples/evidence/evtx",
             "--html",
             html.to_str().unwrap(),
@@ -187,9 +189,9 @@ fn report_of_the_examples_loads_offline_and_matches_the_json() {
     assert_eq!(audit_rows, 6);
     assert_eq!(page.dom.matches("data-audit-row").count(), audit_rows);
     // The findings table is rendered by the page's script (low and above by default).
-    assert_eq!(page.dom.matches("data-finding=").count(), 13);
+    assert_eq!(page.dom.matches("data-finding=").count(), 14);
     assert!(
-        page.dom.contains("13 findings, page 1 of 1"),
+        page.dom.contains("14 findings, page 1 of 1"),
         "the script ran"
     );
     assert!(

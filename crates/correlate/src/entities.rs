@@ -7,8 +7,8 @@
 //! 2. a finding with an IP (network evidence: `source.ip`, `client.ip`,
 //!    `destination.ip` facts) is about the asset that has that IP in
 //!    `assets.csv`, else about the IP itself;
-//! 3. a mail finding is about the host of its mailbox (`mail.to`) or user in
-//!    `assets.csv`, else about the mailbox itself.
+//! 3. a mail finding is about the host of its mailbox (`mail.recipient`) or
+//!    user in `assets.csv`, else about the mailbox itself.
 //!
 //! Limits: without `assets.csv`, network and mail findings stay on their IP
 //! or mailbox and do not join endpoint findings of the same machine; DHCP
@@ -168,7 +168,12 @@ impl Entities {
                 return Some(self.by_ip(ip));
             }
         }
-        let mailbox = finding.fact("mail.to").map(str::to_lowercase);
+        // Mail findings name their mailbox as the recipient (and as the user).
+        let mailbox = ["mail.recipient", "mail.to"]
+            .iter()
+            .find_map(|key| finding.fact(key))
+            .or(finding.user.as_deref().filter(|u| u.contains('@')))
+            .map(str::to_lowercase);
         if let Some(asset) = mailbox.as_ref().and_then(|m| self.by_mailbox.get(m)) {
             return Some(self.asset(*asset));
         }

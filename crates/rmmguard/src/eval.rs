@@ -83,10 +83,16 @@ fn key_of_expect(expect: &Expect) -> FlagKey {
     )
 }
 
+/// Mail findings name no host but the mailbox (their user), as the truth does.
 fn key_of_finding(finding: &Finding) -> FlagKey {
     (
         finding.rule.id.to_owned(),
-        finding.host.as_deref().unwrap_or("").to_lowercase(),
+        finding
+            .host
+            .as_deref()
+            .or(finding.user.as_deref())
+            .unwrap_or("")
+            .to_lowercase(),
         finding.tool.as_ref().map(|t| t.id.to_string()),
     )
 }

@@ -54,6 +54,7 @@ fn example_evidence_yields_exactly_the_planted_findings() {
         high E006 host=HQ-WS-002.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-002/Sysmon.jsonl:38
         high E007 host=HQ-WS-001.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-001/Sysmon.jsonl:35
         high E014 host=HQ-WS-001.contoso.local tool=- tenant=- count=2 …/hq/HQ-WS-001/Sysmon.jsonl:31
+        high M001 host=- tool=- tenant=- count=1 …/hq/mail/rupert.okafor/lure-1-3bb5d6_rmmguard_simulate.eml@0
         high N004 host=10.11.0.20 tool=vnc tenant=- count=1 …/branch1/network/zeek/conn.log:11
         high N006 host=10.11.0.20 tool=vnc tenant=- count=3 …/branch1/network/zeek/conn.log:11
         medium E010 host=BRANCH1-WS-002.contoso.local tool=screenconnect tenant=rmm.helpdesk-secure.example count=1 …/branch1/BRANCH1-WS-002/System.jsonl:3
@@ -106,8 +107,8 @@ fn example_truth_scores_perfectly() {
         assert_eq!(score.overall.precision(), 1.0);
         assert_eq!(score.overall.recall(), 1.0);
         assert_eq!(
-            score.overall.true_positives, 13,
-            "9 from endpoint logs, 4 from the network"
+            score.overall.true_positives, 14,
+            "9 from endpoint logs, 4 from the network, 1 lure mail"
         );
     }
 }

@@ -34,6 +34,7 @@ fn scored_with_incidents(
         formats,
         background_per_day: 40,
         size: None,
+        browsing_per_day: None,
     };
     let truth = generate(&config, dir.path()).expect("generate");
     let policy = std::fs::read_to_string(dir.path().join("policy.toml")).expect("policy");
@@ -52,6 +53,7 @@ const JSONL: Formats = Formats {
     jsonl: true,
     evtx: false,
     network: true,
+    mail: true,
 };
 
 #[test]
@@ -134,6 +136,7 @@ fn all_scenarios_together_in_evtx_score_perfectly() {
         jsonl: true,
         evtx: true,
         network: true,
+        mail: true,
     };
     let (score, incidents, _) = scored_with_incidents(Scenario::ALL.to_vec(), 9, both);
     assert_eq!(score.false_positives, Vec::new());

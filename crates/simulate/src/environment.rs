@@ -78,6 +78,12 @@ pub struct Host {
 }
 
 impl Host {
+    /// The user's mailbox (`jdoe@contoso.example`).
+    pub fn mailbox(&self) -> String {
+        let user = self.user.rsplit('\\').next().unwrap_or("user");
+        format!("{}@contoso.example", user.to_lowercase())
+    }
+
     /// The user's profile folder.
     pub fn profile(&self) -> String {
         let user = self.user.rsplit('\\').next().unwrap_or("user");

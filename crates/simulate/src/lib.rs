@@ -11,6 +11,10 @@
 //! * `<site>/network/`: what the site's network sensor recorded (benign
 //!   browsing and the planted sessions), as a pcap, Zeek TSV, Suricata EVE
 //!   or Zeek JSON — one format per site in turn, so every reader is used;
+//! * `<site>/mail/<user>/*.eml`: the users' mail, benign look-alikes and the
+//!   callback lures that start the chains;
+//! * `assets.csv`: host, address, user, mailbox and site of every host, which
+//!   joins network and mail findings to hosts (`hunt --assets`);
 //! * `policy.toml`, authorizing the MSP's tools and tenants;
 //! * `truth.json`, every planted activity and the findings it must produce.
 //!
@@ -68,6 +72,9 @@ pub struct Config {
     pub background_per_day: u64,
     /// Total output size to reach (bytes); background fills up to it.
     pub size: Option<u64>,
+    /// Web sessions per host per day on the network sensors (default:
+    /// one for every 40 background events).
+    pub browsing_per_day: Option<u64>,
 }
 
 impl Default for Config {
@@ -80,9 +87,11 @@ impl Default for Config {
                 jsonl: true,
                 evtx: false,
                 network: true,
+                mail: true,
             },
             background_per_day: 400,
             size: None,
+            browsing_per_day: None,
         }
     }
 }
@@ -94,7 +103,13 @@ impl Default for Config {
 /// Any file that cannot be written.
 pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
     let env = Environment::new(config.seed, shape_for(config));
-    let plan = scenarios::plant(&env, &config.scenarios, config.seed);
+    let mut plan = scenarios::plant(&env, &config.scenarios, config.seed);
+    // Activities only the evidence left out would show are not expected.
+    plan.activities.retain(|a| match a.stage.as_str() {
+        "lure-mail" => config.formats.mail,
+        "outside-vpn" | "inbound-port" => config.formats.network,
+        _ => true,
+    });
     let hosts: Vec<&environment::Host> = env.hosts().collect();
     let mut planted: Vec<Vec<(WinEvent, bool)>> = vec![Vec::new(); hosts.len()];
     for (host, event, malicious) in plan.events.iter().cloned() {
@@ -134,6 +149,10 @@ pub fn generate(config: &Config, out: &Path) -> io::Result<Truth> {
     if config.formats.network {
         write_network(config, &env, &plan.sessions, out)?;
     }
+    if config.formats.mail {
+        write_mail(config, &env, &plan.lures, out)?;
+    }
+    fs::write(out.join("assets.csv"), assets(&env))?;
     fs::write(out.join("policy.toml"), policy(&env))?;
     let json = serde_json::to_string_pretty(&truth).map_err(io::Error::other)?;
     fs::write(out.join("truth.json"), json + "\n")?;
@@ -161,9 +180,11 @@ fn write_network(
     out: &Path,
 ) -> io::Result<()> {
     let hosts: Vec<&environment::Host> = env.hosts().collect();
+    let browsing = config
+        .browsing_per_day
+        .unwrap_or(config.background_per_day / 40);
     for (index, site) in env.sites.iter().enumerate() {
-        let mut sessions =
-            background::browsing(site, env, config.seed, config.background_per_day / 40);
+        let mut sessions = background::browsing(site, env, config.seed, browsing);
         sessions.extend(
             planted
                 .iter()
@@ -177,6 +198,66 @@ fn write_network(
         }
     }
     Ok(())
+}
+
+/// Writes each user's mail: a few benign messages over the period, and the
+/// lures planted for them.
+fn write_mail(
+    config: &Config,
+    env: &Environment,
+    lures: &[(usize, mail::LureSpec)],
+    out: &Path,
+) -> io::Result<()> {
+    const KINDS: [mail::BenignKind; 4] = [
+        mail::BenignKind::Colleague,
+        mail::BenignKind::Shipping,
+        mail::BenignKind::Newsletter,
+        mail::BenignKind::GenuineRenewal,
+    ];
+    for tree in trees(config, out) {
+        for (index, host) in env.hosts().enumerate() {
+            let mailbox = host.mailbox();
+            let user = mailbox.split('@').next().unwrap_or("user");
+            let dir = tree.join(&host.site).join("mail").join(user);
+            for n in 0..u64::from(env.days).min(7) * 2 {
+                let mut spec = mail::BenignSpec::new(KINDS[(index + n as usize) % 4], &mailbox);
+                let time = env
+                    .start
+                    .saturating_add(jiff::SignedDuration::from_secs(
+                        (n as i64 * 43_200 + 3_600 * index as i64 % 40_000) % env.seconds().max(1),
+                    ))
+                    .unwrap_or(env.start);
+                spec.date = time.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
+                spec.message_id = format!("mail-{index}-{n}@contoso.example");
+                mail::write_benign(&dir, &spec)?;
+            }
+            for (_, lure) in lures.iter().filter(|(h, _)| *h == index) {
+                mail::write_lure(&dir, lure)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `assets.csv`: what a CMDB export would say about every host.
+fn assets(env: &Environment) -> String {
+    let mut csv = String::from("host,ips,user,mailbox,site,group\n");
+    for host in env.hosts().chain(std::iter::once(&env.admin_host)) {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            host.fqdn,
+            host.ip,
+            host.user,
+            host.mailbox(),
+            host.site,
+            if host.site == "vpn" {
+                "msp"
+            } else {
+                "workstations"
+            }
+        ));
+    }
+    csv
 }
 
 fn shape_for(config: &Config) -> Shape {

@@ -22,6 +22,9 @@ pub struct Formats {
     /// Each site's network sensor, `<site>/network/`: a packet capture, Zeek
     /// TSV, Suricata EVE or Zeek JSON, one format per site in turn.
     pub network: bool,
+    /// Each site's mail export, `<site>/mail/<user>/<message id>.eml`: the
+    /// users' benign mail and the callback lures that start the chains.
+    pub mail: bool,
 }
 
 /// The per-host writer: lazily opens one file per channel and format.

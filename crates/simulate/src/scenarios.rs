@@ -8,6 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::environment::{Environment, Host};
 use crate::event::{Proc, WinEvent};
+use crate::mail::{Delivery, LureSpec};
 use crate::network::{NetSession, Payload};
 use crate::rng::Rng;
 use crate::truth::{Activity, Expect};
@@ -141,6 +142,8 @@ pub struct Plan {
     pub activities: Vec<Activity>,
     /// (host index, session): network sessions, written to the host's site.
     pub sessions: Vec<(usize, NetSession)>,
+    /// (host index, lure): callback-phishing mail to the host's user.
+    pub lures: Vec<(usize, LureSpec)>,
 }
 
 /// Plants the scenarios on hosts of the environment.
@@ -454,6 +457,7 @@ impl Planter<'_> {
         let anydesk = format!(r"{downloads}\AnyDesk.exe");
         let relay = format!("relay-{}.net.anydesk.com", self.rng.hex(8));
         let lure_site = "myhelpcare.online";
+        self.lure_mail(host, &chain, at(t0, -1500));
         let events = vec![
             WinEvent::dns(h, t0, CHROME, lure_site, "203.0.113.24"),
             WinEvent::connection(h, at(t0, 1), CHROME, ("203.0.113.24", 443), lure_site),
@@ -557,6 +561,7 @@ impl Planter<'_> {
             h.profile()
         );
         let lure_site = "win03.xyz";
+        self.lure_mail(host, &chain, at(t0, -2700));
         let events = vec![
             WinEvent::dns(h, t0, CHROME, lure_site, "198.51.100.33"),
             WinEvent::connection(h, at(t0, 1), CHROME, ("198.51.100.33", 443), lure_site),
@@ -688,6 +693,53 @@ impl Planter<'_> {
             self.emit(host, event, true);
         }
         self.activity(host, Some(chain), &stage, true, span, n);
+    }
+
+    /// The chain's first stage: a fake renewal or invoice asking the host's
+    /// user to call a number, in the body, a PDF or an invitation in turn.
+    /// Mail findings name the mailbox, so the expectation does too.
+    fn lure_mail(&mut self, host: usize, chain: &str, time: Timestamp) {
+        let h = self.hosts[host];
+        let n = self.plan.lures.len();
+        let brand = ["Geek Squad", "Norton", "McAfee", "PayPal"][n % 4];
+        let delivery = [Delivery::Body, Delivery::Pdf, Delivery::Calendar][n % 3];
+        let rule = match delivery {
+            Delivery::Body => "M001",
+            Delivery::Pdf | Delivery::Calendar => "M002",
+        };
+        let mut lure = LureSpec::new(
+            brand,
+            &format!(
+                "+1 ({}) 555-01{:02}",
+                // Area codes in service: the lure's number must be a real one.
+                self.rng.pick(&["803", "832", "888", "877", "404", "213"]),
+                self.rng.below(100)
+            ),
+            &h.mailbox(),
+        )
+        .with_delivery(delivery);
+        lure.date = time.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
+        lure.order = format!("INV-{}", self.rng.hex(8).to_uppercase());
+        lure.message_id = format!("lure-{}-{}@rmmguard.simulate", n + 1, self.rng.hex(6));
+        self.plan.lures.push((host, lure));
+        self.activity(
+            host,
+            Some(chain),
+            &Stage {
+                name: "lure-mail",
+                tool: None,
+                tenant: None,
+                expect: &[(rule, None)],
+            },
+            true,
+            (time, time),
+            1,
+        );
+        if let Some(activity) = self.plan.activities.last_mut() {
+            for expect in &mut activity.expect {
+                expect.host = h.mailbox();
+            }
+        }
     }
 
     /// The authorized Atera agent installed silently for a foreign account.

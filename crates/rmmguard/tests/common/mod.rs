@@ -46,11 +46,26 @@ pub fn run(paths: &[PathBuf], detector: &Detector, threads: usize) -> Hunt {
     hunt(paths, detector, &config, &NoProgress).expect("hunt")
 }
 
-/// Hunts a generated folder, each top-level folder being a site.
+/// Hunts a generated folder, each top-level folder being a site, with the
+/// generator's `assets.csv` (beside the evidence or one folder up) joining
+/// network and mail findings to hosts.
 pub fn run_sites(paths: &[PathBuf], detector: &Detector, threads: usize) -> Hunt {
+    let assets = paths.first().and_then(|path| {
+        [path.join("assets.csv"), path.join("../assets.csv")]
+            .into_iter()
+            .find(|candidate| candidate.is_file())
+    });
+    let entities = match assets {
+        Some(file) => rmmguard::correlate::Entities::from_csv(
+            &std::fs::read_to_string(file).expect("assets.csv"),
+        )
+        .expect("assets.csv parses"),
+        None => rmmguard::correlate::Entities::default(),
+    };
     let config = HuntConfig {
         threads,
         site: rmmguard::SiteMode::FromDir,
+        entities,
         ..HuntConfig::default()
     };
     hunt(paths, detector, &config, &NoProgress).expect("hunt")
