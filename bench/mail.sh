@@ -23,7 +23,7 @@ THREADS=$(nproc)
 
 OUT="bench/results/$(date -u +%Y-%m-%d)-$(hostname -s)-mail.md"
 median() { python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
-rss() { /usr/bin/time -f "%M" -o /tmp/rss.$$ "$@" >/dev/null 2>&1 || true; echo $(($(cat /tmp/rss.$$) / 1024)); }
+rss() { /usr/bin/time -f "%M" -o /tmp/rss.$$ "$@" >/dev/null 2>&1 || true; echo $(($(tail -1 /tmp/rss.$$) / 1024)); }
 timed() { # name, messages, bytes, command...
     local name=$1 count=$2 size=$3; shift 3
     hyperfine -N -i --warmup 1 --runs "$RUNS" --export-json /tmp/hf.$$ "$*" >/dev/null 2>&1

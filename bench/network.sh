@@ -55,7 +55,7 @@ print("\n".join(sorted(domains)))
 OUT="bench/results/$(date -u +%Y-%m-%d)-$(hostname -s)-network.md"
 bytes() { du -cb "$@" | tail -1 | cut -f1; }
 median() { python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$1"; }
-rss() { /usr/bin/time -f "%M" -o /tmp/rss.$$ "$@" >/dev/null 2>&1 || true; echo $(($(cat /tmp/rss.$$) / 1024)); }
+rss() { /usr/bin/time -f "%M" -o /tmp/rss.$$ "$@" >/dev/null 2>&1 || true; echo $(($(tail -1 /tmp/rss.$$) / 1024)); }
 timed() { # name, bytes, command...
     local name=$1 size=$2; shift 2
     hyperfine -N -i --warmup 1 --runs "$RUNS" --export-json /tmp/hf.$$ "$*" >/dev/null 2>&1

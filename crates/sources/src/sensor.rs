@@ -22,12 +22,17 @@ pub(crate) fn endpoint(ip: Option<&str>, port: Option<u64>) -> Endpoint {
 pub(crate) fn epoch_seconds(text: &str) -> Option<Timestamp> {
     let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
     let seconds: i64 = whole.parse().ok()?;
-    let digits: String = fraction.chars().take(9).collect();
-    let nanos: i32 = if digits.is_empty() {
-        0
-    } else {
-        format!("{digits:0<9}").parse().ok()?
-    };
+    // Up to nine fraction digits, scaled to nanoseconds (no allocation: this
+    // runs once per record).
+    let mut nanos: i32 = 0;
+    let mut scale = 100_000_000;
+    for byte in fraction.bytes().take(9) {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        nanos += i32::from(byte - b'0') * scale;
+        scale /= 10;
+    }
     Timestamp::new(seconds, if seconds < 0 { -nanos } else { nanos }).ok()
 }
 

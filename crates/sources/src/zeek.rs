@@ -128,8 +128,7 @@ impl State {
         }
         let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
         let log = self.header.path.as_deref().map_or(Log::Other, Log::of_path);
-        let separator = self.header.separator as char;
-        let cells: Vec<&str> = text.split(separator).collect();
+        let cells = tsv::cells(text, self.header.separator, self.header.columns);
         if cells.len() != self.header.columns {
             return Err(format!(
                 "{} fields where the header names {}",
@@ -252,7 +251,7 @@ fn read_sibling_certificates(path: &Path, joins: &mut Joins) {
         } else if header.has_fields() {
             let record = tsv::TsvRecord {
                 header: &header,
-                cells: text.split(header.separator as char).collect(),
+                cells: tsv::cells(text, header.separator, header.columns),
             };
             logs::event(Log::X509, &record, joins);
         }

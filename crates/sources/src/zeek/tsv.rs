@@ -19,7 +19,7 @@ pub(crate) struct Header {
     pub empty: String,
     pub unset: String,
     pub path: Option<String>,
-    fields: HashMap<String, usize>,
+    fields: HashMap<String, usize, foldhash::fast::RandomState>,
     pub columns: usize,
 }
 
@@ -31,7 +31,7 @@ impl Default for Header {
             empty: "(empty)".into(),
             unset: "-".into(),
             path: None,
-            fields: HashMap::new(),
+            fields: HashMap::default(),
             columns: 0,
         }
     }
@@ -83,6 +83,19 @@ impl Header {
 }
 
 /// One TSV record with its header.
+/// The cells of a TSV line, split on the (ASCII) separator.
+pub(crate) fn cells(text: &str, separator: u8, columns: usize) -> Vec<&str> {
+    let mut cells = Vec::with_capacity(columns.max(1));
+    let mut start = 0;
+    for end in memchr::memchr_iter(separator, text.as_bytes()) {
+        // An ASCII separator always sits on a character boundary.
+        cells.push(text.get(start..end).unwrap_or_default());
+        start = end + 1;
+    }
+    cells.push(text.get(start..).unwrap_or_default());
+    cells
+}
+
 pub(crate) struct TsvRecord<'a> {
     pub header: &'a Header,
     pub cells: Vec<&'a str>,
