@@ -5,6 +5,8 @@
 //! GREASE values (RFC 8701, `0x?a?a`) are left out everywhere, as every
 //! implementation does.
 
+use std::fmt::Write as _;
+
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
 
@@ -23,12 +25,7 @@ pub(crate) fn ja3(hello: &ClientHello) -> String {
         decimal(hello.ciphers.iter().copied()),
         decimal(hello.extensions.iter().copied()),
         decimal(hello.groups.iter().copied()),
-        hello
-            .point_formats
-            .iter()
-            .map(u8::to_string)
-            .collect::<Vec<_>>()
-            .join("-"),
+        decimal(hello.point_formats.iter().map(|&f| u16::from(f))),
     );
     hex(&Md5::digest(text.as_bytes()))
 }
@@ -151,23 +148,41 @@ fn truncated_sha256(text: &str, empty: bool) -> String {
 }
 
 fn decimal(values: impl Iterator<Item = u16>) -> String {
-    values
-        .filter(|v| !is_grease(*v))
-        .map(|v| v.to_string())
-        .collect::<Vec<_>>()
-        .join("-")
+    // Built in one buffer: fingerprints are computed for every handshake.
+    let mut out = String::with_capacity(64);
+    for value in values.filter(|v| !is_grease(*v)) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        let _ = write!(out, "{value}");
+    }
+    out
+}
+
+fn hex_digit(nibble: u16) -> char {
+    char::from_digit(u32::from(nibble & 0xf), 16).unwrap_or('0')
 }
 
 fn hex_list(values: &[u16]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{v:04x}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    let mut out = String::with_capacity(values.len() * 5);
+    for value in values {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        for shift in [12, 8, 4, 0] {
+            out.push(hex_digit(value >> shift));
+        }
+    }
+    out
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(hex_digit(u16::from(byte) >> 4));
+        out.push(hex_digit(u16::from(byte)));
+    }
+    out
 }
 
 #[cfg(test)]
