@@ -7,31 +7,12 @@ mod common;
 
 use std::fs;
 
-use common::{detector, render, repo, run};
+use common::{detector, keys, render, repo, run};
 use rmmguard::detect::{Finding, Severity};
 use rmmguard::simulate::Truth;
 
 fn policy() -> String {
     fs::read_to_string(repo().join("examples/policy.toml")).expect("examples/policy.toml")
-}
-
-/// Findings without their evidence references (which differ by format).
-fn keys(findings: &[Finding]) -> Vec<String> {
-    findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {} {} {} {} {}",
-                f.severity,
-                f.rule.id,
-                f.host.as_deref().unwrap_or("-"),
-                f.tool.as_ref().map_or("-", |t| &t.id),
-                f.tenant.as_deref().unwrap_or("-"),
-                f.count,
-                f.summary
-            )
-        })
-        .collect()
 }
 
 #[test]

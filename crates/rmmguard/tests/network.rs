@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{detector, reference, render, run};
+use common::{detector, keys, reference, render, run};
 use rmmguard::detect::Finding;
 use rmmguard::simulate::network::{
     HttpExchange, NetFormats, NetSession, Payload, TlsHello, write_sessions,
@@ -96,24 +96,6 @@ fn benign_captures_report_nothing() {
         let found = findings(&[reference(capture)], None);
         assert!(found.is_empty(), "{capture}: {found:#?}");
     }
-}
-
-/// Findings without their evidence references (which name the file and line).
-fn keys(findings: &[Finding]) -> Vec<String> {
-    findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} host={} tool={} tenant={} {}",
-                f.severity,
-                f.rule.id,
-                f.host.as_deref().unwrap_or("-"),
-                f.tool.as_ref().map_or("-", |t| &t.id),
-                f.tenant.as_deref().unwrap_or("-"),
-                f.summary
-            )
-        })
-        .collect()
 }
 
 #[test]

@@ -735,11 +735,7 @@ impl Planter<'_> {
             (time, time),
             1,
         );
-        if let Some(activity) = self.plan.activities.last_mut() {
-            for expect in &mut activity.expect {
-                expect.host = h.mailbox();
-            }
-        }
+        self.expect_findings_on(&h.mailbox());
     }
 
     /// The authorized Atera agent installed silently for a foreign account.
@@ -1137,6 +1133,16 @@ impl Planter<'_> {
         );
     }
 
+    /// Makes the last activity's expected findings name `subject` (an
+    /// address or a mailbox) instead of the host name.
+    fn expect_findings_on(&mut self, subject: &str) {
+        if let Some(activity) = self.plan.activities.last_mut() {
+            for expect in &mut activity.expect {
+                expect.host = subject.to_owned();
+            }
+        }
+    }
+
     fn ephemeral_port(&mut self) -> u16 {
         49_152 + self.rng.below(16_000) as u16
     }
@@ -1148,11 +1154,7 @@ impl Planter<'_> {
         let span = (session.start, at(session.start, 120));
         self.plan.sessions.push((host, session));
         self.activity(host, None, stage, true, span, 1);
-        if let Some(activity) = self.plan.activities.last_mut() {
-            for expect in &mut activity.expect {
-                expect.host = h.ip.to_string();
-            }
-        }
+        self.expect_findings_on(&h.ip.to_string());
     }
 }
 

@@ -95,3 +95,23 @@ pub fn render(findings: &[Finding], root: &Path) -> String {
         })
         .collect()
 }
+
+/// Findings without their evidence references (which differ by format):
+/// severity, rule, host, tool, tenant, count and summary.
+pub fn keys(findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {} {} {}",
+                f.severity,
+                f.rule.id,
+                f.host.as_deref().unwrap_or("-"),
+                f.tool.as_ref().map_or("-", |t| &t.id),
+                f.tenant.as_deref().unwrap_or("-"),
+                f.count,
+                f.summary
+            )
+        })
+        .collect()
+}
