@@ -14,7 +14,7 @@ use rmmguard_events::{
 };
 use serde_json::{Map, Value};
 
-use crate::lines::{Line, MAX_LINE, for_each_line};
+use crate::lines::{Line, for_each_line, skip_too_long};
 use crate::sensor::{self, BoundedMap};
 use crate::{Error, FileStats, Sink};
 
@@ -37,14 +37,7 @@ pub(crate) fn read_stream(
         };
         let text = match line {
             Line::TooLong(len) => {
-                stats.records += 1;
-                stats.error(
-                    &path,
-                    location,
-                    format!(
-                        "record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"
-                    ),
-                );
+                skip_too_long(stats, &path, location, len);
                 return;
             }
             Line::Text(text) => text.trim_ascii(),

@@ -13,7 +13,7 @@ use std::os::unix::fs::FileExt;
 
 use rmmguard_events::{Location, SourceRef};
 
-use crate::lines::{Line, MAX_LINE, for_each_line, trim_newline};
+use crate::lines::{Line, MAX_LINE, for_each_line, skip_too_long, trim_newline};
 use crate::winevent::{from_json, to_event};
 use crate::{Error, FileStats, Input, ReadContext, Sink};
 
@@ -181,14 +181,7 @@ pub(crate) fn read_stream(
         };
         match line {
             Line::TooLong(len) => {
-                stats.records += 1;
-                stats.error(
-                    &path,
-                    location,
-                    format!(
-                        "record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"
-                    ),
-                );
+                skip_too_long(stats, &path, location, len);
             }
             Line::Text(text) => {
                 if text.trim_ascii().is_empty() {

@@ -2,6 +2,11 @@
 //! limit is skipped (and reported) instead of being buffered whole.
 
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use rmmguard_events::Location;
+
+use crate::FileStats;
 
 /// The longest line kept; longer ones are skipped.
 pub(crate) const MAX_LINE: usize = 16 << 20;
@@ -12,6 +17,16 @@ pub(crate) enum Line<'a> {
     Text(&'a [u8]),
     /// A line longer than [`MAX_LINE`], skipped; its length in bytes.
     TooLong(u64),
+}
+
+/// Counts a line over [`MAX_LINE`] as a skipped record, with its place.
+pub(crate) fn skip_too_long(stats: &mut FileStats, path: &Path, location: Location, len: u64) {
+    stats.records += 1;
+    stats.error(
+        path,
+        location,
+        format!("record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"),
+    );
 }
 
 /// Calls `visit(line_number, offset, line)` for every line of `reader`.

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use rmmguard_events::{Location, SourceRef, Timestamp};
 use serde_json::{Map, Value};
 
-use crate::lines::{Line, MAX_LINE, for_each_line};
+use crate::lines::{Line, for_each_line, skip_too_long};
 use crate::{Error, FileStats, Format, Sink, sensor};
 use logs::{Joins, Log};
 
@@ -65,14 +65,7 @@ pub(crate) fn read_stream(
         };
         let text = match line {
             Line::TooLong(len) => {
-                stats.records += 1;
-                stats.error(
-                    &path,
-                    location,
-                    format!(
-                        "record skipped: line of {len} bytes is over the {MAX_LINE}-byte limit"
-                    ),
-                );
+                skip_too_long(stats, &path, location, len);
                 return;
             }
             Line::Text(text) => text,
