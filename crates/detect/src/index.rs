@@ -127,8 +127,8 @@ pub(crate) struct CatalogIndex {
     mentions: Option<(AhoCorasick, Vec<usize>)>,
     inventory_names: Vec<(String, usize)>,
     pub needles: Needles,
-    /// Ports and TLS facts for the network rules (no needles: network
-    /// formats are never prefiltered).
+    /// Ports and TLS facts for the network rules (certificate subjects and
+    /// ALPN values have needles; ports are the network screen's).
     pub net: crate::net_facts::NetFacts,
 }
 
@@ -139,7 +139,7 @@ impl CatalogIndex {
             builder.add_tool(index, tool)?;
         }
         let mut index = builder.finish()?;
-        index.net = crate::net_facts::NetFacts::build(catalog);
+        index.net = crate::net_facts::NetFacts::build(catalog, &mut index.needles);
         Ok(index)
     }
 

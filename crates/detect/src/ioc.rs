@@ -5,6 +5,7 @@
 //! name) and "refanged" first (`hxxp://evil[.]com` → `http://evil.com`), so
 //! analysts can paste indicators as advisories print them.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -117,7 +118,8 @@ impl IocSet {
     /// # Errors
     ///
     /// A bundle that is not JSON, or a CSV without a usable column. Values
-    /// of unknown shape are skipped and counted in the returned number.
+    /// of unknown shape, and CIDR blocks other than IPv4 /16 or narrower,
+    /// are skipped and counted in the returned number.
     pub fn add_file(&mut self, name: &str, text: &str) -> Result<IocFileStats, Error> {
         let source: Arc<str> = Arc::from(name);
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
@@ -305,9 +307,23 @@ impl IocSet {
     }
 
     /// Strings whose presence in a raw record is necessary for a match
-    /// (prefilter needles; see `Detector::needles`).
-    pub fn needles(&self) -> impl Iterator<Item = &str> {
-        self.iocs.iter().map(|ioc| ioc.value.as_str())
+    /// (prefilter needles; see `Detector::needles`): the value itself, or
+    /// for a CIDR block the octets all its addresses share (`10.20.`).
+    pub fn needles(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        self.iocs.iter().map(|ioc| match ioc.value.parse::<IpNet>() {
+            Ok(IpNet::V4(net)) if ioc.value.contains('/') => {
+                Cow::Owned(crate::needles::ipv4_block_literal(&net).unwrap_or_default())
+            }
+            _ => Cow::Borrowed(ioc.value.as_str()),
+        })
+    }
+
+    /// The indicator addresses and blocks (for the network screen).
+    pub fn addresses(&self) -> (Vec<IpAddr>, Vec<IpNet>) {
+        (
+            self.ips.keys().copied().collect(),
+            self.nets.iter().map(|(net, _)| *net).collect(),
+        )
     }
 
     /// The indicator a domain matches, if any.
@@ -512,8 +528,14 @@ fn classify(value: &str) -> Option<(IocKind, String)> {
     if lower.is_empty() {
         return None;
     }
-    if lower.parse::<IpAddr>().is_ok() || lower.parse::<IpNet>().is_ok() {
+    if lower.parse::<IpAddr>().is_ok() {
         return Some((IocKind::Ip, lower));
+    }
+    if let Ok(net) = lower.parse::<IpNet>() {
+        // A block is searched for by the octets its addresses share, so it
+        // must be IPv4 and at most a /16 (wider ones would hit everything).
+        return matches!(net, IpNet::V4(v4) if v4.prefix_len() >= 16)
+            .then_some((IocKind::Ip, lower));
     }
     if matches!(lower.len(), 32 | 40 | 64) && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Some((IocKind::Hash, lower));
@@ -652,6 +674,30 @@ mod tests {
         assert!(kinds.contains(&IocKind::Url) && kinds.contains(&IocKind::FileName));
         assert_eq!(distinct_sources(&set).len(), 3);
         assert!(set.add_file("bad.json", "{not json").is_err());
+    }
+
+    #[test]
+    fn blocks_are_searched_for_by_their_shared_octets() {
+        let mut set = IocSet::default();
+        let stats = set
+            .add_file(
+                "blocks.txt",
+                "203.0.113.0/24\n10.20.0.0/20\n10.0.0.0/8\n2001:db8::/32\n2001:db8::7\n",
+            )
+            .unwrap();
+        assert_eq!(
+            stats,
+            IocFileStats {
+                added: 3,
+                skipped: 2
+            },
+            "blocks wider than /16 and IPv6 blocks have no literal to search for"
+        );
+        let needles: Vec<String> = set.needles().map(|n| n.into_owned()).collect();
+        assert_eq!(needles, ["203.0.113.", "10.20.", "2001:db8::7"]);
+        assert!(set.ip("10.20.15.1".parse().unwrap()).is_some());
+        let (addresses, nets) = set.addresses();
+        assert_eq!((addresses.len(), nets.len()), (1, 2));
     }
 
     #[test]

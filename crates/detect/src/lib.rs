@@ -145,6 +145,20 @@ pub struct InventoryRow {
     pub portable: Option<String>,
 }
 
+/// The flows and addresses the network rules judge (see
+/// [`Detector::network_interest`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkInterest {
+    /// Server ports the perimeter and session rules judge.
+    pub ports: Vec<(rmmguard_catalog::PortTransport, u16)>,
+    /// Protocols, as sensors name them, that make a flow a session.
+    pub protocols: &'static [&'static str],
+    /// Indicator addresses.
+    pub addresses: Vec<std::net::IpAddr>,
+    /// Indicator blocks.
+    pub nets: Vec<ipnet::IpNet>,
+}
+
 impl Detector {
     /// Compiles the catalog, the policy (if any) and the indicators.
     ///
@@ -160,7 +174,7 @@ impl Detector {
         let index = CatalogIndex::build(catalog)?;
         let mut needles = index.needles.clone();
         for value in iocs.needles() {
-            needles.admit(value);
+            needles.admit(&value);
         }
         let financial = financial::FinancialSites::new(&config.financial_domains, &mut needles);
         let mail = mail::Lexicon::new().map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
@@ -179,6 +193,19 @@ impl Detector {
     /// least one appears in every raw record that can produce a finding.
     pub fn needles(&self) -> &Needles {
         &self.needles
+    }
+
+    /// What the network screen must let through besides names with
+    /// needles: flows on the ports and protocols the network rules judge,
+    /// and indicator addresses (see `rmmguard_sources::NetScreen`).
+    pub fn network_interest(&self) -> NetworkInterest {
+        let (addresses, nets) = self.iocs.addresses();
+        NetworkInterest {
+            ports: self.index.net.judged_ports(),
+            protocols: network::SESSION_PROTOCOLS,
+            addresses,
+            nets,
+        }
     }
 
     /// The policy the detector judges against, if any.

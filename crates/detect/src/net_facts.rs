@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use rmmguard_catalog::{Catalog, Category, PortRange, PortTransport};
 
+use crate::Needles;
+
 /// Ports that no catalog tool owns but that mean remote access (RDP).
 const GENERIC_PORTS: &[(PortTransport, u16, &str)] = &[
     (PortTransport::Tcp, 3389, "rdp"),
@@ -52,17 +54,27 @@ pub(crate) struct NetFacts {
 }
 
 impl NetFacts {
-    pub fn build(catalog: &Catalog) -> NetFacts {
+    /// Compiles the catalog's network facts. Certificate subjects and ALPN
+    /// values are admitted as prefilter needles (the network screen passes a
+    /// TLS record on to these matchers only if it holds one); one without a
+    /// usable needle is not used.
+    pub fn build(catalog: &Catalog, needles: &mut Needles) -> NetFacts {
         let mut facts = NetFacts::default();
         for (index, tool) in catalog.tools().iter().enumerate() {
             facts.by_id.insert(tool.id.clone(), index);
             let network = &tool.network;
+            let mut admitted = |values: &[String]| -> Vec<String> {
+                lower(values)
+                    .into_iter()
+                    .filter(|value| needles.admit(value))
+                    .collect()
+            };
             facts.tools.push(ToolNet {
                 ports: network.ports.clone(),
                 cloud: !network.domains.is_empty(),
                 sni_absent: network.tls.sni_absent,
-                cert_subjects: lower(&network.tls.cert_subjects),
-                alpn: lower(&network.tls.alpn),
+                cert_subjects: admitted(&network.tls.cert_subjects),
+                alpn: admitted(&network.tls.alpn),
             });
             if !matches!(
                 tool.category,
@@ -98,6 +110,17 @@ impl NetFacts {
 
     pub fn of(&self, tool: usize) -> Option<&ToolNet> {
         self.tools.get(tool)
+    }
+
+    /// Every (transport, port) the perimeter and session rules judge a
+    /// flow by: the port map, and TeamViewer's 5938 (recognized by traffic
+    /// both ways when no protocol is named).
+    pub fn judged_ports(&self) -> Vec<(PortTransport, u16)> {
+        let mut ports: Vec<(PortTransport, u16)> = self.ports.keys().copied().collect();
+        ports.push((PortTransport::Tcp, crate::network::TEAMVIEWER_PORT));
+        ports.sort_unstable();
+        ports.dedup();
+        ports
     }
 
     /// Who a remote-access port belongs to, if anyone.

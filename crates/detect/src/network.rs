@@ -104,6 +104,14 @@ fn show_ip(endpoint: &Endpoint) -> String {
         .map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string())
 }
 
+/// TeamViewer's own port: a flow with data both ways on it is a session
+/// even when the sensor names no protocol.
+pub(crate) const TEAMVIEWER_PORT: u16 = 5938;
+
+/// The protocols (as sensors name them) that make a flow a remote-access
+/// session whatever its port; the network screen keeps flows of these.
+pub const SESSION_PROTOCOLS: &[&str] = &["rfb", "vnc", "rdp", "teamviewer", "anydesk"];
+
 /// How a contact with an RMM domain was seen.
 #[derive(Debug, Clone, Copy)]
 enum Via {
@@ -165,6 +173,7 @@ impl Pass<'_> {
                 .collect(),
         };
         let facts = &self.index.net;
+        // Keep SESSION_PROTOCOLS in step with the protocols matched here.
         let recognized = match flow.protocol.as_deref() {
             Some("rfb" | "vnc") => Some(session(facts.tool("vnc"), "rfb", "RFB handshake".into())),
             Some("rdp") => Some(session(None, "rdp", "RDP connection request".into())),
@@ -178,7 +187,11 @@ impl Pass<'_> {
                 "anydesk",
                 "AnyDesk protocol".into(),
             )),
-            None if tcp && server_port == 5938 && flow.bytes_out > 0 && flow.bytes_in > 0 => {
+            None if tcp
+                && server_port == TEAMVIEWER_PORT
+                && flow.bytes_out > 0
+                && flow.bytes_in > 0 =>
+            {
                 Some(session(
                     facts.tool("teamviewer"),
                     "teamviewer",

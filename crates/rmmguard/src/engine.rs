@@ -15,11 +15,12 @@ use rayon::prelude::*;
 use rmmguard_correlate::audit::{AuditRow, audit};
 use rmmguard_correlate::{Entities, Incident, correlate};
 use rmmguard_detect::{Authorization, Detector, Report, Tally, ToolRef};
-use rmmguard_events::{Location, SourceRef};
+use rmmguard_catalog::PortTransport;
+use rmmguard_events::{Location, SourceRef, Transport};
 use rmmguard_policy::Verdict;
 use rmmguard_sources::{
-    Discovery, FileStats, Format, Input, Prefilter, ReadContext, Skipped, Unit, discover, plan,
-    read_unit,
+    Discovery, FileStats, Format, Input, NetScreen, Prefilter, ReadContext, Skipped, Unit,
+    discover, plan, read_unit,
 };
 
 use crate::Error;
@@ -158,10 +159,13 @@ pub fn hunt(
     let started = Instant::now();
     let Discovery { inputs, skipped } = discover_with_sites(paths, &config.site)?;
     let units = plan(&inputs, config.unit_bytes);
-    let prefilter = if config.prefilter {
-        Some(Prefilter::new(detector.needles().as_slice())?)
+    let (prefilter, screen) = if config.prefilter {
+        (
+            Some(Prefilter::new(detector.needles().as_slice())?),
+            Some(network_screen(detector)),
+        )
     } else {
-        None
+        (None, None)
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
@@ -173,6 +177,7 @@ pub fn hunt(
     progress.start(inputs.iter().map(|i| i.len).sum());
     let context = ReadContext {
         prefilter: prefilter.as_ref(),
+        screen: screen.as_ref(),
     };
     let outputs: Vec<(usize, FileStats, Tally)> = pool.install(|| {
         units
@@ -221,6 +226,29 @@ pub fn hunt(
         prefiltered: prefilter.is_some(),
         needles: prefilter.as_ref().map_or(0, Prefilter::len),
     })
+}
+
+/// The network screen, filled from what the detector's network rules judge.
+fn network_screen(detector: &Detector) -> NetScreen {
+    let interest = detector.network_interest();
+    let mut screen = NetScreen::default();
+    for (transport, port) in interest.ports {
+        let transport = match transport {
+            PortTransport::Tcp => Transport::Tcp,
+            PortTransport::Udp => Transport::Udp,
+        };
+        screen.watch_port(transport, port);
+    }
+    for protocol in interest.protocols {
+        screen.watch_protocol(protocol);
+    }
+    for ip in interest.addresses {
+        screen.watch_address(ip);
+    }
+    for net in interest.nets {
+        screen.watch_net(net);
+    }
+    screen
 }
 
 /// The indicators flagged findings name, counted, most named first.

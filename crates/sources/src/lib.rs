@@ -41,6 +41,7 @@ mod net_sniff;
 #[cfg(feature = "network")]
 mod pcap;
 mod prefilter;
+mod screen;
 mod sensor;
 mod sniff;
 mod stats;
@@ -55,6 +56,7 @@ use std::sync::Arc;
 
 pub use error::{Error, ErrorKind};
 pub use prefilter::Prefilter;
+pub use screen::NetScreen;
 pub use rmmguard_events::Event;
 pub use sniff::{Format, sniff};
 pub use stats::{Diagnostic, DiagnosticLevel, FileStats};
@@ -65,6 +67,9 @@ pub use walk::{Discovery, Input, Skipped, discover};
 pub struct ReadContext<'a> {
     /// Skip raw records that contain no needle (`None`: parse everything).
     pub prefilter: Option<&'a Prefilter>,
+    /// Skip sensor records no network rule could flag (used only together
+    /// with the prefilter, which judges their names).
+    pub screen: Option<&'a NetScreen>,
 }
 
 /// A piece of an input that one worker reads: a byte range of the file.
@@ -152,7 +157,7 @@ pub fn read_unit(
             Format::Eml | Format::Mbox => Err(Error::format(
                 "mail support is not built in (cargo feature `mail`)",
             )),
-            // Network formats are never prefiltered: port and protocol rules need no needle.
+            // Captures are never prefiltered: a packet is not a record.
             #[cfg(feature = "network")]
             Format::Pcap | Format::Pcapng => pcap::read_stream(reader, &mut stats, &mut sink),
             #[cfg(not(feature = "network"))]
@@ -160,7 +165,7 @@ pub fn read_unit(
                 "packet capture support is not built in (cargo feature `network`)",
             )),
             Format::ZeekTsv | Format::ZeekJson => {
-                zeek::read_stream(format, reader, &mut stats, &mut sink)
+                zeek::read_stream(format, reader, context, &mut stats, &mut sink)
             }
             Format::SuricataEve => eve::read_stream(reader, &mut stats, &mut sink),
         }),
@@ -220,7 +225,7 @@ pub fn read_bytes(
             "packet capture support is not built in (cargo feature `network`)",
         )),
         Format::ZeekTsv | Format::ZeekJson => {
-            zeek::read_stream(format, owned, &mut stats, &mut sink)
+            zeek::read_stream(format, owned, context, &mut stats, &mut sink)
         }
         Format::SuricataEve => eve::read_stream(owned, &mut stats, &mut sink),
     };

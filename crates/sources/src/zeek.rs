@@ -12,6 +12,7 @@
 
 mod json;
 mod logs;
+mod screen;
 mod tsv;
 
 use std::borrow::Cow;
@@ -23,7 +24,7 @@ use rmmguard_events::{Location, SourceRef, Timestamp};
 use serde_json::{Map, Value};
 
 use crate::lines::{Line, for_each_line, skip_too_long};
-use crate::{Error, FileStats, Format, Sink, sensor};
+use crate::{Error, FileStats, Format, NetScreen, Prefilter, ReadContext, Sink, sensor};
 use logs::{Joins, Log};
 
 /// Field access common to TSV and JSON records.
@@ -46,12 +47,15 @@ pub(crate) trait Record {
 pub(crate) fn read_stream(
     format: Format,
     reader: Box<dyn Read>,
+    context: &ReadContext<'_>,
     stats: &mut FileStats,
     sink: &mut Sink<'_>,
 ) -> Result<(), Error> {
     let path = sink.path().to_path_buf();
     let mut state = State {
         header: tsv::Header::default(),
+        spans: Vec::new(),
+        screen: context.prefilter.zip(context.screen),
         emitter: Emitter {
             base: SourceRef::new(&path, Location::Offset(0)),
             joins: Joins::default(),
@@ -83,8 +87,12 @@ pub(crate) fn read_stream(
     Ok(())
 }
 
-struct State {
+struct State<'c> {
     header: tsv::Header,
+    /// Cell ranges of the TSV record being read (reused).
+    spans: Vec<(usize, usize)>,
+    /// The prefilter and network screen, when records may be passed over.
+    screen: Option<(&'c Prefilter, &'c NetScreen)>,
     emitter: Emitter,
 }
 
@@ -95,7 +103,7 @@ struct Emitter {
     sibling_read: bool,
 }
 
-impl State {
+impl State<'_> {
     fn tsv_line(
         &mut self,
         line: &[u8],
@@ -120,25 +128,27 @@ impl State {
             return Err("a record before any #fields header".into());
         }
         let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
-        let log = self.header.path.as_deref().map_or(Log::Other, Log::of_path);
-        let cells = tsv::cells(text, self.header.separator, self.header.columns);
-        if cells.len() != self.header.columns {
+        tsv::split(text, self.header.separator, &mut self.spans);
+        if self.spans.len() != self.header.columns {
             return Err(format!(
                 "{} fields where the header names {}",
-                cells.len(),
+                self.spans.len(),
                 self.header.columns
             ));
         }
-        stats.parsed += 1;
         let record = tsv::TsvRecord {
             header: &self.header,
-            cells,
+            text,
+            spans: &self.spans,
         };
-        let log = if self.header.path.is_none() {
-            Log::of_fields(&record)
-        } else {
-            log
-        };
+        let log = self.header.log;
+        self.emitter.before(log);
+        if let Some((prefilter, net)) = self.screen
+            && !screen::keep(log, &record, net, prefilter, &self.emitter.joins)
+        {
+            return Ok(());
+        }
+        stats.parsed += 1;
         self.emitter
             .record(log, &record, number, offset, stats, sink);
         Ok(())
@@ -163,8 +173,9 @@ impl State {
         let record = json::JsonRecord(&value);
         let log = match value.get("_path").and_then(Value::as_str) {
             Some(path) => Log::of_path(path),
-            None => Log::of_fields(&record),
+            None => Log::of_fields(&|name| value.contains_key(name)),
         };
+        self.emitter.before(log);
         self.emitter
             .record(log, &record, number, offset, stats, sink);
         Ok(())
@@ -172,6 +183,15 @@ impl State {
 }
 
 impl Emitter {
+    /// Readies the joins a record of `log` needs: the first ssl record
+    /// reads the certificates of the x509 log beside it.
+    fn before(&mut self, log: Log) {
+        if log == Log::Ssl && !self.sibling_read {
+            self.sibling_read = true;
+            read_sibling_certificates(&self.base.file, &mut self.joins);
+        }
+    }
+
     fn record(
         &mut self,
         log: Log,
@@ -181,10 +201,6 @@ impl Emitter {
         stats: &mut FileStats,
         sink: &mut Sink<'_>,
     ) {
-        if log == Log::Ssl && !self.sibling_read {
-            self.sibling_read = true;
-            read_sibling_certificates(&self.base.file, &mut self.joins);
-        }
         let Some((timestamp, kind)) = logs::event(log, record, &mut self.joins) else {
             return;
         };
@@ -230,6 +246,7 @@ fn read_sibling_certificates(path: &Path, joins: &mut Joins) {
         Box::new(BufReader::new(file))
     };
     let mut header = tsv::Header::default();
+    let mut spans = Vec::new();
     let _ = for_each_line(reader, |_, _, line| {
         let Line::Text(line) = line else { return };
         let Ok(text) = std::str::from_utf8(line) else {
@@ -242,9 +259,11 @@ fn read_sibling_certificates(path: &Path, joins: &mut Joins) {
                 logs::event(Log::X509, &json::JsonRecord(&value), joins);
             }
         } else if header.has_fields() {
+            tsv::split(text, header.separator, &mut spans);
             let record = tsv::TsvRecord {
                 header: &header,
-                cells: tsv::cells(text, header.separator, header.columns),
+                text,
+                spans: &spans,
             };
             logs::event(Log::X509, &record, joins);
         }

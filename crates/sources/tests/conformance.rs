@@ -19,7 +19,10 @@ fn read_all(
     let discovery = discover(&[path.to_path_buf()]).expect("discover");
     let mut stats = vec![FileStats::default(); discovery.inputs.len()];
     let mut events = Vec::new();
-    let context = ReadContext { prefilter };
+    let context = ReadContext {
+        prefilter,
+        ..ReadContext::default()
+    };
     for unit in plan(&discovery.inputs, 4096) {
         let input = &discovery.inputs[unit.input];
         let unit_stats = read_unit(input, &unit, &context, &mut |event| events.push(event));

@@ -48,8 +48,7 @@ impl Log {
     }
 
     /// The log a record without a path belongs to, from its fields.
-    pub fn of_fields(record: &dyn Record) -> Log {
-        let has = |name: &str| record.has(name);
+    pub fn of_fields(has: &dyn Fn(&str) -> bool) -> Log {
         if has("conn_state") || has("orig_bytes") {
             Log::Conn
         } else if has("qtype_name") || has("trans_id") {

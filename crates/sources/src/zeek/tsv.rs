@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use rmmguard_events::Timestamp;
 
 use super::Record;
+use super::logs::Log;
+use super::screen::{Cells, Field};
 use crate::sensor;
 
 /// The header of the log being read.
@@ -20,7 +22,11 @@ pub(crate) struct Header {
     pub unset: String,
     pub path: Option<String>,
     fields: HashMap<String, usize, foldhash::fast::RandomState>,
+    /// Column of each screened field (see [`Field::index`]).
+    layout: [Option<usize>; Field::ALL.len()],
     pub columns: usize,
+    /// The log, from `#path` or else from the field names.
+    pub log: Log,
 }
 
 impl Default for Header {
@@ -32,7 +38,9 @@ impl Default for Header {
             unset: "-".into(),
             path: None,
             fields: HashMap::default(),
+            layout: [None; Field::ALL.len()],
             columns: 0,
+            log: Log::Other,
         }
     }
 }
@@ -50,14 +58,17 @@ impl Header {
             };
         }
         let separator = self.separator as char;
-        let Some((key, value)) = line[1..].split_once(separator) else {
+        let Some((key, value)) = line.get(1..).and_then(|rest| rest.split_once(separator)) else {
             return true; // A bare comment line.
         };
         match key {
             "set_separator" => self.set_separator = unescape(value).into_owned(),
             "empty_field" => self.empty = unescape(value).into_owned(),
             "unset_field" => self.unset = unescape(value).into_owned(),
-            "path" => self.path = Some(value.to_owned()),
+            "path" => {
+                self.path = Some(value.to_owned());
+                self.log = Log::of_path(value);
+            }
             "fields" => {
                 self.fields = value
                     .split(separator)
@@ -65,6 +76,11 @@ impl Header {
                     .map(|(i, name)| (name.to_owned(), i))
                     .collect();
                 self.columns = self.fields.len();
+                self.layout = Field::ALL.map(|field| self.fields.get(field.name()).copied());
+                self.log = match &self.path {
+                    Some(path) => Log::of_path(path),
+                    None => Log::of_fields(&|name| self.fields.contains_key(name)),
+                };
             }
             _ => {}
         }
@@ -82,29 +98,47 @@ impl Header {
     }
 }
 
-/// One TSV record with its header.
-/// The cells of a TSV line, split on the (ASCII) separator.
-pub(crate) fn cells(text: &str, separator: u8, columns: usize) -> Vec<&str> {
-    let mut cells = Vec::with_capacity(columns.max(1));
+/// Splits a TSV line on the (ASCII) separator into `spans`, the byte range
+/// of each cell; reusing `spans` saves an allocation per record.
+pub(crate) fn split(text: &str, separator: u8, spans: &mut Vec<(usize, usize)>) {
+    spans.clear();
     let mut start = 0;
     for end in memchr::memchr_iter(separator, text.as_bytes()) {
-        // An ASCII separator always sits on a character boundary.
-        cells.push(text.get(start..end).unwrap_or_default());
+        spans.push((start, end));
         start = end + 1;
     }
-    cells.push(text.get(start..).unwrap_or_default());
-    cells
+    spans.push((start, text.len()));
 }
 
+/// One TSV record with its header.
 pub(crate) struct TsvRecord<'a> {
     pub header: &'a Header,
-    pub cells: Vec<&'a str>,
+    pub text: &'a str,
+    pub spans: &'a [(usize, usize)],
 }
 
 impl TsvRecord<'_> {
+    /// The cell in a column, `None` when unset or empty.
+    fn column(&self, column: usize) -> Option<&str> {
+        let &(start, end) = self.spans.get(column)?;
+        // An ASCII separator always sits on a character boundary.
+        let cell = self.text.get(start..end)?;
+        let header = self.header;
+        (!cell.is_empty() && cell != header.unset && cell != header.empty).then_some(cell)
+    }
+
     fn cell(&self, name: &str) -> Option<&str> {
-        let cell = *self.cells.get(*self.header.fields.get(name)?)?;
-        (cell != self.header.unset && cell != self.header.empty && !cell.is_empty()).then_some(cell)
+        self.column(*self.header.fields.get(name)?)
+    }
+}
+
+impl Cells for TsvRecord<'_> {
+    fn get(&self, field: Field) -> Option<&str> {
+        self.column(self.header.layout.get(field.index()).copied().flatten()?)
+    }
+
+    fn set_separator(&self) -> &str {
+        &self.header.set_separator
     }
 }
 
@@ -182,12 +216,18 @@ mod tests {
         assert!(header.read_line("#path\tdns"));
         assert!(header.read_line("#fields\tts\tquery\tanswers\tTTLs"));
         assert_eq!(header.path.as_deref(), Some("dns"));
+        let text = "1521911721.258458\twww.ex\\x09ample.com\t10.0.0.1,10.0.0.2\t(empty)";
+        let mut spans = Vec::new();
+        split(text, b'\t', &mut spans);
         let record = TsvRecord {
             header: &header,
-            cells: "1521911721.258458\twww.ex\\x09ample.com\t10.0.0.1,10.0.0.2\t(empty)"
-                .split('\t')
-                .collect(),
+            text,
+            spans: &spans,
         };
+        assert_eq!(header.log, Log::Dns);
+        assert_eq!(record.get(Field::Query), Some("www.ex\\x09ample.com"));
+        assert_eq!(record.get(Field::Answers), Some("10.0.0.1,10.0.0.2"));
+        assert_eq!(record.get(Field::Ja3), None);
         assert_eq!(record.text("query").as_deref(), Some("www.ex\tample.com"));
         assert_eq!(record.list("answers"), ["10.0.0.1", "10.0.0.2"]);
         assert!(record.list("TTLs").is_empty());

@@ -1,0 +1,233 @@
+//! Which Zeek records the network screen lets through to a full parse (see
+//! `crate::screen` for why each way in is needed). The check reads a few
+//! cells by position, so a record screened out costs a split and a lookup
+//! or two, not an event.
+
+use super::logs::{Joins, Log};
+use crate::{NetScreen, Prefilter};
+
+/// The cells the screen reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    Proto,
+    OrigHost,
+    RespHost,
+    RespPort,
+    Service,
+    Query,
+    Answers,
+    ServerName,
+    Subject,
+    Issuer,
+    NextProtocol,
+    Ja3,
+    Ja3s,
+    Ja4,
+    CertFps,
+    CertFuids,
+    Host,
+    Uri,
+    RespFilenames,
+}
+
+impl Field {
+    /// Every field, in the order of [`Field::index`].
+    pub const ALL: [Field; 19] = [
+        Field::Proto,
+        Field::OrigHost,
+        Field::RespHost,
+        Field::RespPort,
+        Field::Service,
+        Field::Query,
+        Field::Answers,
+        Field::ServerName,
+        Field::Subject,
+        Field::Issuer,
+        Field::NextProtocol,
+        Field::Ja3,
+        Field::Ja3s,
+        Field::Ja4,
+        Field::CertFps,
+        Field::CertFuids,
+        Field::Host,
+        Field::Uri,
+        Field::RespFilenames,
+    ];
+
+    /// Zeek's name for the field.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Proto => "proto",
+            Field::OrigHost => "id.orig_h",
+            Field::RespHost => "id.resp_h",
+            Field::RespPort => "id.resp_p",
+            Field::Service => "service",
+            Field::Query => "query",
+            Field::Answers => "answers",
+            Field::ServerName => "server_name",
+            Field::Subject => "subject",
+            Field::Issuer => "issuer",
+            Field::NextProtocol => "next_protocol",
+            Field::Ja3 => "ja3",
+            Field::Ja3s => "ja3s",
+            Field::Ja4 => "ja4",
+            Field::CertFps => "cert_chain_fps",
+            Field::CertFuids => "cert_chain_fuids",
+            Field::Host => "host",
+            Field::Uri => "uri",
+            Field::RespFilenames => "resp_filenames",
+        }
+    }
+
+    /// Position in [`Field::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Raw access to a record's screened cells.
+pub(crate) trait Cells {
+    /// The raw (still escaped) cell; `None` when the log lacks the field or
+    /// the cell is unset or empty.
+    fn get(&self, field: Field) -> Option<&str>;
+    /// The separator between items of a set or vector cell.
+    fn set_separator(&self) -> &str;
+}
+
+/// Whether a record may produce a finding and must be parsed in full.
+pub(crate) fn keep(
+    log: Log,
+    cells: &dyn Cells,
+    screen: &NetScreen,
+    prefilter: &Prefilter,
+    joins: &Joins,
+) -> bool {
+    let needle = |field: Field| cells.get(field).is_some_and(|text| names_needle(prefilter, text));
+    let address = |field: Field| cells.get(field).is_some_and(|text| screen.address(text));
+    let ends = || screen.watches_addresses() && (address(Field::OrigHost) || address(Field::RespHost));
+    match log {
+        Log::Conn => {
+            cells.get(Field::Service).is_some_and(|s| screen.protocol(s))
+                || matches!(
+                    (cells.get(Field::Proto), cells.get(Field::RespPort)),
+                    (Some(proto), Some(port)) if screen.port(proto, port)
+                )
+                || ends()
+        }
+        Log::Dns => {
+            needle(Field::Query)
+                || ends()
+                || (screen.watches_addresses()
+                    && cells.get(Field::Answers).is_some_and(|answers| {
+                        answers
+                            .split(cells.set_separator())
+                            .any(|answer| screen.address(answer))
+                    }))
+        }
+        Log::Ssl => {
+            cells.get(Field::ServerName).is_none()
+                || [
+                    Field::ServerName,
+                    Field::Subject,
+                    Field::Issuer,
+                    Field::NextProtocol,
+                    Field::Ja3,
+                    Field::Ja3s,
+                    Field::Ja4,
+                ]
+                .into_iter()
+                .any(needle)
+                || certificate_needle(cells, prefilter, joins)
+                || ends()
+        }
+        Log::Http => [Field::Host, Field::Uri, Field::RespFilenames].into_iter().any(needle) || ends(),
+        // rdp, rfb, files and notice records are few and judged whole;
+        // x509 records feed the ssl join.
+        Log::X509 | Log::Files | Log::Rdp | Log::Rfb | Log::Notice => true,
+        Log::Other => false,
+    }
+}
+
+/// Whether raw text holds a needle, or is escaped (`\x..` by Zeek, `%..` in
+/// a URI) so that its decoded form might.
+fn names_needle(prefilter: &Prefilter, text: &str) -> bool {
+    memchr::memchr2(b'\\', b'%', text.as_bytes()).is_some() || prefilter.hits_utf8(text.as_bytes())
+}
+
+/// Whether the leaf certificate joined from x509 names a needle.
+fn certificate_needle(cells: &dyn Cells, prefilter: &Prefilter, joins: &Joins) -> bool {
+    let leaf = cells
+        .get(Field::CertFps)
+        .or_else(|| cells.get(Field::CertFuids))
+        .and_then(|list| list.split(cells.set_separator()).next());
+    let Some((subject, issuer)) = leaf.and_then(|key| joins.certs.get(key)) else {
+        return false;
+    };
+    [subject, issuer]
+        .into_iter()
+        .flatten()
+        .any(|name| names_needle(prefilter, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zeek::tsv::{Header, TsvRecord, split};
+    use rmmguard_events::Transport;
+
+    /// Whether the screen keeps `row` of a log with `fields`.
+    fn kept(path: &str, fields: &str, row: &str, joins: &Joins) -> bool {
+        let mut header = Header::default();
+        assert!(header.read_line(&format!("#path\t{path}")));
+        assert!(header.read_line(&format!("#fields\t{fields}")));
+        let mut screen = NetScreen::default();
+        screen.watch_port(Transport::Tcp, 5938);
+        screen.watch_protocol("rfb");
+        screen.watch_net("203.0.113.0/24".parse().unwrap());
+        let prefilter = Prefilter::new(&["anydesk".into(), "anynet relay".into()]).unwrap();
+        let mut spans = Vec::new();
+        split(row, b'\t', &mut spans);
+        let record = TsvRecord {
+            header: &header,
+            text: row,
+            spans: &spans,
+        };
+        keep(header.log, &record, &screen, &prefilter, joins)
+    }
+
+    #[test]
+    fn flows_by_port_protocol_or_address() {
+        let fields = "id.orig_h\tid.resp_h\tid.resp_p\tproto\tservice";
+        let joins = Joins::default();
+        assert!(kept("conn", fields, "10.0.0.1\t8.8.8.8\t5938\ttcp\t-", &joins));
+        assert!(!kept("conn", fields, "10.0.0.1\t8.8.8.8\t5938\tudp\t-", &joins));
+        assert!(kept("conn", fields, "10.0.0.1\t8.8.8.8\t6900\ttcp\trfb", &joins));
+        assert!(kept("conn", fields, "203.0.113.9\t10.0.0.1\t443\ttcp\tssl", &joins));
+        assert!(!kept("conn", fields, "10.0.0.1\t8.8.8.8\t443\ttcp\tssl", &joins));
+    }
+
+    #[test]
+    fn names_by_needle_escape_or_absence() {
+        let joins = Joins::default();
+        let dns = "id.orig_h\tid.resp_h\tquery\tanswers";
+        assert!(kept("dns", dns, "10.0.0.1\t10.0.0.2\trelay-1.net.AnyDesk.com\t-", &joins));
+        assert!(kept("dns", dns, "10.0.0.1\t10.0.0.2\tx\\x2eorg\t-", &joins));
+        assert!(kept("dns", dns, "10.0.0.1\t10.0.0.2\twww.bing.com\t1.1.1.1,203.0.113.4", &joins));
+        assert!(!kept("dns", dns, "10.0.0.1\t10.0.0.2\twww.bing.com\t1.1.1.1", &joins));
+        let ssl = "id.orig_h\tid.resp_h\tserver_name\tcert_chain_fps";
+        assert!(kept("ssl", ssl, "10.0.0.1\t8.8.8.8\t-\t(empty)", &joins), "no SNI");
+        assert!(!kept("ssl", ssl, "10.0.0.1\t8.8.8.8\twww.bing.com\tfp1", &joins));
+        let mut joins = Joins::default();
+        joins
+            .certs
+            .insert("fp1".into(), (Some("CN=AnyNet Relay".into()), None));
+        assert!(kept("ssl", ssl, "10.0.0.1\t8.8.8.8\twww.bing.com\tfp1,fp2", &joins));
+        let http = "id.orig_h\tid.resp_h\thost\turi";
+        assert!(kept("http", http, "10.0.0.1\t8.8.8.8\tdl.example\t/AnyDesk.exe", &joins));
+        assert!(kept("http", http, "10.0.0.1\t8.8.8.8\tdl.example\t/Any%44esk.exe", &joins));
+        assert!(!kept("http", http, "10.0.0.1\t8.8.8.8\tdl.example\t/setup.exe", &joins));
+        assert!(kept("x509", "fingerprint", "fp9", &joins));
+        assert!(kept("rdp", "cookie", "admin", &joins));
+        assert!(!kept("weird", "name", "bad_TCP_checksum", &joins));
+    }
+}
