@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use rmmguard::detect::{DetectConfig, Detector, IocSet, Severity};
+use rmmguard::simulate::network::NetFormats;
 use rmmguard::simulate::{Config, Formats, Scenario, Shape, Truth, generate};
 use rmmguard::{HuntConfig, NoProgress, eval, hunt};
 
@@ -72,6 +73,11 @@ pub struct SimulateArgs {
     /// Suricata EVE, one format per site in turn)
     #[arg(long)]
     pub no_network: bool,
+
+    /// Every site's network sensor writes this format (default: pcap, Zeek
+    /// TSV, Suricata EVE and Zeek JSON by site in turn)
+    #[arg(long, value_name = "FORMAT", value_parser = ["pcap", "zeek", "zeek-json", "eve"])]
+    pub sensor: Option<String>,
 
     /// Write only a mailbox instead: DIR/inbox.mbox with N messages, one in 50
     /// a callback-phishing lure (in the body, a PDF or a calendar invitation),
@@ -224,7 +230,25 @@ fn config(args: &SimulateArgs) -> Result<Config> {
         background_per_day: background,
         size: args.size,
         browsing_per_day: args.browsing,
+        sensor: args.sensor.as_deref().map(sensor_format),
     })
+}
+
+/// The one sensor format `--sensor` names (its parser admits only these).
+fn sensor_format(name: &str) -> NetFormats {
+    let none = NetFormats::default();
+    match name {
+        "pcap" => NetFormats { pcap: true, ..none },
+        "zeek-json" => NetFormats {
+            zeek_json: true,
+            ..none
+        },
+        "eve" => NetFormats { eve: true, ..none },
+        _ => NetFormats {
+            zeek_tsv: true,
+            ..none
+        },
+    }
 }
 
 fn parse_size(text: &str) -> Result<u64, String> {

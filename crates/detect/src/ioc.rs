@@ -310,12 +310,14 @@ impl IocSet {
     /// (prefilter needles; see `Detector::needles`): the value itself, or
     /// for a CIDR block the octets all its addresses share (`10.20.`).
     pub fn needles(&self) -> impl Iterator<Item = Cow<'_, str>> {
-        self.iocs.iter().map(|ioc| match ioc.value.parse::<IpNet>() {
-            Ok(IpNet::V4(net)) if ioc.value.contains('/') => {
-                Cow::Owned(crate::needles::ipv4_block_literal(&net).unwrap_or_default())
-            }
-            _ => Cow::Borrowed(ioc.value.as_str()),
-        })
+        self.iocs
+            .iter()
+            .map(|ioc| match ioc.value.parse::<IpNet>() {
+                Ok(IpNet::V4(net)) if ioc.value.contains('/') => {
+                    Cow::Owned(crate::needles::ipv4_block_literal(&net).unwrap_or_default())
+                }
+                _ => Cow::Borrowed(ioc.value.as_str()),
+            })
     }
 
     /// The indicator addresses and blocks (for the network screen).

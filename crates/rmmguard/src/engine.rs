@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rmmguard_catalog::PortTransport;
 use rmmguard_correlate::audit::{AuditRow, audit};
 use rmmguard_correlate::{Entities, Incident, correlate};
 use rmmguard_detect::{Authorization, Detector, Report, Tally, ToolRef};
-use rmmguard_catalog::PortTransport;
 use rmmguard_events::{Location, SourceRef, Transport};
 use rmmguard_policy::Verdict;
 use rmmguard_sources::{

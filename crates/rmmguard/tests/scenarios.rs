@@ -35,6 +35,7 @@ fn scored_with_incidents(
         background_per_day: 40,
         size: None,
         browsing_per_day: None,
+        sensor: None,
     };
     let truth = generate(&config, dir.path()).expect("generate");
     let policy = std::fs::read_to_string(dir.path().join("policy.toml")).expect("policy");

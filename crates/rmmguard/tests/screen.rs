@@ -48,9 +48,15 @@ fn hunted(paths: &[PathBuf], detector: &Detector, screened: bool) -> (String, u6
 fn assert_sound(paths: &[PathBuf], detector: &Detector) -> String {
     let (screened, parsed, records) = hunted(paths, detector, true);
     let (full, all, _) = hunted(paths, detector, false);
-    assert_eq!(screened, full, "the screen changed the findings of {paths:?}");
+    assert_eq!(
+        screened, full,
+        "the screen changed the findings of {paths:?}"
+    );
     assert!(parsed < all, "the screen passed nothing over in {paths:?}");
-    assert!(!screened.is_empty(), "no findings in {paths:?}: the test proves nothing");
+    assert!(
+        !screened.is_empty(),
+        "no findings in {paths:?}: the test proves nothing"
+    );
     eprintln!("{paths:?}: {parsed} of {records} records parsed with the screen");
     screened
 }
@@ -103,6 +109,7 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
         background_per_day: 5,
         size: None,
         browsing_per_day: Some(40),
+        sensor: None,
     };
     generate(&config, dir.path()).expect("generate");
     // Site 1 of every generated folder gets its sensor's output as Zeek TSV.
@@ -118,7 +125,7 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
     let server = column(&zeek.join("conn.log"), "id.resp_h", |ip| {
         is_public(ip) && !answer.contains(ip)
     });
-    let block = format!("{}.0/24", server.rsplitn(2, '.').nth(1).expect("IPv4"));
+    let block = format!("{}.0/24", server.rsplit_once('.').expect("IPv4").0);
     // A hand-written ssl log adds the one field generated logs lack: JA3.
     let ja3 = "e7d705a3286e19ea42f587b344ee6865";
     std::fs::write(
@@ -136,7 +143,10 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
     let detector = detector(Some(&policy), &iocs);
     let found = assert_sound(&[dir.path().to_path_buf()], &detector);
     for value in [browsed.as_str(), answer.as_str(), block.as_str(), ja3] {
-        assert!(found.contains(value), "indicator {value} not found:\n{found}");
+        assert!(
+            found.contains(value),
+            "indicator {value} not found:\n{found}"
+        );
     }
     // The sessions the scenarios plant on the Zeek site.
     for rule in ["N002", "N004", "N005", "N006"] {

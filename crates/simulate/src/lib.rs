@@ -75,6 +75,9 @@ pub struct Config {
     /// Web sessions per host per day on the network sensors (default:
     /// one for every 40 background events).
     pub browsing_per_day: Option<u64>,
+    /// The format every site's sensor writes (default: pcap, Zeek TSV, EVE
+    /// and Zeek JSON by site in turn).
+    pub sensor: Option<network::NetFormats>,
 }
 
 impl Default for Config {
@@ -92,6 +95,7 @@ impl Default for Config {
             background_per_day: 400,
             size: None,
             browsing_per_day: None,
+            sensor: None,
         }
     }
 }
@@ -192,7 +196,9 @@ fn write_network(
                 .map(|(_, session)| session.clone()),
         );
         sessions.sort_by_key(|session| session.start);
-        let formats = network::NetFormats::nth(index);
+        let formats = config
+            .sensor
+            .unwrap_or_else(|| network::NetFormats::nth(index));
         for tree in trees(config, out) {
             network::write_sessions(&tree.join(&site.name), Some("network"), &sessions, formats)?;
         }

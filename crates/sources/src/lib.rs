@@ -56,8 +56,8 @@ use std::sync::Arc;
 
 pub use error::{Error, ErrorKind};
 pub use prefilter::Prefilter;
-pub use screen::NetScreen;
 pub use rmmguard_events::Event;
+pub use screen::NetScreen;
 pub use sniff::{Format, sniff};
 pub use stats::{Diagnostic, DiagnosticLevel, FileStats};
 pub use walk::{Discovery, Input, Skipped, discover};

@@ -53,6 +53,14 @@ pub(crate) fn for_each_line(
             None => (buffer, false),
         };
         let taken = chunk.len();
+        if ends_line && line.is_empty() && overflow.is_none() && taken <= MAX_LINE {
+            // The whole line is in the buffer: hand it over without a copy.
+            number += 1;
+            visit(number, offset, Line::Text(trim_newline(chunk)));
+            offset += taken as u64;
+            reader.consume(taken);
+            continue;
+        }
         match overflow.as_mut() {
             Some(len) => *len += taken as u64,
             None if line.len() + taken > MAX_LINE => {

@@ -56,6 +56,7 @@ pub(crate) fn read_stream(
         header: tsv::Header::default(),
         spans: Vec::new(),
         screen: context.prefilter.zip(context.screen),
+        screen_cells: 0,
         emitter: Emitter {
             base: SourceRef::new(&path, Location::Offset(0)),
             joins: Joins::default(),
@@ -93,6 +94,8 @@ struct State<'c> {
     spans: Vec<(usize, usize)>,
     /// The prefilter and network screen, when records may be passed over.
     screen: Option<(&'c Prefilter, &'c NetScreen)>,
+    /// How many leading cells the screen reads in this log.
+    screen_cells: usize,
     emitter: Emitter,
 }
 
@@ -114,11 +117,14 @@ impl State<'_> {
     ) -> Result<(), String> {
         if line.first() == Some(&b'#') {
             let text = String::from_utf8_lossy(line);
-            return if self.header.read_line(&text) {
-                Ok(())
-            } else {
-                Err(format!("malformed header line {text:?}"))
-            };
+            if !self.header.read_line(&text) {
+                return Err(format!("malformed header line {text:?}"));
+            }
+            if let Some((_, net)) = self.screen {
+                let reads = screen::reads(self.header.log, net.watches_addresses());
+                self.screen_cells = self.header.cells_holding(reads);
+            }
+            return Ok(());
         }
         if line.is_empty() {
             return Ok(());
@@ -128,26 +134,33 @@ impl State<'_> {
             return Err("a record before any #fields header".into());
         }
         let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
-        tsv::split(text, self.header.separator, &mut self.spans);
-        if self.spans.len() != self.header.columns {
+        let separator = self.header.separator;
+        let cells = tsv::count_cells(text, separator);
+        if cells != self.header.columns {
             return Err(format!(
-                "{} fields where the header names {}",
-                self.spans.len(),
+                "{cells} fields where the header names {}",
                 self.header.columns
             ));
         }
+        let log = self.header.log;
+        self.emitter.before(log);
+        if let Some((prefilter, net)) = self.screen {
+            tsv::split_first(text, separator, self.screen_cells, &mut self.spans);
+            let record = tsv::TsvRecord {
+                header: &self.header,
+                text,
+                spans: &self.spans,
+            };
+            if !screen::keep(log, &record, net, prefilter, &self.emitter.joins) {
+                return Ok(());
+            }
+        }
+        tsv::split(text, separator, &mut self.spans);
         let record = tsv::TsvRecord {
             header: &self.header,
             text,
             spans: &self.spans,
         };
-        let log = self.header.log;
-        self.emitter.before(log);
-        if let Some((prefilter, net)) = self.screen
-            && !screen::keep(log, &record, net, prefilter, &self.emitter.joins)
-        {
-            return Ok(());
-        }
         stats.parsed += 1;
         self.emitter
             .record(log, &record, number, offset, stats, sink);

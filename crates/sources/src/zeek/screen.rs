@@ -94,6 +94,32 @@ pub(crate) trait Cells {
     fn set_separator(&self) -> &str;
 }
 
+/// The cells [`keep`] may read for a record of `log` (readers split only
+/// as far as these): the debug build checks that it reads no other.
+pub(crate) fn reads(log: Log, addresses: bool) -> &'static [Field] {
+    use Field::*;
+    match (log, addresses) {
+        (Log::Conn, _) => &[Proto, OrigHost, RespHost, RespPort, Service],
+        (Log::Dns, false) => &[Query],
+        (Log::Dns, true) => &[Query, OrigHost, RespHost, Answers],
+        (Log::Ssl, _) => &[
+            OrigHost,
+            RespHost,
+            ServerName,
+            Subject,
+            Issuer,
+            NextProtocol,
+            Ja3,
+            Ja3s,
+            Ja4,
+            CertFps,
+            CertFuids,
+        ],
+        (Log::Http, _) => &[OrigHost, RespHost, Host, Uri, RespFilenames],
+        _ => &[],
+    }
+}
+
 /// Whether a record may produce a finding and must be parsed in full.
 pub(crate) fn keep(
     log: Log,
@@ -102,12 +128,19 @@ pub(crate) fn keep(
     prefilter: &Prefilter,
     joins: &Joins,
 ) -> bool {
-    let needle = |field: Field| cells.get(field).is_some_and(|text| names_needle(prefilter, text));
+    let needle = |field: Field| {
+        cells
+            .get(field)
+            .is_some_and(|text| names_needle(prefilter, text))
+    };
     let address = |field: Field| cells.get(field).is_some_and(|text| screen.address(text));
-    let ends = || screen.watches_addresses() && (address(Field::OrigHost) || address(Field::RespHost));
+    let ends =
+        || screen.watches_addresses() && (address(Field::OrigHost) || address(Field::RespHost));
     match log {
         Log::Conn => {
-            cells.get(Field::Service).is_some_and(|s| screen.protocol(s))
+            cells
+                .get(Field::Service)
+                .is_some_and(|s| screen.protocol(s))
                 || matches!(
                     (cells.get(Field::Proto), cells.get(Field::RespPort)),
                     (Some(proto), Some(port)) if screen.port(proto, port)
@@ -140,7 +173,12 @@ pub(crate) fn keep(
                 || certificate_needle(cells, prefilter, joins)
                 || ends()
         }
-        Log::Http => [Field::Host, Field::Uri, Field::RespFilenames].into_iter().any(needle) || ends(),
+        Log::Http => {
+            [Field::Host, Field::Uri, Field::RespFilenames]
+                .into_iter()
+                .any(needle)
+                || ends()
+        }
         // rdp, rfb, files and notice records are few and judged whole;
         // x509 records feed the ssl join.
         Log::X509 | Log::Files | Log::Rdp | Log::Rfb | Log::Notice => true,
@@ -172,7 +210,7 @@ fn certificate_needle(cells: &dyn Cells, prefilter: &Prefilter, joins: &Joins) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zeek::tsv::{Header, TsvRecord, split};
+    use crate::zeek::tsv::{Header, TsvRecord, split_first};
     use rmmguard_events::Transport;
 
     /// Whether the screen keeps `row` of a log with `fields`.
@@ -186,7 +224,8 @@ mod tests {
         screen.watch_net("203.0.113.0/24".parse().unwrap());
         let prefilter = Prefilter::new(&["anydesk".into(), "anynet relay".into()]).unwrap();
         let mut spans = Vec::new();
-        split(row, b'\t', &mut spans);
+        let cells = header.cells_holding(reads(header.log, screen.watches_addresses()));
+        split_first(row, b'\t', cells, &mut spans);
         let record = TsvRecord {
             header: &header,
             text: row,
@@ -199,33 +238,101 @@ mod tests {
     fn flows_by_port_protocol_or_address() {
         let fields = "id.orig_h\tid.resp_h\tid.resp_p\tproto\tservice";
         let joins = Joins::default();
-        assert!(kept("conn", fields, "10.0.0.1\t8.8.8.8\t5938\ttcp\t-", &joins));
-        assert!(!kept("conn", fields, "10.0.0.1\t8.8.8.8\t5938\tudp\t-", &joins));
-        assert!(kept("conn", fields, "10.0.0.1\t8.8.8.8\t6900\ttcp\trfb", &joins));
-        assert!(kept("conn", fields, "203.0.113.9\t10.0.0.1\t443\ttcp\tssl", &joins));
-        assert!(!kept("conn", fields, "10.0.0.1\t8.8.8.8\t443\ttcp\tssl", &joins));
+        assert!(kept(
+            "conn",
+            fields,
+            "10.0.0.1\t8.8.8.8\t5938\ttcp\t-",
+            &joins
+        ));
+        assert!(!kept(
+            "conn",
+            fields,
+            "10.0.0.1\t8.8.8.8\t5938\tudp\t-",
+            &joins
+        ));
+        assert!(kept(
+            "conn",
+            fields,
+            "10.0.0.1\t8.8.8.8\t6900\ttcp\trfb",
+            &joins
+        ));
+        assert!(kept(
+            "conn",
+            fields,
+            "203.0.113.9\t10.0.0.1\t443\ttcp\tssl",
+            &joins
+        ));
+        assert!(!kept(
+            "conn",
+            fields,
+            "10.0.0.1\t8.8.8.8\t443\ttcp\tssl",
+            &joins
+        ));
     }
 
     #[test]
     fn names_by_needle_escape_or_absence() {
         let joins = Joins::default();
         let dns = "id.orig_h\tid.resp_h\tquery\tanswers";
-        assert!(kept("dns", dns, "10.0.0.1\t10.0.0.2\trelay-1.net.AnyDesk.com\t-", &joins));
+        assert!(kept(
+            "dns",
+            dns,
+            "10.0.0.1\t10.0.0.2\trelay-1.net.AnyDesk.com\t-",
+            &joins
+        ));
         assert!(kept("dns", dns, "10.0.0.1\t10.0.0.2\tx\\x2eorg\t-", &joins));
-        assert!(kept("dns", dns, "10.0.0.1\t10.0.0.2\twww.bing.com\t1.1.1.1,203.0.113.4", &joins));
-        assert!(!kept("dns", dns, "10.0.0.1\t10.0.0.2\twww.bing.com\t1.1.1.1", &joins));
+        assert!(kept(
+            "dns",
+            dns,
+            "10.0.0.1\t10.0.0.2\twww.bing.com\t1.1.1.1,203.0.113.4",
+            &joins
+        ));
+        assert!(!kept(
+            "dns",
+            dns,
+            "10.0.0.1\t10.0.0.2\twww.bing.com\t1.1.1.1",
+            &joins
+        ));
         let ssl = "id.orig_h\tid.resp_h\tserver_name\tcert_chain_fps";
-        assert!(kept("ssl", ssl, "10.0.0.1\t8.8.8.8\t-\t(empty)", &joins), "no SNI");
-        assert!(!kept("ssl", ssl, "10.0.0.1\t8.8.8.8\twww.bing.com\tfp1", &joins));
+        assert!(
+            kept("ssl", ssl, "10.0.0.1\t8.8.8.8\t-\t(empty)", &joins),
+            "no SNI"
+        );
+        assert!(!kept(
+            "ssl",
+            ssl,
+            "10.0.0.1\t8.8.8.8\twww.bing.com\tfp1",
+            &joins
+        ));
         let mut joins = Joins::default();
         joins
             .certs
             .insert("fp1".into(), (Some("CN=AnyNet Relay".into()), None));
-        assert!(kept("ssl", ssl, "10.0.0.1\t8.8.8.8\twww.bing.com\tfp1,fp2", &joins));
+        assert!(kept(
+            "ssl",
+            ssl,
+            "10.0.0.1\t8.8.8.8\twww.bing.com\tfp1,fp2",
+            &joins
+        ));
         let http = "id.orig_h\tid.resp_h\thost\turi";
-        assert!(kept("http", http, "10.0.0.1\t8.8.8.8\tdl.example\t/AnyDesk.exe", &joins));
-        assert!(kept("http", http, "10.0.0.1\t8.8.8.8\tdl.example\t/Any%44esk.exe", &joins));
-        assert!(!kept("http", http, "10.0.0.1\t8.8.8.8\tdl.example\t/setup.exe", &joins));
+        assert!(kept(
+            "http",
+            http,
+            "10.0.0.1\t8.8.8.8\tdl.example\t/AnyDesk.exe",
+            &joins
+        ));
+        assert!(kept(
+            "http",
+            http,
+            "10.0.0.1\t8.8.8.8\tdl.example\t/Any%44esk.exe",
+            &joins
+        ));
+        assert!(!kept(
+            "http",
+            http,
+            "10.0.0.1\t8.8.8.8\tdl.example\t/setup.exe",
+            &joins
+        ));
         assert!(kept("x509", "fingerprint", "fp9", &joins));
         assert!(kept("rdp", "cookie", "admin", &joins));
         assert!(!kept("weird", "name", "bad_TCP_checksum", &joins));
