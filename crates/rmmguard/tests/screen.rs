@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use common::{reference, render};
 use rmmguard::detect::{DetectConfig, Detector, IocSet};
 use rmmguard::policy::Policy;
+use rmmguard::simulate::network::NetFormats;
 use rmmguard::simulate::{Config, Formats, Scenario, Shape, generate};
 use rmmguard::{HuntConfig, NoProgress, SiteMode, hunt};
 
@@ -83,14 +84,16 @@ fn column(log: &Path, name: &str, pick: impl Fn(&str) -> bool) -> String {
 #[test]
 fn real_zeek_logs_give_the_same_findings_screened() {
     let detector = detector(None, "");
-    let found = assert_sound(&[reference("network/zeek/tsv")], &detector);
-    for rule in ["N001", "N002"] {
-        assert!(found.contains(rule), "{rule} missing:\n{found}");
+    for format in ["tsv", "json"] {
+        let found = assert_sound(&[reference(&format!("network/zeek/{format}"))], &detector);
+        for rule in ["N001", "N002"] {
+            assert!(found.contains(rule), "{format}: {rule} missing:\n{found}");
+        }
     }
 }
 
-#[test]
-fn generated_sites_give_the_same_findings_screened_with_indicators() {
+/// Two sites of every scenario with one sensor format at both.
+fn generated(sensor: NetFormats) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
         seed: 7,
@@ -109,16 +112,25 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
         background_per_day: 5,
         size: None,
         browsing_per_day: Some(40),
-        sensor: None,
+        sensor: Some(sensor),
     };
     generate(&config, dir.path()).expect("generate");
-    // Site 1 of every generated folder gets its sensor's output as Zeek TSV.
-    let zeek = std::fs::read_dir(dir.path())
-        .expect("generated folder")
-        .flatten()
-        .map(|entry| entry.path().join("network/zeek"))
-        .find(|path| path.join("conn.log").is_file())
-        .expect("a site with Zeek logs");
+    dir
+}
+
+#[test]
+fn generated_sites_give_the_same_findings_screened_with_indicators() {
+    let none = NetFormats::default();
+    let tsv = generated(NetFormats {
+        zeek_tsv: true,
+        ..none
+    });
+    let json = generated(NetFormats {
+        zeek_json: true,
+        ..none
+    });
+    // Indicators from the traffic (the same in both: same seed).
+    let zeek = tsv.path().join("hq/network/zeek");
     let is_public = |value: &str| !value.starts_with("10.") && value.contains('.');
     let browsed = column(&zeek.join("dns.log"), "query", |q| q.starts_with("www."));
     let answer = column(&zeek.join("dns.log"), "answers", is_public);
@@ -126,35 +138,47 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
         is_public(ip) && !answer.contains(ip)
     });
     let block = format!("{}.0/24", server.rsplit_once('.').expect("IPv4").0);
-    // A hand-written ssl log adds the one field generated logs lack: JA3.
+    // Hand-written ssl records add the one field generated logs lack: JA3.
     let ja3 = "e7d705a3286e19ea42f587b344ee6865";
+    let other = "0123456789abcdef0123456789abcdef";
     std::fs::write(
         zeek.join("ssl-ja3.log"),
         format!(
             "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tssl\n\
              #fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tserver_name\tja3\n\
              1776174407.000000\tCa\t10.11.0.9\t50000\t93.184.9.9\t443\twww.example.org\t{ja3}\n\
-             1776174408.000000\tCb\t10.11.0.9\t50001\t93.184.9.9\t443\twww.example.org\t0123456789abcdef0123456789abcdef\n"
+             1776174408.000000\tCb\t10.11.0.9\t50001\t93.184.9.9\t443\twww.example.org\t{other}\n"
+        ),
+    )
+    .expect("ssl log");
+    let json_record = |uid: &str, port: u16, hash: &str| {
+        format!(
+            r#"{{"_path":"ssl","ts":"2026-04-14T13:46:47Z","uid":"{uid}","id.orig_h":"10.11.0.9","id.orig_p":{port},"id.resp_h":"93.184.9.9","id.resp_p":443,"server_name":"www.example.org","ja3":"{hash}"}}"#
+        )
+    };
+    std::fs::write(
+        json.path().join("hq/network/zeek-json/ssl-ja3.log"),
+        format!(
+            "{}\n{}\n",
+            json_record("Ca", 50000, ja3),
+            json_record("Cb", 50001, other)
         ),
     )
     .expect("ssl log");
     let iocs = format!("{browsed}\n{answer}\n{block}\n{ja3}\n");
-    let policy = std::fs::read_to_string(dir.path().join("policy.toml")).expect("policy");
-    let detector = detector(Some(&policy), &iocs);
-    let found = assert_sound(&[dir.path().to_path_buf()], &detector);
-    for value in [browsed.as_str(), answer.as_str(), block.as_str(), ja3] {
-        assert!(
-            found.contains(value),
-            "indicator {value} not found:\n{found}"
-        );
-    }
-    // The sessions the scenarios plant on the Zeek site.
-    for rule in ["N002", "N004", "N005", "N006"] {
-        assert!(
-            found
-                .lines()
-                .any(|line| line.contains(rule) && line.contains("zeek")),
-            "{rule} missing from the Zeek site:\n{found}"
-        );
+    for dir in [&tsv, &json] {
+        let policy = std::fs::read_to_string(dir.path().join("policy.toml")).expect("policy");
+        let detector = detector(Some(&policy), &iocs);
+        let found = assert_sound(&[dir.path().to_path_buf()], &detector);
+        for value in [browsed.as_str(), answer.as_str(), block.as_str(), ja3] {
+            assert!(
+                found.contains(value),
+                "indicator {value} not found:\n{found}"
+            );
+        }
+        // The sessions the scenarios plant.
+        for rule in ["N002", "N004", "N005", "N006"] {
+            assert!(found.contains(rule), "{rule} missing:\n{found}");
+        }
     }
 }

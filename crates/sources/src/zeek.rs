@@ -180,6 +180,15 @@ impl State<'_> {
             return Ok(());
         }
         stats.records += 1;
+        if let Some((prefilter, net)) = self.screen {
+            let cells: json::JsonCells<'_> =
+                serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
+            let log = cells.log();
+            self.emitter.before(log);
+            if !screen::keep(log, &cells, net, prefilter, &self.emitter.joins) {
+                return Ok(());
+            }
+        }
         let value: Map<String, Value> =
             serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
         stats.parsed += 1;

@@ -83,15 +83,24 @@ impl Field {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// Whether Zeek logs the field as a set or vector.
+    pub fn is_list(self) -> bool {
+        matches!(
+            self,
+            Field::Answers | Field::CertFps | Field::CertFuids | Field::RespFilenames
+        )
+    }
 }
 
 /// Raw access to a record's screened cells.
 pub(crate) trait Cells {
-    /// The raw (still escaped) cell; `None` when the log lacks the field or
-    /// the cell is unset or empty.
+    /// The raw (still escaped) text of a single-valued field; `None` when
+    /// the log lacks the field or it is unset or empty.
     fn get(&self, field: Field) -> Option<&str>;
-    /// The separator between items of a set or vector cell.
-    fn set_separator(&self) -> &str;
+    /// Whether any item of a field (the one value of a single-valued one)
+    /// passes `test`.
+    fn any(&self, field: Field, test: &mut dyn FnMut(&str) -> bool) -> bool;
 }
 
 /// The cells [`keep`] may read for a record of `log` (readers split only
@@ -128,19 +137,13 @@ pub(crate) fn keep(
     prefilter: &Prefilter,
     joins: &Joins,
 ) -> bool {
-    let needle = |field: Field| {
-        cells
-            .get(field)
-            .is_some_and(|text| names_needle(prefilter, text))
-    };
-    let address = |field: Field| cells.get(field).is_some_and(|text| screen.address(text));
+    let needle = |field: Field| cells.any(field, &mut |text| names_needle(prefilter, text));
+    let address = |field: Field| cells.any(field, &mut |text| screen.address(text));
     let ends =
         || screen.watches_addresses() && (address(Field::OrigHost) || address(Field::RespHost));
     match log {
         Log::Conn => {
-            cells
-                .get(Field::Service)
-                .is_some_and(|s| screen.protocol(s))
+            cells.any(Field::Service, &mut |service| screen.protocol(service))
                 || matches!(
                     (cells.get(Field::Proto), cells.get(Field::RespPort)),
                     (Some(proto), Some(port)) if screen.port(proto, port)
@@ -149,13 +152,7 @@ pub(crate) fn keep(
         }
         Log::Dns => {
             needle(Field::Query)
-                || ends()
-                || (screen.watches_addresses()
-                    && cells.get(Field::Answers).is_some_and(|answers| {
-                        answers
-                            .split(cells.set_separator())
-                            .any(|answer| screen.address(answer))
-                    }))
+                || (screen.watches_addresses() && (ends() || address(Field::Answers)))
         }
         Log::Ssl => {
             cells.get(Field::ServerName).is_none()
@@ -192,19 +189,18 @@ fn names_needle(prefilter: &Prefilter, text: &str) -> bool {
     memchr::memchr2(b'\\', b'%', text.as_bytes()).is_some() || prefilter.hits_utf8(text.as_bytes())
 }
 
-/// Whether the leaf certificate joined from x509 names a needle.
+/// Whether a certificate of the chain joined from x509 names a needle (the
+/// rules read the leaf; any is a superset).
 fn certificate_needle(cells: &dyn Cells, prefilter: &Prefilter, joins: &Joins) -> bool {
-    let leaf = cells
-        .get(Field::CertFps)
-        .or_else(|| cells.get(Field::CertFuids))
-        .and_then(|list| list.split(cells.set_separator()).next());
-    let Some((subject, issuer)) = leaf.and_then(|key| joins.certs.get(key)) else {
-        return false;
+    let mut joined = |key: &str| {
+        joins.certs.get(key).is_some_and(|(subject, issuer)| {
+            [subject, issuer]
+                .into_iter()
+                .flatten()
+                .any(|name| names_needle(prefilter, name))
+        })
     };
-    [subject, issuer]
-        .into_iter()
-        .flatten()
-        .any(|name| names_needle(prefilter, name))
+    cells.any(Field::CertFps, &mut joined) || cells.any(Field::CertFuids, &mut joined)
 }
 
 #[cfg(test)]

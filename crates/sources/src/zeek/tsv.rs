@@ -216,8 +216,15 @@ impl Cells for TsvRecord<'_> {
         self.column(column)
     }
 
-    fn set_separator(&self) -> &str {
-        &self.header.set_separator
+    fn any(&self, field: Field, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        let Some(cell) = self.get(field) else {
+            return false;
+        };
+        if field.is_list() {
+            cell.split(self.header.set_separator.as_str()).any(test)
+        } else {
+            test(cell)
+        }
     }
 }
 
