@@ -1,7 +1,8 @@
-//! The network screen is sound: hunting Zeek logs with it (records no
-//! network rule could flag passed over unparsed) gives exactly the findings,
-//! counts and evidence of hunting without it (every record parsed), on the
-//! real WRCCDC and format-baseline logs and on generated sites, with
+//! The network screen is sound: hunting Zeek logs (TSV and JSON) and
+//! Suricata EVE with it (records no network rule could flag passed over
+//! unparsed) gives exactly the findings, counts and evidence of hunting
+//! without it (every record parsed), on the real WRCCDC logs and on
+//! generated sites in each format, with
 //! indicators of every kind the screen checks (address, block, domain,
 //! JA3) drawn from the traffic itself so that they hit.
 
@@ -129,6 +130,7 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
         zeek_json: true,
         ..none
     });
+    let eve = generated(NetFormats { eve: true, ..none });
     // Indicators from the traffic (the same in both: same seed).
     let zeek = tsv.path().join("hq/network/zeek");
     let is_public = |value: &str| !value.starts_with("10.") && value.contains('.');
@@ -138,7 +140,8 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
         is_public(ip) && !answer.contains(ip)
     });
     let block = format!("{}.0/24", server.rsplit_once('.').expect("IPv4").0);
-    // Hand-written ssl records add the one field generated logs lack: JA3.
+    // Hand-written TLS records add what generated logs lack: a JA3, and a
+    // handshake without SNI that names nothing (AnyDesk's port pattern).
     let ja3 = "e7d705a3286e19ea42f587b344ee6865";
     let other = "0123456789abcdef0123456789abcdef";
     std::fs::write(
@@ -147,7 +150,8 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
             "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tssl\n\
              #fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tserver_name\tja3\n\
              1776174407.000000\tCa\t10.11.0.9\t50000\t93.184.9.9\t443\twww.example.org\t{ja3}\n\
-             1776174408.000000\tCb\t10.11.0.9\t50001\t93.184.9.9\t443\twww.example.org\t{other}\n"
+             1776174408.000000\tCb\t10.11.0.9\t50001\t93.184.9.9\t443\twww.example.org\t{other}\n\
+             1776174409.000000\tCc\t10.11.0.9\t50002\t93.184.9.10\t7070\t-\t{other}\n"
         ),
     )
     .expect("ssl log");
@@ -156,17 +160,33 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
             r#"{{"_path":"ssl","ts":"2026-04-14T13:46:47Z","uid":"{uid}","id.orig_h":"10.11.0.9","id.orig_p":{port},"id.resp_h":"93.184.9.9","id.resp_p":443,"server_name":"www.example.org","ja3":"{hash}"}}"#
         )
     };
+    let no_sni = r#"{"_path":"ssl","ts":"2026-04-14T13:46:49Z","uid":"Cc","id.orig_h":"10.11.0.9","id.orig_p":50002,"id.resp_h":"93.184.9.10","id.resp_p":7070}"#;
     std::fs::write(
         json.path().join("hq/network/zeek-json/ssl-ja3.log"),
         format!(
-            "{}\n{}\n",
+            "{}\n{}\n{no_sni}\n",
             json_record("Ca", 50000, ja3),
             json_record("Cb", 50001, other)
         ),
     )
     .expect("ssl log");
+    let eve_record = |flow: u32, port: u16, hash: &str| {
+        format!(
+            r#"{{"timestamp":"2026-04-14T13:46:47.000000+0000","flow_id":{flow},"event_type":"tls","src_ip":"10.11.0.9","src_port":{port},"dest_ip":"93.184.9.9","dest_port":443,"proto":"TCP","tls":{{"sni":"www.example.org","ja3":{{"hash":"{hash}"}}}}}}"#
+        )
+    };
+    let eve_no_sni = r#"{"timestamp":"2026-04-14T13:46:49.000000+0000","flow_id":3,"event_type":"tls","src_ip":"10.11.0.9","src_port":50002,"dest_ip":"93.184.9.10","dest_port":7070,"proto":"TCP","tls":{"version":"TLS 1.2"}}"#;
+    std::fs::write(
+        eve.path().join("hq/network/eve-ja3.json"),
+        format!(
+            "{}\n{}\n{eve_no_sni}\n",
+            eve_record(1, 50000, ja3),
+            eve_record(2, 50001, other)
+        ),
+    )
+    .expect("eve log");
     let iocs = format!("{browsed}\n{answer}\n{block}\n{ja3}\n");
-    for dir in [&tsv, &json] {
+    for dir in [&tsv, &json, &eve] {
         let policy = std::fs::read_to_string(dir.path().join("policy.toml")).expect("policy");
         let detector = detector(Some(&policy), &iocs);
         let found = assert_sound(&[dir.path().to_path_buf()], &detector);
@@ -176,6 +196,10 @@ fn generated_sites_give_the_same_findings_screened_with_indicators() {
                 "indicator {value} not found:\n{found}"
             );
         }
+        assert!(
+            found.contains("AnyDesk relay session (TLS without SNI, on port 7070)"),
+            "no-SNI handshake missing:\n{found}"
+        );
         // The sessions the scenarios plant.
         for rule in ["N002", "N004", "N005", "N006"] {
             assert!(found.contains(rule), "{rule} missing:\n{found}");

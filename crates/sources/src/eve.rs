@@ -12,11 +12,13 @@ use rmmguard_events::{
     AppLog, DnsQuery, Endpoint, EventKind, FileTransfer, Http, Location, NetFlow, SourceRef,
     Timestamp, Tls, Transport,
 };
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::light::Text;
 use crate::lines::{Line, for_each_line, skip_too_long};
 use crate::sensor::{self, BoundedMap};
-use crate::{Error, FileStats, Sink};
+use crate::{Error, FileStats, NetScreen, Prefilter, ReadContext, Sink};
 
 /// Most DNS queries waiting for their answers.
 const MAX_PENDING_DNS: usize = 1 << 16;
@@ -24,9 +26,11 @@ const MAX_PENDING_DNS: usize = 1 << 16;
 /// Reads a whole EVE file.
 pub(crate) fn read_stream(
     reader: Box<dyn Read>,
+    context: &ReadContext<'_>,
     stats: &mut FileStats,
     sink: &mut Sink<'_>,
 ) -> Result<(), Error> {
+    let screen = context.prefilter.zip(context.screen);
     let path = sink.path().to_path_buf();
     let base = SourceRef::new(&path, Location::Offset(0));
     let mut pending: BoundedMap<(u64, u64), PendingQuery> = BoundedMap::new(MAX_PENDING_DNS);
@@ -46,6 +50,18 @@ pub(crate) fn read_stream(
             return;
         }
         stats.records += 1;
+        match screen.map(|(prefilter, net)| keep(text, prefilter, net)) {
+            Some(Ok(false)) => return,
+            Some(Err(error)) => {
+                stats.error(
+                    &path,
+                    location,
+                    format!("record skipped: invalid JSON: {error}"),
+                );
+                return;
+            }
+            Some(Ok(true)) | None => {}
+        }
         let record: Map<String, Value> = match serde_json::from_slice(text) {
             Ok(record) => record,
             Err(error) => {
@@ -81,6 +97,74 @@ pub(crate) fn read_stream(
     }
     stats.bytes += total;
     Ok(())
+}
+
+/// Whether a record may produce a finding and must be parsed in full (see
+/// `crate::screen`): any name, fingerprint or indicator a rule matches
+/// holds a needle (escaped text might hide one); otherwise a flow counts
+/// by its protocol and server port, a TLS or QUIC handshake when it has no
+/// SNI, a DNS record when addresses are watched (so that queries and
+/// answers stay paired), and rdp, rfb and alert records always.
+fn keep(line: &[u8], prefilter: &Prefilter, screen: &NetScreen) -> Result<bool, serde_json::Error> {
+    if memchr::memchr2(b'\\', b'%', line).is_some() || prefilter.hits_utf8(line) {
+        return Ok(true);
+    }
+    let envelope: Envelope<'_> = serde_json::from_slice(line)?;
+    let address = |text: &Text<'_>| text.as_deref().is_some_and(|ip| screen.address(ip));
+    if screen.watches_addresses() && (address(&envelope.src_ip) || address(&envelope.dest_ip)) {
+        return Ok(true);
+    }
+    let sni_absent = |part: &Option<Handshake<'_>>| {
+        part.as_ref()
+            .is_none_or(|handshake| handshake.sni.as_deref().is_none())
+    };
+    Ok(match envelope.event_type.as_deref().unwrap_or("") {
+        "flow" => {
+            envelope
+                .app_proto
+                .as_deref()
+                .is_some_and(|name| screen.protocol(name))
+                || matches!(
+                    (envelope.proto.as_deref(), envelope.dest_port.as_deref()),
+                    (Some(proto), Some(port)) if screen.port(proto, port)
+                )
+        }
+        "dns" => screen.watches_addresses(),
+        "tls" => sni_absent(&envelope.tls),
+        "quic" => sni_absent(&envelope.quic),
+        "rdp" | "rfb" | "alert" => true,
+        _ => false,
+    })
+}
+
+/// The fields of an EVE record the screen reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    event_type: Text<'a>,
+    #[serde(borrow)]
+    proto: Text<'a>,
+    #[serde(borrow)]
+    src_ip: Text<'a>,
+    #[serde(borrow)]
+    dest_ip: Text<'a>,
+    #[serde(borrow)]
+    dest_port: Text<'a>,
+    #[serde(borrow)]
+    app_proto: Text<'a>,
+    #[serde(borrow)]
+    tls: Option<Handshake<'a>>,
+    #[serde(borrow)]
+    quic: Option<Handshake<'a>>,
+}
+
+/// The SNI of a `tls` or `quic` object.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Handshake<'a> {
+    #[serde(borrow)]
+    sni: Text<'a>,
 }
 
 /// A DNS query waiting for its answer record.

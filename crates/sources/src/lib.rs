@@ -33,6 +33,7 @@ mod eve;
 mod evtx;
 mod inventory;
 mod jsonl;
+mod light;
 mod lines;
 #[cfg(feature = "mail")]
 mod mail;
@@ -167,7 +168,7 @@ pub fn read_unit(
             Format::ZeekTsv | Format::ZeekJson => {
                 zeek::read_stream(format, reader, context, &mut stats, &mut sink)
             }
-            Format::SuricataEve => eve::read_stream(reader, &mut stats, &mut sink),
+            Format::SuricataEve => eve::read_stream(reader, context, &mut stats, &mut sink),
         }),
     };
     if let Err(error) = result {
@@ -227,7 +228,7 @@ pub fn read_bytes(
         Format::ZeekTsv | Format::ZeekJson => {
             zeek::read_stream(format, owned, context, &mut stats, &mut sink)
         }
-        Format::SuricataEve => eve::read_stream(owned, &mut stats, &mut sink),
+        Format::SuricataEve => eve::read_stream(owned, context, &mut stats, &mut sink),
     };
     if let Err(error) = result {
         stats.error(

@@ -7,12 +7,13 @@ use std::borrow::Cow;
 
 use rmmguard_events::Timestamp;
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use super::Record;
 use super::logs::Log;
 use super::screen::{Cells, Field};
+use crate::light::{Text, Texts};
 use crate::sensor;
 
 /// One JSON record.
@@ -145,7 +146,7 @@ pub(crate) struct JsonCells<'a> {
 impl JsonCells<'_> {
     /// The record's log: its `_path`, or else told from its fields.
     pub fn log(&self) -> Log {
-        match self.path.0.as_deref() {
+        match self.path.as_deref() {
             Some(path) => Log::of_path(path),
             None => Log::of_fields(&|name| self.has(name)),
         }
@@ -158,9 +159,9 @@ impl JsonCells<'_> {
             "qtype_name" => self.qtype_name.is_some(),
             "trans_id" => self.trans_id.is_some(),
             "certificate.subject" => self.certificate_subject.is_some(),
-            "server_name" => self.server_name.0.is_some(),
+            "server_name" => self.server_name.as_deref().is_some(),
             "cipher" => self.cipher.is_some(),
-            "cert_chain_fps" => !self.cert_chain_fps.0.is_empty(),
+            "cert_chain_fps" => !self.cert_chain_fps.items().is_empty(),
             "trans_depth" => self.trans_depth.is_some(),
             "status_code" => self.status_code.is_some(),
             "fuid" => self.fuid.is_some(),
@@ -207,116 +208,14 @@ impl Cells for JsonCells<'_> {
                 return None;
             }
         };
-        text.0.as_deref()
+        text.as_deref()
     }
 
     fn any(&self, field: Field, test: &mut dyn FnMut(&str) -> bool) -> bool {
         match self.list(field) {
-            Some(list) => list.0.iter().any(|item| test(item)),
+            Some(list) => list.items().iter().any(|item| test(item)),
             None => self.get(field).is_some_and(test),
         }
-    }
-}
-
-/// A field's text: a string (not empty, not Zeek's `-`) or a number's
-/// digits; any other value counts as unset.
-#[derive(Debug, Default)]
-struct Text<'a>(Option<Cow<'a, str>>);
-
-/// A list field's string items (a lone string is a list of one).
-#[derive(Debug, Default)]
-struct Texts<'a>(Vec<Cow<'a, str>>);
-
-fn set_text(text: Cow<'_, str>) -> Option<Cow<'_, str>> {
-    (!text.is_empty() && text != "-").then_some(text)
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text<'a>, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(set_text(Cow::Borrowed(text))))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
-                Ok(Text(set_text(Cow::Owned(text.to_owned()))))
-            }
-            fn visit_u64<E>(self, number: u64) -> Result<Text<'de>, E> {
-                Ok(Text(Some(Cow::Owned(number.to_string()))))
-            }
-            fn visit_i64<E>(self, number: i64) -> Result<Text<'de>, E> {
-                Ok(Text(Some(Cow::Owned(number.to_string()))))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Text<'de>, E> {
-                Ok(Text(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Text<'de>, E> {
-                Ok(Text(None))
-            }
-            fn visit_unit<E>(self) -> Result<Text<'de>, E> {
-                Ok(Text(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Text<'de>, A::Error> {
-                while items.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Text(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Text(None))
-            }
-        }
-        deserializer.deserialize_any(Visit)
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Texts<'a>, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Texts<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Texts<'de>, A::Error> {
-                let mut texts = Vec::new();
-                while let Some(Text(item)) = items.next_element::<Text<'de>>()? {
-                    texts.extend(item);
-                }
-                Ok(Texts(texts))
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Texts<'de>, E> {
-                Ok(Texts(set_text(Cow::Borrowed(text)).into_iter().collect()))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Texts<'de>, E> {
-                Ok(Texts(
-                    set_text(Cow::Owned(text.to_owned())).into_iter().collect(),
-                ))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_unit<E>(self) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Texts<'de>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Texts(Vec::new()))
-            }
-        }
-        deserializer.deserialize_any(Visit)
     }
 }
 

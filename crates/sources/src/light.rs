@@ -1,0 +1,124 @@
+//! Light JSON parsing for the network screen: the few fields it reads,
+//! strings borrowed unless escaped, values of any other shape counted as
+//! unset rather than failing the record (the full parse judges those).
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// A field's text: a string (not empty, not Zeek's `-`) or a number's
+/// digits; any other value counts as unset.
+#[derive(Debug, Default)]
+pub(crate) struct Text<'a>(Option<Cow<'a, str>>);
+
+/// A list field's string items (a lone string is a list of one).
+#[derive(Debug, Default)]
+pub(crate) struct Texts<'a>(Vec<Cow<'a, str>>);
+
+fn set_text(text: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    (!text.is_empty() && text != "-").then_some(text)
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text<'a>, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(set_text(Cow::Borrowed(text))))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(set_text(Cow::Owned(text.to_owned()))))
+            }
+            fn visit_u64<E>(self, number: u64) -> Result<Text<'de>, E> {
+                Ok(Text(Some(Cow::Owned(number.to_string()))))
+            }
+            fn visit_i64<E>(self, number: i64) -> Result<Text<'de>, E> {
+                Ok(Text(Some(Cow::Owned(number.to_string()))))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_unit<E>(self) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Text<'de>, A::Error> {
+                while items.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Texts<'a>, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Texts<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Texts<'de>, A::Error> {
+                let mut texts = Vec::new();
+                while let Some(Text(item)) = items.next_element::<Text<'de>>()? {
+                    texts.extend(item);
+                }
+                Ok(Texts(texts))
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Texts<'de>, E> {
+                Ok(Texts(set_text(Cow::Borrowed(text)).into_iter().collect()))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Texts<'de>, E> {
+                Ok(Texts(
+                    set_text(Cow::Owned(text.to_owned())).into_iter().collect(),
+                ))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Texts<'de>, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Texts<'de>, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Texts<'de>, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Texts<'de>, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> Result<Texts<'de>, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Texts<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Texts(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
+impl Text<'_> {
+    /// The text, if set.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'a> Texts<'a> {
+    /// The string items.
+    pub fn items(&self) -> &[Cow<'a, str>] {
+        &self.0
+    }
+}
