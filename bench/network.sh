@@ -36,6 +36,15 @@ if [ ! -f "$CORPUS.per-host" ] || [ "$(cat "$CORPUS.per-host")" != "$PER_HOST" ]
         --background 10 --browsing "$PER_HOST" --out "$CORPUS" >/dev/null
     echo "$PER_HOST" >"$CORPUS.per-host"
 fi
+# A tenfold Zeek TSV site of its own (every scenario, so some RMM traffic
+# among the browsing): the per-core figure with start-up amortized.
+if [ ! -f "$CORPUS-zeek.per-host" ] || [ "$(cat "$CORPUS-zeek.per-host")" != "$PER_HOST" ]; then
+    rm -rf "$CORPUS-zeek"
+    "$RMMGUARD" simulate --seed 42 --sites 1 --hosts 400 --days 1 --background 10 \
+        --browsing $((PER_HOST * 10)) --sensor zeek --no-mail --out "$CORPUS-zeek" >/dev/null
+    echo "$PER_HOST" >"$CORPUS-zeek.per-host"
+fi
+ZEEK_BIG=$CORPUS-zeek/hq/network/zeek
 PCAP=$CORPUS/hq/network/capture.pcap
 ZEEK_TSV=$CORPUS/branch1/network/zeek
 EVE=$CORPUS/branch2/network/eve.json
@@ -83,7 +92,7 @@ timed "pcap: tshark -T fields" "$(bytes "$PCAP")" tshark -r "$PCAP" -T fields \
     -e ip.src -e ip.dst -e tcp.srcport -e tcp.dstport -e dns.qry.name \
     -e tls.handshake.extensions_server_name -e tls.handshake.ja3 \
     -e x509sat.printableString -e http.host -e http.request.uri
-for input in "Zeek TSV:$ZEEK_TSV" "Zeek JSON:$ZEEK_JSON" "EVE:$EVE"; do
+for input in "Zeek TSV:$ZEEK_TSV" "Zeek TSV, tenfold:$ZEEK_BIG" "Zeek JSON:$ZEEK_JSON" "EVE:$EVE"; do
     name=${input%%:*}
     path=${input#*:}
     size=$(bytes "$path")
@@ -91,4 +100,19 @@ for input in "Zeek TSV:$ZEEK_TSV" "Zeek JSON:$ZEEK_JSON" "EVE:$EVE"; do
     timed "$name: rmmguard hunt, $THREADS threads" "$size" "$RMMGUARD" hunt -q --threads "$THREADS" "$path"
     timed "$name: rg -F -f iocs" "$size" rg -F -c -f bench/corpus/network-iocs.txt "$path"
 done
+{
+    echo
+    echo "Records parsed in full (the rest passed over by the network screen):"
+    for path in "$ZEEK_TSV" "$ZEEK_BIG" "$ZEEK_JSON" "$EVE"; do
+        echo "* $path: $("$RMMGUARD" hunt "$path" 2>&1 | grep -o 'parsed [0-9,]* records' | head -1)" \
+            "of $("$RMMGUARD" hunt "$path" 2>&1 | grep -o '[0-9,]* records in' | head -1 | cut -d' ' -f1)"
+    done
+    # Start-up (catalog, detector, prefilter automaton) on a header-only log.
+    mkdir -p bench/corpus/empty-zeek
+    head -8 "$ZEEK_TSV/conn.log" >bench/corpus/empty-zeek/conn.log
+    hyperfine -N --warmup 1 --runs 5 --export-json /tmp/hf.$$ \
+        "$RMMGUARD hunt -q --threads 1 bench/corpus/empty-zeek" >/dev/null 2>&1
+    echo
+    echo "Start-up on a header-only log: $(median /tmp/hf.$$) s"
+} | tee -a "$OUT"
 echo "results in $OUT"

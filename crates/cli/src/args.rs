@@ -84,8 +84,9 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
-    /// Indicator file (one per line, CSV, or a STIX 2.1 bundle); repeatable.
-    /// The AA23-025A domains are always included
+    /// Indicator file (one per line, CSV, or a STIX 2.1 bundle): domains,
+    /// IPs, IPv4 blocks of /16 or narrower, hashes, JA3/JA4, file names,
+    /// URLs; repeatable. The AA23-025A domains are always included
     #[arg(long, value_name = "FILE")]
     pub ioc: Vec<PathBuf>,
 

@@ -63,7 +63,7 @@ pub fn iocs(files: &[PathBuf]) -> Result<IocSet> {
             .with_context(|| format!("invalid IOC file {}", file.display()))?;
         if stats.skipped > 0 {
             eprintln!(
-                "rmmguard: warning: {}: {} values of unknown shape skipped ({} indicators read)",
+                "rmmguard: warning: {}: {} values of unknown shape (or CIDR blocks wider than an IPv4 /16) skipped ({} indicators read)",
                 file.display(),
                 stats.skipped,
                 stats.added

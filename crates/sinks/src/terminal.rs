@@ -76,22 +76,22 @@ fn header(s: &mut String, view: &RunView<'_>) {
     let mib = view.bytes as f64 / (1024.0 * 1024.0);
     let _ = writeln!(
         s,
-        "{} {} files, {:.1} MiB, {} records in {:.2} s ({:.0} MiB/s, {} records/s, {} threads)",
+        "{} {}, {:.1} MiB, {} records in {:.2} s ({:.0} MiB/s, {} records/s, {})",
         paint("rmmguard hunt:", Style::Bold, view.color),
-        view.files,
+        counted(view.files as u64, "file"),
         mib,
         thousands(view.records),
         seconds,
         mib / seconds,
         thousands((view.records as f64 / seconds) as u64),
-        view.threads,
+        counted(view.threads as u64, "thread"),
     );
     let _ = writeln!(
         s,
-        "  parsed {} records in full (the rest named no RMM tool or indicator); {} malformed records skipped; {} files not evidence",
+        "  parsed {} records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); {} malformed records skipped; {} not evidence",
         thousands(view.parsed),
         thousands(view.skipped_records),
-        view.skipped_files.len(),
+        counted(view.skipped_files.len() as u64, "file"),
     );
 }
 
@@ -378,6 +378,12 @@ fn table(s: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     }
 }
 
+/// `1 file`, `2 files`, `1,000 files`.
+fn counted(n: u64, noun: &str) -> String {
+    let ending = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{ending}", thousands(n))
+}
+
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -447,7 +453,7 @@ mod tests {
         let text = render(&view);
         expect_test::expect![[r#"
             rmmguard hunt: 0 files, 0.0 MiB, 0 records in 0.01 s (0 MiB/s, 0 records/s, 2 threads)
-              parsed 0 records in full (the rest named no RMM tool or indicator); 0 malformed records skipped; 1 files not evidence
+              parsed 0 records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); 0 malformed records skipped; 1 file not evidence
 
             Incidents (0)
               none
