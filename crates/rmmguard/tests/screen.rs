@@ -91,6 +91,11 @@ fn real_zeek_logs_give_the_same_findings_screened() {
             assert!(found.contains(rule), "{format}: {rule} missing:\n{found}");
         }
     }
+    // Zeek's test baselines: old layouts, the x509 and files joins, and an
+    // indicator for one HTTP host among fourteen.
+    let detector = self::detector(None, "meta.wikimedia.org\n");
+    let baselines = assert_sound(&[reference("network/zeek/format-baselines")], &detector);
+    assert!(baselines.contains("meta.wikimedia.org"), "{baselines}");
 }
 
 /// Two sites of every scenario with one sensor format at both.

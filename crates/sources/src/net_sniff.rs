@@ -5,6 +5,9 @@
 
 use crate::Format;
 
+/// Most comment lines looked past for a Zeek header.
+const MAX_COMMENT_LINES: usize = 4;
+
 /// The network format of content, if it is one.
 pub(crate) fn network_format(head: &[u8]) -> Option<Format> {
     match head.get(..4)? {
@@ -26,9 +29,16 @@ pub(crate) fn network_format(head: &[u8]) -> Option<Format> {
         _ => {}
     }
     let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let text = &text[text.iter().position(|b| !b.is_ascii_whitespace())?..];
-    if text.starts_with(b"#separator") || text.starts_with(b"#fields\t") {
-        return Some(Format::ZeekTsv);
+    let mut text = &text[text.iter().position(|b| !b.is_ascii_whitespace())?..];
+    // Comment lines before the header (a test harness's banner) are passed over.
+    for _ in 0..MAX_COMMENT_LINES {
+        if text.starts_with(b"#separator") || text.starts_with(b"#fields\t") {
+            return Some(Format::ZeekTsv);
+        }
+        if text.first() != Some(&b'#') {
+            break;
+        }
+        text = &text[memchr::memchr(b'\n', text)? + 1..];
     }
     if text.first() != Some(&b'{') {
         return None;
@@ -62,6 +72,12 @@ mod tests {
             network_format(b"#separator \\x09\n#set_separator\t,\n"),
             Some(Format::ZeekTsv)
         );
+        assert_eq!(
+            network_format(b"### BTest baseline data\n#separator \\x09\n"),
+            Some(Format::ZeekTsv)
+        );
+        assert_eq!(network_format(b"# a comment\nplain text\n"), None);
+        assert_eq!(network_format(b"#\n#\n#\n#\n#\n#separator \\x09\n"), None);
         assert_eq!(
             network_format(b"{\"_path\":\"conn\",\"ts\":\"2018-03-24T17:15:21Z\"}\n"),
             Some(Format::ZeekJson)

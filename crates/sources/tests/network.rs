@@ -523,3 +523,47 @@ fn damaged_logs_give_counted_errors_never_a_panic() {
     );
     assert_eq!(stats.skipped, 1, "{:?}", stats.diagnostics);
 }
+
+#[test]
+fn zeek_format_baselines_parse_past_their_banner() {
+    // Zeek's own test baselines: a BTest banner line before the header, and
+    // the conn, dns, files, http, ssl and x509 layouts of Zeek's test suite.
+    let (formats, stats, events) = read(&reference("zeek/format-baselines"));
+    assert_eq!(
+        formats,
+        [Format::ZeekTsv; 6],
+        "the two JSON ssh logs are no evidence"
+    );
+    assert_eq!(
+        (stats.skipped, stats.warnings),
+        (0, 0),
+        "{:?}",
+        stats.diagnostics
+    );
+    let mut kinds = std::collections::BTreeMap::new();
+    for event in &events {
+        *kinds.entry(event.kind.name()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            ("dns_query", 34),
+            ("file_transfer", 3),
+            ("http", 14),
+            ("network_flow", 34),
+            ("tls", 1)
+        ]
+    );
+    // The ssl record names its certificate by fingerprint; the x509 log
+    // beside it gives the subject.
+    let subjects: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Tls(tls) => tls.subject.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(subjects.len(), 1);
+    assert!(subjects[0].starts_with("CN=imap.gmx.net,"), "{subjects:?}");
+    assert_eq!(stats.records, 89);
+}
