@@ -10,11 +10,17 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 /// A field's text: a string (not empty, not Zeek's `-`) or a number's
 /// digits; any other value counts as unset.
 #[derive(Debug, Default)]
-pub(crate) struct Text<'a>(Option<Cow<'a, str>>);
+pub(crate) struct Text<'a> {
+    text: Option<Cow<'a, str>>,
+    present: bool,
+}
 
 /// A list field's string items (a lone string is a list of one).
 #[derive(Debug, Default)]
-pub(crate) struct Texts<'a>(Vec<Cow<'a, str>>);
+pub(crate) struct Texts<'a> {
+    items: Vec<Cow<'a, str>>,
+    present: bool,
+}
 
 fn set_text(text: Cow<'_, str>) -> Option<Cow<'_, str>> {
     (!text.is_empty() && text != "-").then_some(text)
@@ -29,33 +35,33 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
                 f.write_str("any JSON value")
             }
             fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(set_text(Cow::Borrowed(text))))
+                Ok(Text::found(set_text(Cow::Borrowed(text))))
             }
             fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
-                Ok(Text(set_text(Cow::Owned(text.to_owned()))))
+                Ok(Text::found(set_text(Cow::Owned(text.to_owned()))))
             }
             fn visit_u64<E>(self, number: u64) -> Result<Text<'de>, E> {
-                Ok(Text(Some(Cow::Owned(number.to_string()))))
+                Ok(Text::found(Some(Cow::Owned(number.to_string()))))
             }
             fn visit_i64<E>(self, number: i64) -> Result<Text<'de>, E> {
-                Ok(Text(Some(Cow::Owned(number.to_string()))))
+                Ok(Text::found(Some(Cow::Owned(number.to_string()))))
             }
             fn visit_f64<E>(self, _: f64) -> Result<Text<'de>, E> {
-                Ok(Text(None))
+                Ok(Text::found(None))
             }
             fn visit_bool<E>(self, _: bool) -> Result<Text<'de>, E> {
-                Ok(Text(None))
+                Ok(Text::found(None))
             }
             fn visit_unit<E>(self) -> Result<Text<'de>, E> {
-                Ok(Text(None))
+                Ok(Text::found(None))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Text<'de>, A::Error> {
                 while items.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Text(None))
+                Ok(Text::found(None))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Text(None))
+                Ok(Text::found(None))
             }
         }
         deserializer.deserialize_any(Visit)
@@ -72,53 +78,96 @@ impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Texts<'de>, A::Error> {
                 let mut texts = Vec::new();
-                while let Some(Text(item)) = items.next_element::<Text<'de>>()? {
-                    texts.extend(item);
+                while let Some(item) = items.next_element::<Text<'de>>()? {
+                    texts.extend(item.text);
                 }
-                Ok(Texts(texts))
+                Ok(Texts::found(texts))
             }
             fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Texts<'de>, E> {
-                Ok(Texts(set_text(Cow::Borrowed(text)).into_iter().collect()))
+                Ok(Texts::found(
+                    set_text(Cow::Borrowed(text)).into_iter().collect(),
+                ))
             }
             fn visit_str<E>(self, text: &str) -> Result<Texts<'de>, E> {
-                Ok(Texts(
+                Ok(Texts::found(
                     set_text(Cow::Owned(text.to_owned())).into_iter().collect(),
                 ))
             }
             fn visit_u64<E>(self, _: u64) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
+                Ok(Texts::found(Vec::new()))
             }
             fn visit_i64<E>(self, _: i64) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
+                Ok(Texts::found(Vec::new()))
             }
             fn visit_f64<E>(self, _: f64) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
+                Ok(Texts::found(Vec::new()))
             }
             fn visit_bool<E>(self, _: bool) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
+                Ok(Texts::found(Vec::new()))
             }
             fn visit_unit<E>(self) -> Result<Texts<'de>, E> {
-                Ok(Texts(Vec::new()))
+                Ok(Texts::found(Vec::new()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Texts<'de>, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Texts(Vec::new()))
+                Ok(Texts::found(Vec::new()))
             }
         }
         deserializer.deserialize_any(Visit)
     }
 }
 
-impl Text<'_> {
+impl<'a> Text<'a> {
+    fn found(text: Option<Cow<'a, str>>) -> Text<'a> {
+        Text {
+            text,
+            present: true,
+        }
+    }
+
     /// The text, if set.
     pub fn as_deref(&self) -> Option<&str> {
-        self.0.as_deref()
+        self.text.as_deref()
+    }
+
+    /// Whether the record has the field at all (even unset).
+    pub fn is_present(&self) -> bool {
+        self.present
     }
 }
 
 impl<'a> Texts<'a> {
+    fn found(items: Vec<Cow<'a, str>>) -> Texts<'a> {
+        Texts {
+            items,
+            present: true,
+        }
+    }
+
     /// The string items.
     pub fn items(&self) -> &[Cow<'a, str>] {
-        &self.0
+        &self.items
+    }
+
+    /// Whether the record has the field at all (even empty).
+    pub fn is_present(&self) -> bool {
+        self.present
+    }
+}
+
+/// Whether a record has a field, whatever its value (`null` included).
+#[derive(Debug, Default)]
+pub(crate) struct Present(bool);
+
+impl Present {
+    /// Whether the field was there.
+    pub fn is_present(&self) -> bool {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Present {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Present, D::Error> {
+        IgnoredAny::deserialize(deserializer).map(|_| Present(true))
     }
 }

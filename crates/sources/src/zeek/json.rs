@@ -7,13 +7,12 @@ use std::borrow::Cow;
 
 use rmmguard_events::Timestamp;
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use super::Record;
 use super::logs::Log;
 use super::screen::{Cells, Field};
-use crate::light::{Text, Texts};
+use crate::light::{Present, Text, Texts};
 use crate::sensor;
 
 /// One JSON record.
@@ -125,22 +124,22 @@ pub(crate) struct JsonCells<'a> {
     #[serde(borrow)]
     resp_filenames: Texts<'a>,
     // Present only to tell a record's log when it has no `_path`.
-    conn_state: Option<IgnoredAny>,
-    orig_bytes: Option<IgnoredAny>,
-    qtype_name: Option<IgnoredAny>,
-    trans_id: Option<IgnoredAny>,
+    conn_state: Present,
+    orig_bytes: Present,
+    qtype_name: Present,
+    trans_id: Present,
     #[serde(rename = "certificate.subject")]
-    certificate_subject: Option<IgnoredAny>,
-    cipher: Option<IgnoredAny>,
-    trans_depth: Option<IgnoredAny>,
-    status_code: Option<IgnoredAny>,
-    fuid: Option<IgnoredAny>,
-    mime_type: Option<IgnoredAny>,
-    analyzers: Option<IgnoredAny>,
-    security_protocol: Option<IgnoredAny>,
-    cookie: Option<IgnoredAny>,
-    client_major_version: Option<IgnoredAny>,
-    note: Option<IgnoredAny>,
+    certificate_subject: Present,
+    cipher: Present,
+    trans_depth: Present,
+    status_code: Present,
+    fuid: Present,
+    mime_type: Present,
+    analyzers: Present,
+    security_protocol: Present,
+    cookie: Present,
+    client_major_version: Present,
+    note: Present,
 }
 
 impl JsonCells<'_> {
@@ -154,23 +153,23 @@ impl JsonCells<'_> {
 
     fn has(&self, name: &str) -> bool {
         match name {
-            "conn_state" => self.conn_state.is_some(),
-            "orig_bytes" => self.orig_bytes.is_some(),
-            "qtype_name" => self.qtype_name.is_some(),
-            "trans_id" => self.trans_id.is_some(),
-            "certificate.subject" => self.certificate_subject.is_some(),
-            "server_name" => self.server_name.as_deref().is_some(),
-            "cipher" => self.cipher.is_some(),
-            "cert_chain_fps" => !self.cert_chain_fps.items().is_empty(),
-            "trans_depth" => self.trans_depth.is_some(),
-            "status_code" => self.status_code.is_some(),
-            "fuid" => self.fuid.is_some(),
-            "mime_type" => self.mime_type.is_some(),
-            "analyzers" => self.analyzers.is_some(),
-            "security_protocol" => self.security_protocol.is_some(),
-            "cookie" => self.cookie.is_some(),
-            "client_major_version" => self.client_major_version.is_some(),
-            "note" => self.note.is_some(),
+            "conn_state" => self.conn_state.is_present(),
+            "orig_bytes" => self.orig_bytes.is_present(),
+            "qtype_name" => self.qtype_name.is_present(),
+            "trans_id" => self.trans_id.is_present(),
+            "certificate.subject" => self.certificate_subject.is_present(),
+            "server_name" => self.server_name.is_present(),
+            "cipher" => self.cipher.is_present(),
+            "cert_chain_fps" => self.cert_chain_fps.is_present(),
+            "trans_depth" => self.trans_depth.is_present(),
+            "status_code" => self.status_code.is_present(),
+            "fuid" => self.fuid.is_present(),
+            "mime_type" => self.mime_type.is_present(),
+            "analyzers" => self.analyzers.is_present(),
+            "security_protocol" => self.security_protocol.is_present(),
+            "cookie" => self.cookie.is_present(),
+            "client_major_version" => self.client_major_version.is_present(),
+            "note" => self.note.is_present(),
             _ => false,
         }
     }
@@ -256,5 +255,21 @@ mod tests {
         assert_eq!(ssl.get(Field::ServerName), None);
         assert!(ssl.any(Field::CertFps, &mut |fp| fp == "fp1"));
         assert!(serde_json::from_str::<JsonCells<'_>>("{\"query\":").is_err());
+    }
+
+    #[test]
+    fn the_light_parse_tells_the_log_as_the_full_one_does() {
+        for line in [
+            r#"{"server_name":"-"}"#,
+            r#"{"conn_state":null}"#,
+            r#"{"cert_chain_fps":[]}"#,
+            r#"{"fuid":"F1","mime_type":"text/plain"}"#,
+            r#"{"note":"X","uid":"C1"}"#,
+            r#"{"uid":"C1"}"#,
+        ] {
+            let map: Map<String, Value> = serde_json::from_str(line).unwrap();
+            let full = Log::of_fields(&|name| map.contains_key(name));
+            assert_eq!(cells(line).log(), full, "{line}");
+        }
     }
 }
