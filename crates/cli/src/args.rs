@@ -132,7 +132,8 @@ pub struct HuntArgs {
     pub site: SiteArgs,
 
     /// Parse every record instead of only those that name an RMM tool or
-    /// indicator (slower; also validates every record)
+    /// indicator, or in sensor logs go to a remote-access port or protocol
+    /// (slower; also validates every record)
     #[arg(long)]
     pub no_prefilter: bool,
 

@@ -6,7 +6,9 @@
 //! splits inputs into [`Unit`]s (EVTX chunk ranges, JSON-lines byte ranges)
 //! that can be read in parallel; [`read_unit`] reads one unit, calling back
 //! with each event and returning [`FileStats`]. A [`Prefilter`] lets the
-//! readers skip raw records that cannot matter without parsing them.
+//! readers skip raw records that cannot matter without parsing them, and a
+//! [`NetScreen`] widens it for sensor logs (Zeek, EVE), whose flows matter
+//! by port and protocol too.
 //!
 //! Every reader keeps memory bounded whatever the input size, puts a
 //! `SourceRef` on every event, and turns a bad record into a counted
