@@ -7,11 +7,12 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-/// A field's text: a string (not empty, not Zeek's `-`) or a number's
+/// A field's text: a string (set unless empty or Zeek's `-`) or a number's
 /// digits; any other value counts as unset.
 #[derive(Debug, Default)]
 pub(crate) struct Text<'a> {
-    text: Option<Cow<'a, str>>,
+    raw: Option<Cow<'a, str>>,
+    string: bool,
     present: bool,
 }
 
@@ -23,7 +24,11 @@ pub(crate) struct Texts<'a> {
 }
 
 fn set_text(text: Cow<'_, str>) -> Option<Cow<'_, str>> {
-    (!text.is_empty() && text != "-").then_some(text)
+    is_set(&text).then_some(text)
+}
+
+fn is_set(text: &str) -> bool {
+    !text.is_empty() && text != "-"
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
@@ -35,33 +40,33 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
                 f.write_str("any JSON value")
             }
             fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text::found(set_text(Cow::Borrowed(text))))
+                Ok(Text::found(Some(Cow::Borrowed(text)), true))
             }
             fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
-                Ok(Text::found(set_text(Cow::Owned(text.to_owned()))))
+                Ok(Text::found(Some(Cow::Owned(text.to_owned())), true))
             }
             fn visit_u64<E>(self, number: u64) -> Result<Text<'de>, E> {
-                Ok(Text::found(Some(Cow::Owned(number.to_string()))))
+                Ok(Text::found(Some(Cow::Owned(number.to_string())), false))
             }
             fn visit_i64<E>(self, number: i64) -> Result<Text<'de>, E> {
-                Ok(Text::found(Some(Cow::Owned(number.to_string()))))
+                Ok(Text::found(Some(Cow::Owned(number.to_string())), false))
             }
             fn visit_f64<E>(self, _: f64) -> Result<Text<'de>, E> {
-                Ok(Text::found(None))
+                Ok(Text::found(None, false))
             }
             fn visit_bool<E>(self, _: bool) -> Result<Text<'de>, E> {
-                Ok(Text::found(None))
+                Ok(Text::found(None, false))
             }
             fn visit_unit<E>(self) -> Result<Text<'de>, E> {
-                Ok(Text::found(None))
+                Ok(Text::found(None, false))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Text<'de>, A::Error> {
                 while items.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Text::found(None))
+                Ok(Text::found(None, false))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Text::found(None))
+                Ok(Text::found(None, false))
             }
         }
         deserializer.deserialize_any(Visit)
@@ -79,7 +84,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
             fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Texts<'de>, A::Error> {
                 let mut texts = Vec::new();
                 while let Some(item) = items.next_element::<Text<'de>>()? {
-                    texts.extend(item.text);
+                    texts.extend(item.raw.and_then(set_text));
                 }
                 Ok(Texts::found(texts))
             }
@@ -118,16 +123,22 @@ impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
 }
 
 impl<'a> Text<'a> {
-    fn found(text: Option<Cow<'a, str>>) -> Text<'a> {
+    fn found(raw: Option<Cow<'a, str>>, string: bool) -> Text<'a> {
         Text {
-            text,
+            raw,
+            string,
             present: true,
         }
     }
 
     /// The text, if set.
     pub fn as_deref(&self) -> Option<&str> {
-        self.text.as_deref()
+        self.raw.as_deref().filter(|text| is_set(text))
+    }
+
+    /// The value if it is a string, set or not (as `Value::as_str` gives it).
+    pub fn as_str(&self) -> Option<&str> {
+        self.raw.as_deref().filter(|_| self.string)
     }
 
     /// Whether the record has the field at all (even unset).

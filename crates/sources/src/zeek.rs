@@ -193,10 +193,7 @@ impl State<'_> {
             serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
         stats.parsed += 1;
         let record = json::JsonRecord(&value);
-        let log = match value.get("_path").and_then(Value::as_str) {
-            Some(path) => Log::of_path(path),
-            None => Log::of_fields(&|name| value.contains_key(name)),
-        };
+        let log = json::log_of(&value);
         self.emitter.before(log);
         self.emitter
             .record(log, &record, number, offset, stats, sink);

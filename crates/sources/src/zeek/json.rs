@@ -15,6 +15,14 @@ use super::screen::{Cells, Field};
 use crate::light::{Present, Text, Texts};
 use crate::sensor;
 
+/// A parsed record's log: its `_path`, or else told from its fields.
+pub(crate) fn log_of(record: &Map<String, Value>) -> Log {
+    match record.get("_path").and_then(Value::as_str) {
+        Some(path) => Log::of_path(path),
+        None => Log::of_fields(&|name| record.contains_key(name)),
+    }
+}
+
 /// One JSON record.
 pub(crate) struct JsonRecord<'a>(pub &'a Map<String, Value>);
 
@@ -143,9 +151,9 @@ pub(crate) struct JsonCells<'a> {
 }
 
 impl JsonCells<'_> {
-    /// The record's log: its `_path`, or else told from its fields.
+    /// The record's log, as [`log_of`] tells it from the full record.
     pub fn log(&self) -> Log {
-        match self.path.as_deref() {
+        match self.path.as_str() {
             Some(path) => Log::of_path(path),
             None => Log::of_fields(&|name| self.has(name)),
         }
@@ -266,10 +274,13 @@ mod tests {
             r#"{"fuid":"F1","mime_type":"text/plain"}"#,
             r#"{"note":"X","uid":"C1"}"#,
             r#"{"uid":"C1"}"#,
+            r#"{"_path":"","conn_state":"SF"}"#,
+            r#"{"_path":"-","conn_state":"SF"}"#,
+            r#"{"_path":5,"conn_state":"SF"}"#,
+            r#"{"_path":null,"qtype_name":"A"}"#,
         ] {
             let map: Map<String, Value> = serde_json::from_str(line).unwrap();
-            let full = Log::of_fields(&|name| map.contains_key(name));
-            assert_eq!(cells(line).log(), full, "{line}");
+            assert_eq!(cells(line).log(), log_of(&map), "{line}");
         }
     }
 }
