@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::light::Text;
 use crate::lines::{Line, for_each_line, skip_too_long};
+use crate::screen::may_name;
 use crate::sensor::{self, BoundedMap};
 use crate::{Error, FileStats, NetScreen, Prefilter, ReadContext, Sink};
 
@@ -106,7 +107,7 @@ pub(crate) fn read_stream(
 /// SNI, a DNS record when addresses are watched (so that queries and
 /// answers stay paired), and rdp, rfb and alert records always.
 fn keep(line: &[u8], prefilter: &Prefilter, screen: &NetScreen) -> Result<bool, serde_json::Error> {
-    if memchr::memchr2(b'\\', b'%', line).is_some() || prefilter.hits_utf8(line) {
+    if may_name(prefilter, line) {
         return Ok(true);
     }
     let envelope: Envelope<'_> = serde_json::from_slice(line)?;

@@ -25,6 +25,8 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use rmmguard_events::Transport;
 
+use crate::Prefilter;
+
 /// What makes a sensor record worth parsing. Build once per run and share.
 #[derive(Debug, Clone)]
 pub struct NetScreen {
@@ -114,6 +116,13 @@ impl NetScreen {
         };
         self.addresses.contains(&ip) || self.nets.iter().any(|net| net.contains(&ip))
     }
+}
+
+/// Whether raw sensor text may name what a rule matches: it holds a
+/// prefilter needle, or is escaped (`\x..` by Zeek, `\u..` in JSON, `%..`
+/// in a URI) so that its decoded form might.
+pub(crate) fn may_name(prefilter: &Prefilter, text: &[u8]) -> bool {
+    memchr::memchr2(b'\\', b'%', text).is_some() || prefilter.hits_utf8(text)
 }
 
 /// A set of ports: one bit each.

@@ -4,6 +4,7 @@
 //! or two, not an event.
 
 use super::logs::{Joins, Log};
+use crate::screen::may_name;
 use crate::{NetScreen, Prefilter};
 
 /// The cells the screen reads.
@@ -31,55 +32,30 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    /// Every field, in the order of [`Field::index`].
-    pub const ALL: [Field; 19] = [
-        Field::Proto,
-        Field::OrigHost,
-        Field::RespHost,
-        Field::RespPort,
-        Field::Service,
-        Field::Query,
-        Field::Answers,
-        Field::ServerName,
-        Field::Subject,
-        Field::Issuer,
-        Field::NextProtocol,
-        Field::Ja3,
-        Field::Ja3s,
-        Field::Ja4,
-        Field::CertFps,
-        Field::CertFuids,
-        Field::Host,
-        Field::Uri,
-        Field::RespFilenames,
+    /// Zeek's name of each field, in declaration order (see [`Field::index`]).
+    pub const NAMES: [&'static str; 19] = [
+        "proto",
+        "id.orig_h",
+        "id.resp_h",
+        "id.resp_p",
+        "service",
+        "query",
+        "answers",
+        "server_name",
+        "subject",
+        "issuer",
+        "next_protocol",
+        "ja3",
+        "ja3s",
+        "ja4",
+        "cert_chain_fps",
+        "cert_chain_fuids",
+        "host",
+        "uri",
+        "resp_filenames",
     ];
 
-    /// Zeek's name for the field.
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::Proto => "proto",
-            Field::OrigHost => "id.orig_h",
-            Field::RespHost => "id.resp_h",
-            Field::RespPort => "id.resp_p",
-            Field::Service => "service",
-            Field::Query => "query",
-            Field::Answers => "answers",
-            Field::ServerName => "server_name",
-            Field::Subject => "subject",
-            Field::Issuer => "issuer",
-            Field::NextProtocol => "next_protocol",
-            Field::Ja3 => "ja3",
-            Field::Ja3s => "ja3s",
-            Field::Ja4 => "ja4",
-            Field::CertFps => "cert_chain_fps",
-            Field::CertFuids => "cert_chain_fuids",
-            Field::Host => "host",
-            Field::Uri => "uri",
-            Field::RespFilenames => "resp_filenames",
-        }
-    }
-
-    /// Position in [`Field::ALL`].
+    /// Position in declaration order, and so in [`Field::NAMES`].
     pub fn index(self) -> usize {
         self as usize
     }
@@ -137,7 +113,7 @@ pub(crate) fn keep(
     prefilter: &Prefilter,
     joins: &Joins,
 ) -> bool {
-    let needle = |field: Field| cells.any(field, &mut |text| names_needle(prefilter, text));
+    let needle = |field: Field| cells.any(field, &mut |text| may_name(prefilter, text.as_bytes()));
     let address = |field: Field| cells.any(field, &mut |text| screen.address(text));
     let ends =
         || screen.watches_addresses() && (address(Field::OrigHost) || address(Field::RespHost));
@@ -183,12 +159,6 @@ pub(crate) fn keep(
     }
 }
 
-/// Whether raw text holds a needle, or is escaped (`\x..` by Zeek, `%..` in
-/// a URI) so that its decoded form might.
-fn names_needle(prefilter: &Prefilter, text: &str) -> bool {
-    memchr::memchr2(b'\\', b'%', text.as_bytes()).is_some() || prefilter.hits_utf8(text.as_bytes())
-}
-
 /// Whether a certificate of the chain joined from x509 names a needle (the
 /// rules read the leaf; any is a superset).
 fn certificate_needle(cells: &dyn Cells, prefilter: &Prefilter, joins: &Joins) -> bool {
@@ -197,7 +167,7 @@ fn certificate_needle(cells: &dyn Cells, prefilter: &Prefilter, joins: &Joins) -
             [subject, issuer]
                 .into_iter()
                 .flatten()
-                .any(|name| names_needle(prefilter, name))
+                .any(|name| may_name(prefilter, name.as_bytes()))
         })
     };
     cells.any(Field::CertFps, &mut joined) || cells.any(Field::CertFuids, &mut joined)
@@ -228,6 +198,20 @@ mod tests {
             spans: &spans,
         };
         keep(header.log, &record, &screen, &prefilter, joins)
+    }
+
+    #[test]
+    fn field_names_line_up_with_the_variants() {
+        for (field, name) in [
+            (Field::Proto, "proto"),
+            (Field::RespPort, "id.resp_p"),
+            (Field::Query, "query"),
+            (Field::ServerName, "server_name"),
+            (Field::CertFuids, "cert_chain_fuids"),
+            (Field::RespFilenames, "resp_filenames"),
+        ] {
+            assert_eq!(Field::NAMES.get(field.index()), Some(&name));
+        }
     }
 
     #[test]

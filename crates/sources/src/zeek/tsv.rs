@@ -23,7 +23,7 @@ pub(crate) struct Header {
     pub path: Option<String>,
     fields: HashMap<String, usize, foldhash::fast::RandomState>,
     /// Column of each screened field (see [`Field::index`]).
-    layout: [Option<usize>; Field::ALL.len()],
+    layout: [Option<usize>; Field::NAMES.len()],
     pub columns: usize,
     /// The log, from `#path` or else from the field names.
     pub log: Log,
@@ -38,7 +38,7 @@ impl Default for Header {
             unset: "-".into(),
             path: None,
             fields: HashMap::default(),
-            layout: [None; Field::ALL.len()],
+            layout: [None; Field::NAMES.len()],
             columns: 0,
             log: Log::Other,
         }
@@ -76,7 +76,7 @@ impl Header {
                     .map(|(i, name)| (name.to_owned(), i))
                     .collect();
                 self.columns = self.fields.len();
-                self.layout = Field::ALL.map(|field| self.fields.get(field.name()).copied());
+                self.layout = Field::NAMES.map(|name| self.fields.get(name).copied());
                 self.log = match &self.path {
                     Some(path) => Log::of_path(path),
                     None => Log::of_fields(&|name| self.fields.contains_key(name)),
