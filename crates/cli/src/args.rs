@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use rmmguard::detect::Severity;
+use rmmguard::findings::Severity;
 
 /// Find, judge and block malicious use of legitimate RMM software.
 ///
@@ -209,6 +209,7 @@ pub enum PolicyCommand {
     },
 }
 
-fn parse_severity(text: &str) -> Result<Severity, String> {
+pub(crate) fn parse_severity(text: &str) -> Result<Severity, String> {
     text.parse()
+        .map_err(|e: rmmguard::findings::UnknownSeverity| e.to_string())
 }

@@ -2,16 +2,17 @@
 //! tenant — and a starter policy written from it.
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use rmmguard::correlate::audit::{AuditRow, starter_policy};
+use rmmguard::correlate::audit::starter_policy;
 use rmmguard::detect::{DetectConfig, Detector};
+use rmmguard::sinks::{self, Sink};
 use rmmguard::{HuntConfig, SiteMode, hunt};
 
 use crate::load;
+use crate::output::write_to;
 use crate::progress::Bar;
 
 /// Flags of `rmmguard audit`.
@@ -62,25 +63,15 @@ pub fn run(args: &AuditArgs, data_dir: &Path) -> Result<ExitCode> {
         ..HuntConfig::default()
     };
     let run = hunt(&args.paths, &detector, &config, &Bar::new(false))?;
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    write_table(&mut out, &run.audit)?;
+    let view = run.view();
+    write_to(Path::new("-"), |out| sinks::audit::Table.write(&view, out))?;
     if let Some(path) = &args.csv {
-        let mut file: Box<dyn Write> = if path == Path::new("-") {
-            Box::new(io::stdout())
-        } else {
-            Box::new(
-                fs::File::create(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?,
-            )
-        };
-        write_csv(&mut file, &run.audit)?;
+        write_to(path, |out| sinks::audit::Csv.write(&view, out))?;
     }
     if let Some(path) = &args.write_policy {
         let text = starter_policy(&run.audit, &args.organization);
         fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        writeln!(
-            out,
+        println!(
             "\nwrote a starter policy for {} tools to {}: edit it, check it with `rmmguard policy check`, then hunt with --policy",
             run.audit
                 .iter()
@@ -88,70 +79,7 @@ pub fn run(args: &AuditArgs, data_dir: &Path) -> Result<ExitCode> {
                 .collect::<std::collections::BTreeSet<_>>()
                 .len(),
             path.display()
-        )?;
+        );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_table(out: &mut dyn Write, rows: &[AuditRow]) -> io::Result<()> {
-    writeln!(out, "RMM audit: {} tools × tenants", rows.len())?;
-    writeln!(
-        out,
-        "  {:<22} {:<34} {:<12} {:<10} {:>5} {:<16} {:<16} SITES",
-        "TOOL", "TENANT", "POLICY", "MODE", "HOSTS", "FIRST SEEN", "LAST SEEN"
-    )?;
-    for row in rows {
-        writeln!(
-            out,
-            "  {:<22} {:<34} {:<12} {:<10} {:>5} {:<16} {:<16} {}",
-            row.tool.name,
-            row.tenant.as_deref().unwrap_or("-"),
-            row.authorization.as_str(),
-            row.install_mode(),
-            row.hosts.len(),
-            row.first_seen
-                .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
-            row.last_seen
-                .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
-            if row.sites.is_empty() {
-                "-".into()
-            } else {
-                row.sites.join(",")
-            }
-        )?;
-    }
-    Ok(())
-}
-
-fn write_csv(out: &mut dyn Write, rows: &[AuditRow]) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record([
-        "tool",
-        "tool_name",
-        "tenant",
-        "authorization",
-        "install_mode",
-        "hosts",
-        "sites",
-        "first_seen",
-        "last_seen",
-        "versions",
-        "events",
-    ])?;
-    for row in rows {
-        writer.write_record([
-            row.tool.id.to_string(),
-            row.tool.name.to_string(),
-            row.tenant.clone().unwrap_or_default(),
-            row.authorization.as_str().to_owned(),
-            row.install_mode().to_owned(),
-            row.hosts.join(";"),
-            row.sites.join(";"),
-            row.first_seen.map(|t| t.to_string()).unwrap_or_default(),
-            row.last_seen.map(|t| t.to_string()).unwrap_or_default(),
-            row.versions.join(";"),
-            row.events.to_string(),
-        ])?;
-    }
-    writer.flush()
 }

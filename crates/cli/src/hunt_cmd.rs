@@ -1,19 +1,18 @@
 //! `rmmguard hunt`: build the detector, run the engine, write the outputs,
 //! and pick the exit status.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use rmmguard::detect::{DetectConfig, Detector, Finding};
-use rmmguard::sources::DiagnosticLevel;
-use rmmguard::{Hunt, HuntConfig, SiteMode, hunt};
-use rmmguard_sinks::terminal::{self, RunView};
+use rmmguard::detect::{DetectConfig, Detector};
+use rmmguard::sinks::{self, Sink};
+use rmmguard::{HuntConfig, SiteMode, hunt};
 
 use crate::args::HuntArgs;
 use crate::load;
+use crate::output::write_to;
 use crate::progress::Bar;
 
 pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
@@ -42,111 +41,36 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         ..HuntConfig::default()
     };
     let run = hunt(&args.paths, &detector, &hunt_config, &Bar::new(args.quiet))?;
-    if let Some(path) = &args.incidents {
-        write_to(path, |out| {
-            rmmguard_sinks::incidents::write(out, &run.incidents)
-        })?;
-    }
-    if let Some(path) = &args.html {
-        write_to(path, |out| {
-            rmmguard_sinks::html::write(out, &html_report(&run))
-        })?;
-    }
-    let findings = &run.report.findings;
-    if let Some(path) = &args.jsonl {
-        write_to(path, |out| rmmguard_sinks::jsonl::write(out, findings))?;
-    }
-    if let Some(path) = &args.csv {
-        write_to(path, |out| rmmguard_sinks::csv::write(out, findings))?;
+    let view = run.view();
+    let html = sinks::html::Report {
+        generated: jiff::Timestamp::now()
+            .strftime("%Y-%m-%d %H:%M:%S UTC")
+            .to_string(),
+    };
+    let outputs: [(&Option<std::path::PathBuf>, &dyn Sink); 4] = [
+        (&args.incidents, &sinks::incidents::Incidents),
+        (&args.html, &html),
+        (&args.jsonl, &sinks::jsonl::Findings),
+        (&args.csv, &sinks::csv::Findings),
+    ];
+    for (path, sink) in outputs {
+        if let Some(path) = path {
+            write_to(path, |out| sink.write(&view, out))?;
+        }
     }
     if !args.quiet {
-        print_summary(&run, args)?;
+        let summary = sinks::terminal::Summary {
+            min_severity: args.min_severity,
+            color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        write_to(Path::new("-"), |out| summary.write(&view, out))?;
     }
     let failed = args
         .fail_on
-        .is_some_and(|threshold| findings.iter().any(|f| f.severity >= threshold));
+        .is_some_and(|threshold| view.findings.iter().any(|f| f.severity >= threshold));
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn print_summary(run: &Hunt, args: &HuntArgs) -> Result<()> {
-    let shown: Vec<Finding> = run
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.severity >= args.min_severity)
-        .cloned()
-        .collect();
-    let diagnostics = run
-        .files
-        .iter()
-        .flat_map(|file| &file.stats.diagnostics)
-        .map(|d| {
-            let level = match d.level {
-                DiagnosticLevel::Error => "error",
-                DiagnosticLevel::Warning => "warning",
-            };
-            (&d.source, level, d.message.as_str())
-        })
-        .collect();
-    let view = RunView {
-        files: run.files.len(),
-        bytes: run.bytes(),
-        records: run.records(),
-        parsed: run.files.iter().map(|f| f.stats.parsed).sum(),
-        skipped_records: run.skipped_records(),
-        skipped_files: run
-            .skipped
-            .iter()
-            .map(|s| (s.path.display().to_string(), s.reason.clone()))
-            .collect(),
-        diagnostics,
-        elapsed: run.elapsed,
-        threads: run.threads,
-        inventory: &run.report.inventory,
-        incidents: &run.incidents,
-        audit: &run.audit,
-        findings: &shown,
-        hidden: run.report.findings.len() - shown.len(),
-        min_severity: args.min_severity,
-        suppressed: run.report.suppressed.len(),
-        color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    terminal::write(&mut out, &view).context("cannot write the summary")?;
-    out.flush().context("cannot write the summary")
-}
-
-/// The HTML report's view of a run.
-fn html_report(run: &Hunt) -> rmmguard_sinks::html::HtmlReport<'_> {
-    rmmguard_sinks::html::HtmlReport {
-        generated: jiff::Timestamp::now()
-            .strftime("%Y-%m-%d %H:%M:%S UTC")
-            .to_string(),
-        files: run.files.len(),
-        bytes: run.bytes(),
-        records: run.records(),
-        seconds: run.elapsed.as_secs_f64(),
-        incidents: &run.incidents,
-        audit: &run.audit,
-        inventory: &run.report.inventory,
-        findings: &run.report.findings,
-        indicators: &run.indicators,
-    }
-}
-
-/// Writes an output to a file, or to stdout for `-`.
-fn write_to(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
-    if path == Path::new("-") {
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        return write(&mut out).context("cannot write to stdout");
-    }
-    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    write(&mut out).with_context(|| format!("cannot write {}", path.display()))
 }

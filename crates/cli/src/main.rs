@@ -1,21 +1,25 @@
 //! The `rmmguard` binary: flags → config → one call into the library → exit code.
 
+#![forbid(unsafe_code)]
+
 mod args;
 mod audit_cmd;
 mod catalog_cmd;
 mod controls_cmd;
 mod hunt_cmd;
 mod load;
+mod output;
 mod policy_cmd;
 mod progress;
 mod simulate_cmd;
 mod tenants_cmd;
 
+use std::path::Path;
 use std::process::ExitCode;
 
-use std::io::Write;
-
 use clap::Parser;
+use rmmguard::findings::rules;
+use rmmguard::sinks::text::{Block, Document, Table};
 
 use crate::args::{Cli, Command};
 
@@ -50,23 +54,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn print_rules(markdown: bool) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
+fn print_rules(markdown: bool) -> anyhow::Result<()> {
     if markdown {
-        return write!(out, "{}", rmmguard::detect::rules::reference_markdown());
+        let text = rules::reference_markdown();
+        return output::write_to(Path::new("-"), |out| out.write_all(text.as_bytes()));
     }
-    for rule in rmmguard::detect::rules::ALL {
-        writeln!(
-            out,
-            "{}  {:<9} {:<10} {:<32} {}",
-            rule.id,
-            rule.severity.as_str(),
-            rule.attack,
-            rule.name,
-            rule.title
-        )?;
-    }
-    Ok(())
+    let rows = rules::ALL
+        .iter()
+        .map(|rule| {
+            vec![
+                rule.id.to_owned(),
+                rule.severity.to_string(),
+                rule.attack.to_owned(),
+                rule.stage.map_or("-", |s| s.as_str()).to_owned(),
+                rule.name.to_owned(),
+                rule.title.to_owned(),
+            ]
+        })
+        .collect();
+    let document = Document(vec![Block::Table(Table::new(
+        &["ID", "SEVERITY", "ATT&CK", "STAGE", "NAME", "TITLE"],
+        rows,
+    ))]);
+    output::write_to(Path::new("-"), |out| document.write(out))
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

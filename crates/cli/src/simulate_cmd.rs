@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use rmmguard::detect::{DetectConfig, Detector, IocSet, Severity};
-use rmmguard::simulate::network::NetFormats;
-use rmmguard::simulate::{Config, Formats, Scenario, Shape, Truth, generate};
+use rmmguard::detect::{DetectConfig, Detector, IocSet};
+use rmmguard::findings::Severity;
 use rmmguard::{HuntConfig, NoProgress, eval, hunt};
+use rmmguard_simulate::network::NetFormats;
+use rmmguard_simulate::{Config, Formats, Scenario, Shape, Truth, generate};
 
 use crate::load;
 
@@ -56,8 +57,8 @@ pub struct SimulateArgs {
     pub size: Option<u64>,
 
     /// Output format: jsonl (Winlogbeat), evtx, or both (in jsonl/ and evtx/ subfolders)
-    #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "evtx", "both"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = EndpointFormat::Jsonl)]
+    pub format: EndpointFormat,
 
     /// Leave out the sites' mail (<site>/mail/: the users' benign mail and
     /// the callback lures that start the AA23-025A chains)
@@ -76,8 +77,8 @@ pub struct SimulateArgs {
 
     /// Every site's network sensor writes this format (default: pcap, Zeek
     /// TSV, Suricata EVE and Zeek JSON by site in turn)
-    #[arg(long, value_name = "FORMAT", value_parser = ["pcap", "zeek", "zeek-json", "eve"])]
-    pub sensor: Option<String>,
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub sensor: Option<SensorFormat>,
 
     /// Write only a mailbox instead: DIR/inbox.mbox with N messages, one in 50
     /// a callback-phishing lure (in the body, a PDF or a calendar invitation),
@@ -97,6 +98,30 @@ pub struct SimulateArgs {
     pub list_scenarios: bool,
 }
 
+/// The endpoint evidence `simulate --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EndpointFormat {
+    /// Winlogbeat JSON lines
+    Jsonl,
+    /// Windows event log files
+    Evtx,
+    /// Both, in jsonl/ and evtx/ subfolders
+    Both,
+}
+
+/// The network sensor format `simulate --sensor` writes at every site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SensorFormat {
+    /// A packet capture
+    Pcap,
+    /// Zeek TSV logs
+    Zeek,
+    /// Zeek JSON logs
+    ZeekJson,
+    /// Suricata EVE JSON
+    Eve,
+}
+
 /// Flags of `rmmguard eval`.
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
@@ -108,7 +133,7 @@ pub struct EvalArgs {
     pub evidence: Option<PathBuf>,
 
     /// Findings at or above this severity count as flags
-    #[arg(long, default_value = "low", value_parser = |s: &str| s.parse::<Severity>())]
+    #[arg(long, default_value = "low", value_parser = crate::args::parse_severity)]
     pub min_severity: Severity,
 
     /// Worker threads (0: one per core)
@@ -135,7 +160,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
     if args.mailbox > 0 {
         let path = dir.join("inbox.mbox");
         fs::create_dir_all(dir)?;
-        let summary = rmmguard::simulate::mail::write_mbox(&path, args.seed, args.mailbox, 50)
+        let summary = rmmguard_simulate::mail::write_mbox(&path, args.seed, args.mailbox, 50)
             .with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(
             out,
@@ -222,32 +247,32 @@ fn config(args: &SimulateArgs) -> Result<Config> {
             days,
         },
         formats: Formats {
-            jsonl: args.format != "evtx",
-            evtx: args.format != "jsonl",
+            jsonl: args.format != EndpointFormat::Evtx,
+            evtx: args.format != EndpointFormat::Jsonl,
             network: !args.no_network,
             mail: !args.no_mail,
         },
         background_per_day: background,
         size: args.size,
         browsing_per_day: args.browsing,
-        sensor: args.sensor.as_deref().map(sensor_format),
+        sensor: args.sensor.map(sensor_formats),
     })
 }
 
-/// The one sensor format `--sensor` names (its parser admits only these).
-fn sensor_format(name: &str) -> NetFormats {
+/// The generator's formats for one `--sensor` choice.
+fn sensor_formats(sensor: SensorFormat) -> NetFormats {
     let none = NetFormats::default();
-    match name {
-        "pcap" => NetFormats { pcap: true, ..none },
-        "zeek-json" => NetFormats {
-            zeek_json: true,
-            ..none
-        },
-        "eve" => NetFormats { eve: true, ..none },
-        _ => NetFormats {
+    match sensor {
+        SensorFormat::Pcap => NetFormats { pcap: true, ..none },
+        SensorFormat::Zeek => NetFormats {
             zeek_tsv: true,
             ..none
         },
+        SensorFormat::ZeekJson => NetFormats {
+            zeek_json: true,
+            ..none
+        },
+        SensorFormat::Eve => NetFormats { eve: true, ..none },
     }
 }
 
@@ -320,9 +345,9 @@ pub fn eval(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
     };
     let run = hunt(&[evidence], &detector, &config, &NoProgress)?;
     let score = eval::score(&truth, &run.report.findings, args.min_severity);
-    print_score(&score)?;
     let incidents = eval::score_incidents(&truth, &run.incidents);
-    print_incident_score(&incidents)?;
+    let document = eval::document(&score, &incidents);
+    crate::output::write_to(Path::new("-"), |out| document.write(out))?;
     let perfect = score.false_positives.is_empty()
         && score.misses.is_empty()
         && incidents.false_positives.is_empty()
@@ -332,98 +357,6 @@ pub fn eval(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-fn print_score(score: &eval::Score) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    let o = &score.overall;
-    writeln!(out, "precision: {:.3}", o.precision())?;
-    writeln!(out, "recall: {:.3}", o.recall())?;
-    writeln!(out, "f1: {:.3}", o.f1())?;
-    writeln!(
-        out,
-        "({} true positives, {} false positives, {} misses)",
-        o.true_positives, o.false_positives, o.misses
-    )?;
-    writeln!(
-        out,
-        "\n{:<6} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}",
-        "RULE", "TP", "FP", "FN", "PRECISION", "RECALL", "F1"
-    )?;
-    for (rule, c) in &score.per_rule {
-        writeln!(
-            out,
-            "{rule:<6} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>6.3}",
-            c.true_positives,
-            c.false_positives,
-            c.misses,
-            c.precision(),
-            c.recall(),
-            c.f1()
-        )?;
-    }
-    let show = |key: &eval::FlagKey| {
-        format!(
-            "{} on {} ({})",
-            key.0,
-            key.1,
-            key.2.as_deref().unwrap_or("-")
-        )
-    };
-    if !score.false_positives.is_empty() {
-        writeln!(out, "\nfalse positives:")?;
-        for (key, summary) in &score.false_positives {
-            writeln!(out, "  {}: {summary}", show(key))?;
-        }
-    }
-    if !score.misses.is_empty() {
-        writeln!(out, "\nmisses:")?;
-        for key in &score.misses {
-            writeln!(out, "  {}", show(key))?;
-        }
-    }
-    if !score.pending.is_empty() {
-        writeln!(out, "\npending (need detectors not built yet; not scored):")?;
-        for expect in &score.pending {
-            writeln!(
-                out,
-                "  {} on {} ({}): {}",
-                expect.rule,
-                expect.host,
-                expect.tool.as_deref().unwrap_or("-"),
-                expect.needs.as_deref().unwrap_or("")
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn print_incident_score(score: &eval::IncidentScore) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    let o = &score.overall;
-    writeln!(
-        out,
-        "\nincidents: precision {:.3}, recall {:.3} ({} true positives, {} false positives, {} misses)",
-        o.precision(),
-        o.recall(),
-        o.true_positives,
-        o.false_positives,
-        o.misses
-    )?;
-    for (id, title) in &score.false_positives {
-        writeln!(out, "  unexpected incident {id}: {title}")?;
-    }
-    for expected in &score.misses {
-        let stages: Vec<&str> = expected.stages.iter().map(|s| s.as_str()).collect();
-        writeln!(
-            out,
-            "  missed {} {} (stages: {})",
-            expected.kind.as_str(),
-            expected.key,
-            stages.join(", ")
-        )?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -122,12 +122,17 @@ fn jsonl_output_follows_the_schema() {
         .collect();
     assert_eq!(records.len(), 39);
     let critical = &records[0];
-    assert_eq!(critical["schema_version"], 1);
+    assert_eq!(critical["schema_version"], 2);
     assert_eq!(critical["rule_id"], "E004");
     assert_eq!(critical["severity"], "critical");
     assert_eq!(critical["tool"], "screenconnect");
     assert_eq!(critical["tenant"], "rmm.helpdesk-secure.example");
     assert_eq!(critical["authorization"], "unauthorized");
+    assert_eq!(critical["stage"], "rmm-session");
+    assert_eq!(
+        critical["facts"]["rmm.tenant"],
+        serde_json::json!(["rmm.helpdesk-secure.example"])
+    );
     let evidence = &critical["evidence"][0];
     assert!(
         evidence["ref"]

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use rmmguard::detect::{Evidence, Finding, Severity, ToolRef, rules};
 use rmmguard::events::{Location, SourceRef};
+use rmmguard::findings::{Evidence, Finding, Severity, ToolRef, rules};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -214,6 +214,7 @@ fn synthetic(n: usize) -> Vec<Finding> {
             Finding {
                 rule,
                 severity: rule.severity,
+                stage: rule.stage,
                 summary: format!("finding {i} with <markup> & \"quotes\""),
                 host: Some(format!("WS-{:05}", i % 5000)),
                 user: None,
@@ -244,21 +245,20 @@ fn synthetic(n: usize) -> Vec<Finding> {
 #[test]
 fn a_report_with_100000_findings_renders() {
     let findings = synthetic(100_000);
-    let report = rmmguard_sinks::html::HtmlReport {
-        generated: "test".into(),
+    let run = rmmguard::sinks::Run {
         files: 1,
         bytes: 1,
         records: 100_000,
-        seconds: 1.0,
-        incidents: &[],
-        audit: &[],
-        inventory: &[],
+        elapsed: std::time::Duration::from_secs(1),
         findings: &findings,
-        indicators: &[],
+        ..rmmguard::sinks::Run::default()
+    };
+    let report = rmmguard::sinks::html::Report {
+        generated: "test".into(),
     };
     let out = tempfile::tempdir().unwrap();
     let html = out.path().join("big.html");
-    fs::write(&html, rmmguard_sinks::html::render(&report)).unwrap();
+    fs::write(&html, report.render(&run)).unwrap();
     let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-100k.png");
     let page = load(&html, &screenshot);
     assert_eq!(page.console, Vec::<String>::new());

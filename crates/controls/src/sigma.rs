@@ -13,8 +13,8 @@
 use std::fmt::Write as _;
 
 use rmmguard_catalog::{Field, TellKind};
-use rmmguard_detect::Severity;
-use rmmguard_detect::rules::{self, Rule as Detection};
+use rmmguard_findings::Severity;
+use rmmguard_findings::rules::{self, Rule as Detection};
 
 use crate::dns::DnsPlan;
 use crate::scope::{Scope, ToolScope};

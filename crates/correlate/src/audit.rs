@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use jiff::Timestamp;
-use rmmguard_detect::{Authorization, InventoryRow, Mode, ToolRef};
+use rmmguard_findings::{Authorization, InventoryRow, Mode, ToolRef};
 
 /// One row of the audit: a tool with one tenant (or none seen).
 #[derive(Debug, Clone, PartialEq)]

@@ -1,48 +1,13 @@
 //! Cross-site campaigns: the same indicator — a relay or tenant, a domain,
 //! an IP, a TLS fingerprint, a file hash, a phone number — in findings from
 //! several sites is one campaign, "related activity on N other networks".
+//! Indicators come from the one extractor, `rmmguard_findings::indicators`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rmmguard_detect::{Finding, Severity};
+use rmmguard_findings::{Finding, Incident, IncidentKind, Severity, TimelineEntry, indicators};
 
-use crate::{Incident, IncidentKind, TimelineEntry, sorted, span};
-
-/// Facts that carry indicators worth comparing across sites.
-const INDICATOR_FACTS: &[(&str, &str)] = &[
-    ("ioc.value", "indicator"),
-    ("destination", "destination"),
-    ("destination.domain", "domain"),
-    ("dns.question.name", "domain"),
-    ("tls.sni", "domain"),
-    ("tls.ja3", "JA3"),
-    ("tls.ja4", "JA4"),
-    ("file.hash", "file hash"),
-    ("mail.phone", "phone number"),
-    ("mail.lure_domain", "lure domain"),
-    ("mail.from", "sender"),
-    ("tenants", "tenant or relay"),
-];
-
-/// The indicators of one finding: (kind, value).
-pub fn indicators(finding: &Finding) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    if let Some(tenant) = &finding.tenant {
-        out.push(("tenant or relay", tenant.to_lowercase()));
-    }
-    for (key, kind) in INDICATOR_FACTS {
-        for (fact, value) in &finding.facts {
-            if fact == key && !value.is_empty() {
-                for part in value.split(", ") {
-                    out.push((*kind, part.to_lowercase()));
-                }
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
+use crate::{sorted, span};
 
 /// The indicators a group of sites and hosts share, and the findings naming them.
 type SharedIndicators<'a> = (Vec<String>, Vec<&'a Finding>);
@@ -51,13 +16,17 @@ type SharedIndicators<'a> = (Vec<String>, Vec<&'a Finding>);
 /// more sites: indicators shared by the same sites and hosts (a relay and
 /// the lure domain of one campaign) make one incident, not one each.
 pub fn campaigns(findings: &[Finding]) -> Vec<Incident> {
+    // Keyed by (label, value) so indicators list in the same order in titles.
     let mut by_indicator: BTreeMap<(&'static str, String), Vec<&Finding>> = BTreeMap::new();
     for finding in findings
         .iter()
         .filter(|f| f.severity > Severity::Info && f.site.is_some())
     {
         for indicator in indicators(finding) {
-            by_indicator.entry(indicator).or_default().push(finding);
+            by_indicator
+                .entry((indicator.kind.label(), indicator.value))
+                .or_default()
+                .push(finding);
         }
     }
     // (sites, hosts) → the indicators they share, and the findings naming them.

@@ -13,10 +13,12 @@
 use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
-use rmmguard_detect::{Finding, Severity, ToolRef};
+use rmmguard_findings::{
+    FactKey, Finding, Incident, IncidentKind, Severity, Stage, TimelineEntry, ToolRef, rules,
+};
 
-use crate::stage::{self, Stage};
-use crate::{Config, Entities, Incident, IncidentKind, TimelineEntry, sorted, span};
+use crate::stage;
+use crate::{Config, Entities, sorted, span};
 
 /// One finding standing for one stage on one host.
 struct Entry<'a> {
@@ -45,7 +47,7 @@ pub fn chains(findings: &[Finding], entities: &Entities, config: &Config) -> Vec
         // itself, held in memory.
         let portable = entries.iter().any(|e| e.stage == Stage::PortableRmm);
         for entry in &mut entries {
-            if entry.finding.rule.name == "rmm-infra-from-non-rmm-process" && !portable {
+            if entry.finding.rule.id == rules::NON_RMM_PROCESS_RMM_INFRA.id && !portable {
                 entry.stage = Stage::RmmSession;
             }
         }
@@ -207,7 +209,7 @@ fn score(
             findings
                 .iter()
                 .filter(|f| f.rule.id == "E016")
-                .filter_map(|f| f.fact("financial.site").map(str::to_owned)),
+                .filter_map(|f| f.fact(FactKey::FinancialSite).map(str::to_owned)),
         );
         reasons.push(format!(
             "banking sites visited during the RMM session: {}",

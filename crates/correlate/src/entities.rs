@@ -4,10 +4,10 @@
 //! 1. a finding with a host name is about that host, compared by its short
 //!    name, case-insensitively (`WS-7.corp.local` = `ws-7`), unless the
 //!    "name" is an IP address, which goes to rule 2;
-//! 2. a finding with an IP (network evidence: `source.ip`, `client.ip`,
+//! 2. a finding with an IP (network evidence: `source.ip` or
 //!    `destination.ip` facts) is about the asset that has that IP in
 //!    `assets.csv`, else about the IP itself;
-//! 3. a mail finding is about the host of its mailbox (`mail.recipient`) or
+//! 3. a mail finding is about the host of its mailbox (`email.to.address`) or
 //!    user in `assets.csv`, else about the mailbox itself.
 //!
 //! Limits: without `assets.csv`, network and mail findings stay on their IP
@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use rmmguard_detect::Finding;
+use rmmguard_findings::{FactKey, Finding};
 
 /// One row of `assets.csv`: `host,ips,user,mailbox,site,group` (IPs separated
 /// by spaces or semicolons; only `host` is required).
@@ -54,6 +54,16 @@ impl std::fmt::Display for EntitiesError {
 
 impl std::error::Error for EntitiesError {}
 
+fn csv_error(error: &csv::Error) -> EntitiesError {
+    EntitiesError {
+        line: error.position().map_or(1, |p| p.line() as usize),
+        message: match error.kind() {
+            csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
+            _ => error.to_string(),
+        },
+    }
+}
+
 /// Known assets and the lookups built from them.
 #[derive(Debug, Clone, Default)]
 pub struct Entities {
@@ -77,20 +87,24 @@ fn user_key(user: &str) -> String {
 }
 
 impl Entities {
-    /// Reads `assets.csv` text.
+    /// Reads `assets.csv` text with the `csv` crate: quoted cells (a host
+    /// list with commas, a name with quotes) and blank lines are fine.
     ///
     /// # Errors
     ///
-    /// A missing `host` column, or a bad IP address, with its line.
+    /// A missing `host` column, a malformed row, or a bad IP address, with its line.
     pub fn from_csv(text: &str) -> Result<Entities, EntitiesError> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
-        let header: Vec<String> = match lines.next() {
-            Some((_, header)) => header.split(',').map(|h| h.trim().to_lowercase()).collect(),
-            None => return Ok(Entities::default()),
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let header: Vec<String> = match reader.headers() {
+            Ok(header) => header.iter().map(str::to_lowercase).collect(),
+            Err(error) => return Err(csv_error(&error)),
         };
+        if header.iter().all(String::is_empty) {
+            return Ok(Entities::default());
+        }
         let column = |name: &str| header.iter().position(|h| h == name);
         let Some(host_column) = column("host") else {
             return Err(EntitiesError {
@@ -100,36 +114,37 @@ impl Entities {
             });
         };
         let mut entities = Entities::default();
-        for (index, line) in lines {
-            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-            let cell = |name: &str| {
-                column(name)
-                    .and_then(|i| cells.get(i))
+        for row in reader.records() {
+            let row = row.map_err(|error| csv_error(&error))?;
+            let line = row.position().map_or(0, |p| p.line() as usize);
+            let cell = |index: Option<usize>| {
+                index
+                    .and_then(|i| row.get(i))
                     .filter(|c| !c.is_empty())
-                    .map(|c| (*c).to_owned())
+                    .map(str::to_owned)
             };
-            let Some(host) = cells.get(host_column).filter(|h| !h.is_empty()) else {
+            let Some(host) = cell(Some(host_column)) else {
                 continue;
             };
             let mut ips = Vec::new();
-            for ip in cell("ips")
+            for ip in cell(column("ips"))
                 .unwrap_or_default()
-                .split([' ', ';'])
+                .split([' ', ';', ','])
                 .filter(|s| !s.is_empty())
             {
                 let parsed = ip.parse().map_err(|_| EntitiesError {
-                    line: index + 1,
+                    line,
                     message: format!("{ip:?} is not an IP address"),
                 })?;
                 ips.push(parsed);
             }
             entities.add(Asset {
-                host: (*host).to_owned(),
+                host,
                 ips,
-                user: cell("user"),
-                mailbox: cell("mailbox").map(|m| m.to_lowercase()),
-                site: cell("site"),
-                group: cell("group"),
+                user: cell(column("user")),
+                mailbox: cell(column("mailbox")).map(|m| m.to_lowercase()),
+                site: cell(column("site")),
+                group: cell(column("group")),
             });
         }
         Ok(entities)
@@ -163,15 +178,14 @@ impl Entities {
                 Err(_) => (short_name(host), host.clone()),
             });
         }
-        for key in ["source.ip", "client.ip", "destination.ip"] {
+        for key in [FactKey::SourceIp, FactKey::DestinationIp] {
             if let Some(ip) = finding.fact(key).and_then(|v| v.parse::<IpAddr>().ok()) {
                 return Some(self.by_ip(ip));
             }
         }
         // Mail findings name their mailbox as the recipient (and as the user).
-        let mailbox = ["mail.recipient", "mail.to"]
-            .iter()
-            .find_map(|key| finding.fact(key))
+        let mailbox = finding
+            .fact(FactKey::EmailTo)
             .or(finding.user.as_deref().filter(|u| u.contains('@')))
             .map(str::to_lowercase);
         if let Some(asset) = mailbox.as_ref().and_then(|m| self.by_mailbox.get(m)) {
@@ -222,6 +236,14 @@ mod tests {
             "line 2: \"10.0.0.300\" is not an IP address"
         );
         assert!(Entities::from_csv("name,ips\nX,\n").is_err());
+        // Quoted cells: commas and quotes inside a host name or IP list.
+        let quoted = Entities::from_csv(
+            "host,ips,user\n\"WS-9, \"\"lab\"\"\",\"10.9.0.1, 10.9.0.2\",\"CORP\\eve\"\n",
+        )
+        .unwrap();
+        assert_eq!(quoted.assets()[0].host, "WS-9, \"lab\"");
+        assert_eq!(quoted.assets()[0].ips.len(), 2);
+        assert_eq!(quoted.assets()[0].user.as_deref(), Some("CORP\\eve"));
         assert_eq!(short_name("WS-7.corp.local"), "ws-7");
     }
 }

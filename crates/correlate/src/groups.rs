@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use rmmguard_detect::{Finding, Severity};
+use rmmguard_findings::{FactKey, Finding, Incident, IncidentKind, Severity, TimelineEntry};
 
-use crate::{Entities, Incident, IncidentKind, TimelineEntry, sorted, span};
+use crate::{Entities, sorted, span};
 
 /// One incident per (tool, tenant) of the foreign-tenant findings (E004).
 pub fn tenant_mismatches(findings: &[Finding], entities: &Entities) -> Vec<Incident> {
@@ -43,7 +43,7 @@ fn grouped(
         let tenant = finding
             .tenant
             .clone()
-            .or_else(|| finding.fact("destination").map(str::to_owned))
+            .or_else(|| finding.fact(FactKey::DestinationAddress).map(str::to_owned))
             .unwrap_or_default();
         groups.entry((tool, tenant)).or_default().push(finding);
     }
@@ -71,7 +71,7 @@ fn incident(group: &[&Finding], entities: &Entities, kind: IncidentKind) -> Inci
     let tenant = group.iter().find_map(|f| {
         f.tenant
             .clone()
-            .or_else(|| f.fact("destination").map(str::to_owned))
+            .or_else(|| f.fact(FactKey::DestinationAddress).map(str::to_owned))
     });
     let (first_seen, last_seen) = span(&timeline, group);
     let tool_name = tool.as_ref().map_or("an RMM tool", |t| &t.name);

@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use rmmguard_detect::rules::{self, Rule};
-use rmmguard_detect::{Finding, Severity, ToolRef};
+use rmmguard_findings::rules::{self, Rule};
+use rmmguard_findings::{Fact, FactKey, Finding, IncidentKind, Severity, Stage, ToolRef};
 
 use super::*;
 
@@ -14,6 +14,7 @@ fn finding(rule: &'static Rule, host: &str, tool: Option<&str>, minutes: i64) ->
     Finding {
         rule,
         severity: rule.severity,
+        stage: rule.stage,
         summary: format!("{} on {host}", rule.name),
         host: Some(host.to_owned()),
         user: None,
@@ -32,8 +33,8 @@ fn finding(rule: &'static Rule, host: &str, tool: Option<&str>, minutes: i64) ->
     }
 }
 
-fn with_fact(mut finding: Finding, key: &str, value: &str) -> Finding {
-    finding.facts.push((key.into(), value.into()));
+fn with_fact(mut finding: Finding, key: FactKey, value: &str) -> Finding {
+    finding.facts.push(Fact::new(key, value));
     finding
 }
 
@@ -70,18 +71,18 @@ fn a_full_chain_is_one_critical_incident() {
         finding(rules::PORTABLE_RMM, "WS-1.corp.local", Some("anydesk"), 3),
         with_fact(
             finding(rules::FINANCIAL_SITE, "WS-1.corp.local", None, 8),
-            "financial.site",
+            FactKey::FinancialSite,
             "chase.com",
         ),
         // Banking on another host, and long before: not part of it.
         with_fact(
             finding(rules::FINANCIAL_SITE, "WS-2.corp.local", None, 8),
-            "financial.site",
+            FactKey::FinancialSite,
             "chase.com",
         ),
         with_fact(
             finding(rules::FINANCIAL_SITE, "WS-1.corp.local", None, -600),
-            "financial.site",
+            FactKey::FinancialSite,
             "citi.com",
         ),
     ];
@@ -163,17 +164,17 @@ fn the_same_relay_at_three_sites_is_one_campaign() {
             n as i64,
         );
         f.site = Some(Arc::from(*site));
-        f.facts.push((
-            "destination".into(),
-            "relay-1a2b3c4d.net.anydesk.com".into(),
+        f.facts.push(Fact::new(
+            FactKey::DestinationAddress,
+            "relay-1a2b3c4d.net.anydesk.com",
         ));
         findings.push(f);
     }
     let mut elsewhere = finding(rules::NON_RMM_PROCESS_RMM_INFRA, "WS-9", Some("anydesk"), 9);
     elsewhere.site = Some(Arc::from("lab"));
-    elsewhere.facts.push((
-        "destination".into(),
-        "relay-99999999.net.anydesk.com".into(),
+    elsewhere.facts.push(Fact::new(
+        FactKey::DestinationAddress,
+        "relay-99999999.net.anydesk.com",
     ));
     findings.push(elsewhere);
     let incidents = correlate(&findings, &Entities::default(), &Config::default());
@@ -194,7 +195,7 @@ fn network_findings_join_hosts_through_assets() {
     let entities = Entities::from_csv("host,ips\nWS-1.corp.local,10.1.0.7\n").unwrap();
     let mut network = finding(rules::IOC_MATCH, "x", None, 0);
     network.host = None;
-    network.facts.push(("source.ip".into(), "10.1.0.7".into()));
+    network.facts.push(Fact::new(FactKey::SourceIp, "10.1.0.7"));
     let endpoint = finding(rules::PORTABLE_RMM, "ws-1", Some("anydesk"), 3);
     let incidents = correlate(&[network, endpoint], &entities, &Config::default());
     assert_eq!(incidents.len(), 1);

@@ -15,7 +15,9 @@ use rmmguard_catalog::{Catalog, Field, TellKind, Tool};
 use rmmguard_events::{PeInfo, Process, basename};
 
 use crate::needles::{Needles, anchored_literal, longest_literal};
-use crate::{Error, ErrorKind, ToolRef};
+use rmmguard_findings::ToolRef;
+
+use crate::{Error, ErrorKind};
 
 /// Product names shorter than this are never used to attribute: too likely
 /// to collide with unrelated software.

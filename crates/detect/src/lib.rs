@@ -34,38 +34,32 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod domain_trie;
 mod error;
 pub mod financial;
-mod finding;
 mod index;
-mod inspect;
 pub mod ioc;
-mod judge;
-mod mail;
+mod lure;
 pub mod needles;
 mod net_facts;
-mod network;
 mod paths;
-pub mod rules;
-pub mod sites;
+mod rules;
+mod sensor;
 mod tally;
 
 pub use domain_trie::DomainTrie;
 pub use error::{Error, ErrorKind};
-pub use finding::{Authorization, Evidence, Finding, Severity, ToolRef};
 pub use ioc::IocSet;
 pub use needles::Needles;
-pub use rules::Rule;
-pub use tally::{Mode, Tally};
-
-use std::sync::Arc;
+pub use tally::Tally;
 
 use jiff::civil::Date;
 use rmmguard_catalog::Catalog;
-use rmmguard_events::{Event, Timestamp};
+use rmmguard_events::Event;
+use rmmguard_findings::{Authorization, Finding, InventoryRow};
 use rmmguard_policy::Policy;
 
 use crate::index::CatalogIndex;
@@ -97,7 +91,7 @@ pub struct Detector {
     index: CatalogIndex,
     iocs: IocSet,
     financial: financial::FinancialSites,
-    mail: mail::Lexicon,
+    lexicon: lure::Lexicon,
     policy: Option<Policy>,
     config: DetectConfig,
     needles: Needles,
@@ -114,35 +108,6 @@ pub struct Report {
     pub inventory: Vec<InventoryRow>,
     /// How many events were inspected.
     pub events_inspected: u64,
-}
-
-/// One tool on one host: the RMM audit's row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InventoryRow {
-    /// The host, as first logged.
-    pub host: Option<String>,
-    /// Its site.
-    pub site: Option<Arc<str>>,
-    /// The tool.
-    pub tool: ToolRef,
-    /// How the policy judges the tool on this host.
-    pub authorization: Authorization,
-    /// How it was seen (installed, service, portable, …).
-    pub modes: Vec<Mode>,
-    /// Tenants, instances or relays seen.
-    pub tenants: Vec<String>,
-    /// First event.
-    pub first_seen: Option<Timestamp>,
-    /// Last event.
-    pub last_seen: Option<Timestamp>,
-    /// Events attributed to the tool on this host.
-    pub count: u64,
-    /// Versions seen.
-    pub versions: Vec<String>,
-    /// Users seen running it.
-    pub users: Vec<String>,
-    /// The first portable executable, if it ran portably.
-    pub portable: Option<String>,
 }
 
 /// The flows and addresses the network rules judge (see
@@ -177,12 +142,12 @@ impl Detector {
             needles.admit(&value);
         }
         let financial = financial::FinancialSites::new(&config.financial_domains, &mut needles);
-        let mail = mail::Lexicon::new().map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
+        let lexicon = lure::Lexicon::new().map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
         Ok(Detector {
             index,
             iocs,
             financial,
-            mail,
+            lexicon,
             policy,
             config,
             needles,
@@ -202,7 +167,7 @@ impl Detector {
         let (addresses, nets) = self.iocs.addresses();
         NetworkInterest {
             ports: self.index.net.judged_ports(),
-            protocols: network::SESSION_PROTOCOLS,
+            protocols: net_facts::SESSION_PROTOCOLS,
             addresses,
             nets,
         }
@@ -215,12 +180,23 @@ impl Detector {
 
     /// Inspects one event into a worker's tally.
     pub fn inspect(&self, event: &Event, tally: &mut Tally) {
-        inspect::event(self, event, tally);
+        rules::inspect(self, event, tally);
     }
 
     /// Judges everything tallied and returns the sorted findings and inventory.
     pub fn finish(&self, tally: Tally) -> Report {
-        judge::finish(self, tally)
+        rules::finish(self, tally)
+    }
+
+    /// How the policy judges a tool (catalog id) on a host with a tenant;
+    /// [`Authorization::Unreviewed`] without a policy.
+    pub fn authorization(
+        &self,
+        tool: &str,
+        host: Option<&str>,
+        tenant: Option<&str>,
+    ) -> Authorization {
+        rules::authorization(self, tool, host, tenant)
     }
 
     /// A new, empty tally sized by the config.

@@ -117,7 +117,7 @@ impl NetFacts {
     /// both ways when no protocol is named).
     pub fn judged_ports(&self) -> Vec<(PortTransport, u16)> {
         let mut ports: Vec<(PortTransport, u16)> = self.ports.keys().copied().collect();
-        ports.push((PortTransport::Tcp, crate::network::TEAMVIEWER_PORT));
+        ports.push((PortTransport::Tcp, TEAMVIEWER_PORT));
         ports.sort_unstable();
         ports.dedup();
         ports
@@ -193,3 +193,11 @@ impl NetFacts {
 fn lower(values: &[String]) -> Vec<String> {
     values.iter().map(|v| v.to_lowercase()).collect()
 }
+
+/// TeamViewer's own port: a flow with data both ways on it is a session
+/// even when the sensor names no protocol.
+pub(crate) const TEAMVIEWER_PORT: u16 = 5938;
+
+/// The protocols (as sensors name them) that make a flow a remote-access
+/// session whatever its port; the network screen keeps flows of these.
+pub const SESSION_PROTOCOLS: &[&str] = &["rfb", "vnc", "rdp", "teamviewer", "anydesk"];

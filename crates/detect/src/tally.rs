@@ -14,8 +14,7 @@ use std::sync::Arc;
 
 use rmmguard_events::{Meta, SourceRef, Timestamp};
 
-use crate::rules::Rule;
-use crate::{Evidence, Severity};
+use rmmguard_findings::{Evidence, Fact, Mode, Rule, Severity};
 
 /// How many distinct values of a list attribute (users, versions) are kept.
 const MAX_VALUES: usize = 8;
@@ -27,63 +26,6 @@ pub struct Tally {
     pub(crate) sightings: HashMap<(String, usize), Sighting>,
     pub(crate) hits: HashMap<HitKey, Hit>,
     pub(crate) events: u64,
-}
-
-/// How a tool was seen on a host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Mode {
-    /// Ran from its install folder or Program Files.
-    Installed,
-    /// Installed as a service.
-    Service,
-    /// Installed as a Windows Installer package.
-    Package,
-    /// Listed in a software or service inventory.
-    Inventory,
-    /// An installer of it ran (silently or not).
-    InstallerRun,
-    /// Ran from a user-writable folder.
-    Portable,
-    /// Ran from another folder.
-    OtherPath,
-    /// Its infrastructure or module was used by a non-RMM process.
-    InMemory,
-    /// Seen only on the network (its own process talking to its cloud).
-    Network,
-    /// Its own application log recorded activity.
-    Log,
-    /// Named in another process's command line.
-    Mentioned,
-    /// Its registry keys were written.
-    Registry,
-}
-
-impl Mode {
-    /// Lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Installed => "installed",
-            Mode::Service => "service",
-            Mode::Package => "package",
-            Mode::Inventory => "inventory",
-            Mode::InstallerRun => "installer-run",
-            Mode::Portable => "portable",
-            Mode::OtherPath => "other-path",
-            Mode::InMemory => "in-memory",
-            Mode::Network => "network",
-            Mode::Log => "app-log",
-            Mode::Mentioned => "mentioned",
-            Mode::Registry => "registry",
-        }
-    }
-
-    /// Whether this mode shows the tool was installed on the host.
-    pub fn is_install(self) -> bool {
-        matches!(
-            self,
-            Mode::Installed | Mode::Service | Mode::Package | Mode::Inventory | Mode::InstallerRun
-        )
-    }
 }
 
 /// Evidence kept in file order, at most `max` pieces.
@@ -193,6 +135,8 @@ pub(crate) struct TenantSeen {
 #[derive(Debug, Clone)]
 pub(crate) struct PortableRun {
     pub executable: String,
+    /// The SHA-256 of the earliest run's image, when the log gave it.
+    pub hash: Option<String>,
     pub reason: &'static str,
     pub source: SourceRef,
     pub span: Span,
@@ -216,7 +160,7 @@ pub(crate) struct Hit {
     pub tool: Option<usize>,
     pub tenant: Option<String>,
     pub summary: String,
-    pub facts: Vec<(String, String)>,
+    pub facts: Vec<Fact>,
     pub origin: Origin,
     pub span: Span,
     pub evidence: EvidenceList,
@@ -229,7 +173,7 @@ pub(crate) struct HitSpec {
     pub tenant: Option<String>,
     pub subject: String,
     pub summary: String,
-    pub facts: Vec<(String, String)>,
+    pub facts: Vec<Fact>,
 }
 
 fn host_key(meta: &Meta) -> String {
@@ -349,6 +293,7 @@ impl Tally {
         meta: &Meta,
         tool: usize,
         executable: &str,
+        hash: Option<&str>,
         reason: &'static str,
         evidence: &Evidence,
     ) {
@@ -356,6 +301,7 @@ impl Tally {
         let sighting = self.sighting(meta, tool);
         let run = sighting.portable.get_or_insert_with(|| PortableRun {
             executable: executable.to_owned(),
+            hash: hash.map(str::to_lowercase),
             reason,
             source: meta.source.clone(),
             span: Span::default(),
@@ -363,6 +309,7 @@ impl Tally {
         });
         if meta.source < run.source {
             run.executable = executable.to_owned();
+            run.hash = hash.map(str::to_lowercase);
             run.reason = reason;
             run.source = meta.source.clone();
         }

@@ -123,6 +123,27 @@ impl Process {
             .map(crate::basename)
             .filter(|name| !name.is_empty())
     }
+
+    /// The image's SHA-256, from `hashes` as logs give it (`SHA256=…` among
+    /// others, as Sysmon writes it, or a bare 64-digit hex value).
+    pub fn sha256(&self) -> Option<&str> {
+        let hashes = self.hashes.as_deref()?;
+        hashes
+            .split([',', ';', ' '])
+            .find_map(|part| match part.split_once('=') {
+                Some((name, value)) if name.trim().eq_ignore_ascii_case("sha256") => {
+                    Some(value.trim())
+                }
+                Some(_) => None,
+                None => Some(part.trim()),
+            })
+            .filter(|value| is_sha256(value))
+    }
+}
+
+/// Whether `text` is a SHA-256 in hex (64 hex digits).
+pub fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Version-resource metadata of a PE file (`process.pe.*`, `dll.pe.*`).
@@ -496,4 +517,27 @@ pub struct Software {
     pub publisher: Option<String>,
     /// Install location (programs) or binary path with arguments (services).
     pub path: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_from_sysmon_hashes() {
+        let hash = "3A".repeat(32);
+        let process = |hashes: &str| Process {
+            hashes: Some(hashes.to_owned()),
+            ..Process::default()
+        };
+        let sysmon = format!("MD5=00112233445566778899AABBCCDDEEFF,SHA256={hash},IMPHASH=00");
+        assert_eq!(process(&sysmon).sha256(), Some(hash.as_str()));
+        assert_eq!(process(&hash).sha256(), Some(hash.as_str()));
+        assert_eq!(process("SHA256=abc").sha256(), None);
+        assert_eq!(
+            process("MD5=00112233445566778899AABBCCDDEEFF").sha256(),
+            None
+        );
+        assert_eq!(Process::default().sha256(), None);
+    }
 }

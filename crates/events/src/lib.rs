@@ -26,6 +26,7 @@
 //! assert_eq!(event.meta.source.to_string(), "Sysmon.evtx#42");
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod kind;
@@ -37,7 +38,7 @@ pub use kind::{
     Address, AppLog, Attachment, AttachmentKind, DnsQuery, Endpoint, EventKind, FileAccess,
     FileCreate, FileTransfer, Http, ImageLoad, Mail, NetConnection, NetFlow, PeInfo, Process,
     ProcessAccess, ProcessStart, RegistrySet, ServiceInstall, Software, SoftwareKind, Tls,
-    Transport,
+    Transport, is_sha256,
 };
 pub use path::{basename, is_windows_path};
 pub use source_ref::{Location, SourceRef};

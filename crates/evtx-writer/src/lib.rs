@@ -49,6 +49,7 @@
 //! assert_eq!(file.len(), 4096 + 65536);
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod binxml;

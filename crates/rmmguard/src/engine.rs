@@ -14,13 +14,15 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rmmguard_catalog::PortTransport;
 use rmmguard_correlate::audit::{AuditRow, audit};
-use rmmguard_correlate::{Entities, Incident, correlate};
-use rmmguard_detect::{Authorization, Detector, Report, Tally, ToolRef};
+use rmmguard_correlate::indicators::{self, Counted};
+use rmmguard_correlate::{Entities, correlate};
+use rmmguard_detect::{Detector, Report, Tally};
 use rmmguard_events::{Location, SourceRef, Transport};
-use rmmguard_policy::Verdict;
+use rmmguard_findings::Incident;
+use rmmguard_sinks::Run;
 use rmmguard_sources::{
-    Discovery, FileStats, Format, Input, NetScreen, Prefilter, ReadContext, Skipped, Unit,
-    discover, plan, read_unit,
+    DiagnosticLevel, Discovery, FileStats, Format, Input, NetScreen, Prefilter, ReadContext,
+    Skipped, Unit, discover, plan, read_unit,
 };
 
 use crate::Error;
@@ -111,8 +113,8 @@ pub struct Hunt {
     pub incidents: Vec<Incident>,
     /// The RMM audit: one row per tool and tenant.
     pub audit: Vec<AuditRow>,
-    /// Indicators named by flagged findings: (kind, value, findings), most named first.
-    pub indicators: Vec<(String, String, usize)>,
+    /// Indicators named by flagged findings, most named first.
+    pub indicators: Vec<Counted>,
     /// Every file read, in path order.
     pub files: Vec<FileSummary>,
     /// Files passed over, and why.
@@ -141,6 +143,43 @@ impl Hunt {
     /// Total records skipped as malformed.
     pub fn skipped_records(&self) -> u64 {
         self.files.iter().map(|f| f.stats.skipped).sum()
+    }
+
+    /// The run as every output sees it (see `rmmguard_sinks::Sink`).
+    pub fn view(&self) -> Run<'_> {
+        let diagnostics = self
+            .files
+            .iter()
+            .flat_map(|file| &file.stats.diagnostics)
+            .map(|d| {
+                let level = match d.level {
+                    DiagnosticLevel::Error => "error",
+                    DiagnosticLevel::Warning => "warning",
+                };
+                (&d.source, level, d.message.as_str())
+            })
+            .collect();
+        Run {
+            files: self.files.len(),
+            bytes: self.bytes(),
+            records: self.records(),
+            parsed: self.files.iter().map(|f| f.stats.parsed).sum(),
+            skipped_records: self.skipped_records(),
+            skipped_files: self
+                .skipped
+                .iter()
+                .map(|s| (s.path.display().to_string(), s.reason.clone()))
+                .collect(),
+            diagnostics,
+            elapsed: self.elapsed,
+            threads: self.threads,
+            findings: &self.report.findings,
+            suppressed: self.report.suppressed.len(),
+            incidents: &self.incidents,
+            audit: &self.audit,
+            inventory: &self.report.inventory,
+            indicators: &self.indicators,
+        }
     }
 }
 
@@ -200,7 +239,7 @@ pub fn hunt(
     resolve_lines(&inputs, &mut report, &mut stats);
     let incidents = correlate(&report.findings, &config.entities, &config.correlate);
     let audit = audit(&report.inventory, &|tool, host, tenant| {
-        judge(detector, tool, host, tenant)
+        detector.authorization(&tool.id, host, tenant)
     });
     let files = inputs
         .iter()
@@ -213,7 +252,7 @@ pub fn hunt(
             stats,
         })
         .collect();
-    let indicators = indicators(&report.findings);
+    let indicators = indicators::flagged(&report.findings);
     Ok(Hunt {
         report,
         incidents,
@@ -249,40 +288,6 @@ fn network_screen(detector: &Detector) -> NetScreen {
         screen.watch_net(net);
     }
     screen
-}
-
-/// The indicators flagged findings name, counted, most named first.
-fn indicators(findings: &[rmmguard_detect::Finding]) -> Vec<(String, String, usize)> {
-    let mut counts: std::collections::BTreeMap<(String, String), usize> = Default::default();
-    for finding in findings
-        .iter()
-        .filter(|f| f.severity > rmmguard_detect::Severity::Info)
-    {
-        for (kind, value) in rmmguard_correlate::campaign::indicators(finding) {
-            *counts.entry((kind.to_owned(), value)).or_default() += 1;
-        }
-    }
-    let mut out: Vec<(String, String, usize)> =
-        counts.into_iter().map(|((k, v), n)| (k, v, n)).collect();
-    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
-    out
-}
-
-/// How the detector's policy judges a tool on a host with a tenant.
-fn judge(
-    detector: &Detector,
-    tool: &ToolRef,
-    host: Option<&str>,
-    tenant: Option<&str>,
-) -> Authorization {
-    match detector
-        .policy()
-        .map(|policy| policy.judge(&tool.id, host, tenant))
-    {
-        None => Authorization::Unreviewed,
-        Some(Verdict::Authorized) => Authorization::Authorized,
-        Some(_) => Authorization::Unauthorized,
-    }
 }
 
 fn run_unit(

@@ -9,9 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rmmguard_correlate::{Incident, IncidentKind, Stage};
-use rmmguard_detect::{Finding, Severity};
+use rmmguard_findings::{Finding, Incident, IncidentKind, Severity, Stage};
 use rmmguard_simulate::truth::{Expect, Truth};
+use rmmguard_sinks::text::{Block, Document, Table};
 
 /// The identity of a flag: rule, host (lower-case), tool.
 pub type FlagKey = (String, String, Option<String>);
@@ -268,6 +268,108 @@ fn incident_key(incident: &Incident) -> String {
             incident.tenant.as_deref().unwrap_or("").to_lowercase()
         ),
     }
+}
+
+/// The evaluation as a text document (written by `rmmguard_sinks::text`):
+/// overall and per-rule precision and recall, what went wrong, and the
+/// incident score.
+pub fn document(score: &Score, incidents: &IncidentScore) -> Document {
+    let mut blocks = Vec::new();
+    let o = &score.overall;
+    blocks.push(Block::Line(format!("precision: {:.3}", o.precision())));
+    blocks.push(Block::Line(format!("recall: {:.3}", o.recall())));
+    blocks.push(Block::Line(format!("f1: {:.3}", o.f1())));
+    blocks.push(Block::Line(format!(
+        "({} true positives, {} false positives, {} misses)",
+        o.true_positives, o.false_positives, o.misses
+    )));
+    blocks.push(Block::Blank);
+    let rows = score
+        .per_rule
+        .iter()
+        .map(|(rule, c)| {
+            vec![
+                rule.clone(),
+                c.true_positives.to_string(),
+                c.false_positives.to_string(),
+                c.misses.to_string(),
+                format!("{:.3}", c.precision()),
+                format!("{:.3}", c.recall()),
+                format!("{:.3}", c.f1()),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(Table::new(
+        &["RULE", ">TP", ">FP", ">FN", ">PRECISION", ">RECALL", ">F1"],
+        rows,
+    )));
+    let show = |key: &FlagKey| {
+        format!(
+            "{} on {} ({})",
+            key.0,
+            key.1,
+            key.2.as_deref().unwrap_or("-")
+        )
+    };
+    let mut list = |title: &str, lines: Vec<String>| {
+        if !lines.is_empty() {
+            blocks.push(Block::Blank);
+            blocks.push(Block::Line(title.to_owned()));
+            blocks.extend(
+                lines
+                    .into_iter()
+                    .map(|line| Block::Line(format!("  {line}"))),
+            );
+        }
+    };
+    list(
+        "false positives:",
+        score
+            .false_positives
+            .iter()
+            .map(|(key, summary)| format!("{}: {summary}", show(key)))
+            .collect(),
+    );
+    list("misses:", score.misses.iter().map(show).collect());
+    list(
+        "pending (need detectors not built yet; not scored):",
+        score
+            .pending
+            .iter()
+            .map(|expect| {
+                format!(
+                    "{} on {} ({}): {}",
+                    expect.rule,
+                    expect.host,
+                    expect.tool.as_deref().unwrap_or("-"),
+                    expect.needs.as_deref().unwrap_or("")
+                )
+            })
+            .collect(),
+    );
+    let o = &incidents.overall;
+    blocks.push(Block::Blank);
+    blocks.push(Block::Line(format!(
+        "incidents: precision {:.3}, recall {:.3} ({} true positives, {} false positives, {} misses)",
+        o.precision(),
+        o.recall(),
+        o.true_positives,
+        o.false_positives,
+        o.misses
+    )));
+    for (id, title) in &incidents.false_positives {
+        blocks.push(Block::Line(format!("  unexpected incident {id}: {title}")));
+    }
+    for expected in &incidents.misses {
+        let stages: Vec<&str> = expected.stages.iter().map(|s| s.as_str()).collect();
+        blocks.push(Block::Line(format!(
+            "  missed {} {} (stages: {})",
+            expected.kind.as_str(),
+            expected.key,
+            stages.join(", ")
+        )));
+    }
+    Document(blocks)
 }
 
 #[cfg(test)]

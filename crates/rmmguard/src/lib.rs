@@ -9,10 +9,14 @@
 //! * [`sources`]: format sniffing and streaming readers;
 //! * [`catalog`]: the built-in RMM catalog and the LOLRMM importer;
 //! * [`policy`]: the organization's authorized tools, tenants and paths;
-//! * [`detect`]: the compiled detector, rules and findings;
+//! * [`findings`]: findings, incidents, rules, typed facts, the wire schema;
+//! * [`detect`]: the compiled detector and the logic of its rules;
 //! * [`correlate`]: findings joined into incidents, and the RMM audit;
-//! * [`simulate`]: the evidence generator with ground truth;
+//! * [`sinks`]: every output (terminal, JSON lines, CSV, HTML) through one trait;
 //! * [`hunt`]: the engine, and [`eval`]: quality against ground truth (this crate).
+//!
+//! The evidence generator (`rmmguard-simulate`) and the EVTX writer are
+//! tools for testing, not part of this API; use their crates directly.
 //!
 //! ```no_run
 //! use rmmguard::{HuntConfig, NoProgress, detect, hunt};
@@ -26,6 +30,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod engine;
@@ -37,8 +42,9 @@ pub use rmmguard_catalog as catalog;
 pub use rmmguard_correlate as correlate;
 pub use rmmguard_detect as detect;
 pub use rmmguard_events as events;
+pub use rmmguard_findings as findings;
 pub use rmmguard_policy as policy;
-pub use rmmguard_simulate as simulate;
+pub use rmmguard_sinks as sinks;
 pub use rmmguard_sources as sources;
 
 /// The engine's error type.

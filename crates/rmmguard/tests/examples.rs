@@ -8,8 +8,8 @@ mod common;
 use std::fs;
 
 use common::{detector, keys, render, repo, run};
-use rmmguard::detect::{Finding, Severity};
-use rmmguard::simulate::Truth;
+use rmmguard::findings::{Finding, Severity};
+use rmmguard_simulate::Truth;
 
 fn policy() -> String {
     fs::read_to_string(repo().join("examples/policy.toml")).expect("examples/policy.toml")
@@ -55,7 +55,7 @@ fn example_evidence_yields_exactly_the_planted_findings() {
             "E016" => assert!(finding.tool.is_none()),
             "E001" | "E008" | "E010" => assert_eq!(
                 finding.authorization,
-                Some(rmmguard::detect::Authorization::Authorized),
+                Some(rmmguard::findings::Authorization::Authorized),
                 "{finding:?}"
             ),
             other => panic!("unexpected info finding {other}: {finding:?}"),

@@ -7,7 +7,8 @@
 mod common;
 
 use common::{detector, run};
-use rmmguard::simulate::mail::{
+use rmmguard::findings::FactKey;
+use rmmguard_simulate::mail::{
     BenignKind, BenignSpec, Delivery, LureSpec, write_benign, write_lure, write_mbox,
 };
 
@@ -37,11 +38,10 @@ fn a_generated_mailbox_read_in_ranges_gives_every_lure_and_nothing_else() {
     // Body lures are M001; PDF and invitation lures carry the number only in the attachment.
     assert_eq!(by_rule("M001"), summary.lures / 3);
     assert_eq!(by_rule("M002"), summary.lures - summary.lures / 3);
-    assert!(
-        lures
-            .iter()
-            .all(|f| f.fact("mail.phone").is_some_and(|p| p.contains("555")))
-    );
+    assert!(lures.iter().all(|f| {
+        f.fact(FactKey::PhoneE164)
+            .is_some_and(|p| p.contains("555"))
+    }));
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn each_delivery_and_each_benign_kind() {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            (f.rule.id, file, f.fact("mail.phone"))
+            (f.rule.id, file, f.fact(FactKey::PhoneE164))
         })
         .collect();
     assert_eq!(
@@ -111,8 +111,8 @@ fn each_delivery_and_each_benign_kind() {
         pdf.summary
     );
     assert_eq!(
-        pdf.fact("mail.from"),
+        pdf.fact(FactKey::EmailFromAddress),
         Some("billing.renewals.team@gmail.com")
     );
-    assert!(pdf.fact("signal.attachment-only").is_some());
+    assert!(pdf.fact(FactKey::SignalAttachmentOnly).is_some());
 }

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use common::{detector, keys, reference, render, run};
-use rmmguard::detect::Finding;
-use rmmguard::simulate::network::{
+use rmmguard::findings::Finding;
+use rmmguard_simulate::network::{
     HttpExchange, NetFormats, NetSession, Payload, TlsHello, write_sessions,
 };
 

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{detector, reference, render, run};
+use rmmguard::findings::FactKey;
 use rmmguard::sources::DiagnosticLevel;
 
 #[test]
@@ -28,14 +29,14 @@ fn reference_evtx_findings_are_exactly_the_rmm_evidence() {
     "#]]
     .assert_eq(&render(&hunt.report.findings, &root));
     let dumper = &hunt.report.findings[0];
-    assert_eq!(dumper.fact("granted_access"), Some("0x147a"));
+    assert_eq!(dumper.fact(FactKey::ProcessGrantedAccess), Some("0x147a"));
     assert!(
         dumper
-            .fact("process.executable")
+            .fact(FactKey::ProcessExecutable)
             .is_some_and(|p| p.ends_with("frida-winjector-helper-32.exe"))
     );
     let vnc = &hunt.report.findings[1];
-    assert_eq!(vnc.fact("source.ip"), Some("10.23.123.11"));
+    assert_eq!(vnc.fact(FactKey::SourceIp), Some("10.23.123.11"));
 }
 
 #[test]

@@ -10,11 +10,12 @@
 
 mod common;
 
+use rmmguard::findings::FactKey;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{detector, reference, run};
-use rmmguard::detect::Finding;
+use rmmguard::findings::Finding;
 use rmmguard::sources::DiagnosticLevel;
 
 /// What SOURCE.md says a file is.
@@ -122,14 +123,11 @@ fn reference_mail_lures_are_found_with_their_numbers_and_nothing_else_is() {
     let mut flagged: BTreeMap<String, (&str, Vec<String>)> = BTreeMap::new();
     for finding in hunt.report.findings.iter().filter(|f| is_lure(f)) {
         let fact = if finding.rule.id == "M003" {
-            "mail.phone_hidden"
+            FactKey::PhoneHidden
         } else {
-            "mail.phone"
+            FactKey::PhoneE164
         };
-        let phones: Vec<String> = finding
-            .fact(fact)
-            .map(|p| p.split(", ").map(str::to_owned).collect())
-            .unwrap_or_default();
+        let phones: Vec<String> = finding.values(fact).to_vec();
         for evidence in &finding.evidence {
             flagged.insert(
                 key(&evidence.source.file),
@@ -204,13 +202,16 @@ fn reference_mail_lures_are_found_with_their_numbers_and_nothing_else_is() {
         })
         .expect("sample-131 found");
     assert_eq!(lure.rule.id, "M001");
-    assert_eq!(lure.fact("mail.from"), Some("gersidemiriey@gmail.com"));
-    assert!(lure.fact("signal.freemail-sender").is_some());
+    assert_eq!(
+        lure.fact(FactKey::EmailFromAddress),
+        Some("gersidemiriey@gmail.com")
+    );
+    assert!(lure.fact(FactKey::SignalFreemailSender).is_some());
     assert!(
-        lure.fact("signal.phone")
+        lure.fact(FactKey::SignalPhone)
             .is_some_and(|p| p.contains("at body:")),
         "{:?}",
-        lure.fact("signal.phone")
+        lure.fact(FactKey::SignalPhone)
     );
 }
 

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{detector, run_sites};
-use rmmguard::detect::Severity;
-use rmmguard::simulate::{Config, Formats, Scenario, Shape, generate};
+use rmmguard::findings::Severity;
+use rmmguard_simulate::{Config, Formats, Scenario, Shape, generate};
 
 fn scored(scenarios: Vec<Scenario>, seed: u64, formats: Formats) -> rmmguard::eval::Score {
     scored_with_incidents(scenarios, seed, formats).0
@@ -20,7 +20,7 @@ fn scored_with_incidents(
 ) -> (
     rmmguard::eval::Score,
     rmmguard::eval::IncidentScore,
-    Vec<rmmguard::correlate::Incident>,
+    Vec<rmmguard::findings::Incident>,
 ) {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
@@ -99,7 +99,7 @@ fn each_planted_chain_is_one_incident_with_all_its_stages() {
         assert_eq!(score.false_positives, Vec::new(), "{}", scenario.name());
         let chains: Vec<_> = incidents
             .iter()
-            .filter(|i| i.kind == rmmguard::correlate::IncidentKind::Chain)
+            .filter(|i| i.kind == rmmguard::findings::IncidentKind::Chain)
             .collect();
         assert_eq!(chains.len(), 1, "{}", scenario.name());
         assert_eq!(
@@ -116,7 +116,7 @@ fn the_same_relay_at_three_of_five_sites_is_one_campaign() {
         scored_with_incidents(vec![Scenario::Msp, Scenario::Campaign], 31, JSONL);
     let campaigns: Vec<_> = incidents
         .iter()
-        .filter(|i| i.kind == rmmguard::correlate::IncidentKind::Campaign)
+        .filter(|i| i.kind == rmmguard::findings::IncidentKind::Campaign)
         .collect();
     assert_eq!(campaigns.len(), 1, "{incidents:#?}");
     assert_eq!(campaigns[0].sites.len(), 3);

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use common::{reference, render};
 use rmmguard::detect::{DetectConfig, Detector, IocSet};
 use rmmguard::policy::Policy;
-use rmmguard::simulate::network::NetFormats;
-use rmmguard::simulate::{Config, Formats, Scenario, Shape, generate};
 use rmmguard::{HuntConfig, NoProgress, SiteMode, hunt};
+use rmmguard_simulate::network::NetFormats;
+use rmmguard_simulate::{Config, Formats, Scenario, Shape, generate};
 
 fn detector(policy: Option<&str>, iocs: &str) -> Detector {
     let catalog = rmmguard::catalog::Catalog::builtin().expect("built-in catalog");

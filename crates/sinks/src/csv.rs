@@ -1,10 +1,13 @@
-//! Findings as CSV: one row per finding, evidence references joined by `; `.
+//! Findings as CSV: one row per finding, evidence references joined by `; `,
+//! facts as `key=value` joined by `; `. Cells are neutralized against
+//! formula injection ([`crate::safe::csv_cell`]).
 
 use std::io::{self, Write};
 
-use rmmguard_detect::Finding;
+use rmmguard_findings::wire::FindingRecord;
 
-use crate::record::FindingRecord;
+use crate::safe::csv_cell;
+use crate::{Run, Sink};
 
 /// The CSV columns, in order.
 pub const COLUMNS: &[&str] = &[
@@ -25,47 +28,53 @@ pub const COLUMNS: &[&str] = &[
     "summary",
     "evidence",
     "facts",
+    "stage",
 ];
 
-/// Writes a header and one row per finding.
-///
-/// # Errors
-///
-/// The writer's IO errors.
-pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let mut writer = ::csv::Writer::from_writer(out);
-    writer.write_record(COLUMNS)?;
-    for finding in findings {
-        let record = FindingRecord::from_finding(finding);
-        let evidence: Vec<&str> = record
-            .evidence
-            .iter()
-            .map(|e| e.reference.as_str())
-            .collect();
-        let facts: Vec<String> = record
-            .facts
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        writer.write_record([
-            record.schema_version.to_string().as_str(),
-            record.severity,
-            record.rule_id,
-            record.rule,
-            record.attack,
-            record.host.unwrap_or(""),
-            record.user.unwrap_or(""),
-            record.site.unwrap_or(""),
-            record.tool.unwrap_or(""),
-            record.tenant.unwrap_or(""),
-            record.authorization.unwrap_or(""),
-            record.first_seen.as_deref().unwrap_or(""),
-            record.last_seen.as_deref().unwrap_or(""),
-            record.count.to_string().as_str(),
-            record.summary,
-            evidence.join("; ").as_str(),
-            facts.join("; ").as_str(),
-        ])?;
+/// Every finding (all severities) with a header row.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Findings;
+
+impl Sink for Findings {
+    fn write(&self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let mut writer = ::csv::Writer::from_writer(out);
+        writer.write_record(COLUMNS)?;
+        for finding in run.findings {
+            let record = FindingRecord::from(finding);
+            let evidence: Vec<&str> = record
+                .evidence
+                .iter()
+                .map(|e| e.reference.as_str())
+                .collect();
+            let facts: Vec<String> = record
+                .facts
+                .iter()
+                .flat_map(|fact| fact.values.iter().map(move |v| format!("{}={v}", fact.key)))
+                .collect();
+            let text = |value: Option<String>| value.unwrap_or_default();
+            let cells = [
+                record.schema_version.to_string(),
+                record.severity.to_string(),
+                record.rule_id,
+                record.rule,
+                record.attack,
+                text(record.host),
+                text(record.user),
+                text(record.site),
+                text(record.tool),
+                text(record.tenant),
+                text(record.authorization.map(|a| a.to_string())),
+                text(record.first_seen.map(|t| t.to_string())),
+                text(record.last_seen.map(|t| t.to_string())),
+                record.count.to_string(),
+                record.summary,
+                evidence.join("; "),
+                facts.join("; "),
+                text(record.stage.map(|s| s.to_string())),
+            ];
+            writer.write_record(cells.iter().map(|cell| csv_cell(cell).into_owned()))?;
+        }
+        writer.flush()?;
+        Ok(())
     }
-    writer.flush()
 }

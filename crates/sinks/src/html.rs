@@ -14,77 +14,74 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use rmmguard_correlate::audit::AuditRow;
-use rmmguard_correlate::{Incident, Stage};
-use rmmguard_detect::{Evidence, Finding, InventoryRow, Severity};
+use rmmguard_correlate::indicators::Counted;
+use rmmguard_findings::{Evidence, Finding, Incident, InventoryRow, Severity, Stage};
 use serde_json::json;
 
+use crate::safe::{html as escape, script_json};
 use crate::terminal::thousands;
+use crate::{Run, Sink};
 
 const STYLE: &str = include_str!("html/style.css");
 const SCRIPT: &str = include_str!("html/app.js");
 
-/// Everything the report shows.
-#[derive(Debug)]
-pub struct HtmlReport<'a> {
+/// The report: incidents, the activity chart, the audit, indicators and a
+/// paged findings table, in one file that makes no network request.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
     /// When the report was made (shown as is).
     pub generated: String,
-    /// What was read: files, bytes, records, seconds.
-    pub files: usize,
-    /// Bytes read.
-    pub bytes: u64,
-    /// Records read.
-    pub records: u64,
-    /// Seconds the hunt took.
-    pub seconds: f64,
-    /// Incidents, most severe first.
-    pub incidents: &'a [Incident],
-    /// The audit: one row per tool and tenant.
-    pub audit: &'a [AuditRow],
-    /// The per-host inventory (for the time chart).
-    pub inventory: &'a [InventoryRow],
-    /// Every finding.
-    pub findings: &'a [Finding],
-    /// Indicators: (kind, value, findings naming it).
-    pub indicators: &'a [(String, String, usize)],
 }
 
-/// Writes the report.
-///
-/// # Errors
-///
-/// The writer's IO errors.
-pub fn write(out: &mut dyn Write, report: &HtmlReport<'_>) -> io::Result<()> {
-    out.write_all(render(report).as_bytes())
+impl Sink for Report {
+    fn write(&self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.render(run).as_bytes())
+    }
 }
 
-/// Renders the report as one HTML document.
-pub fn render(report: &HtmlReport<'_>) -> String {
-    let mut html = String::with_capacity(64 * 1024 + report.findings.len() * 400);
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>rmmguard report</title><style>{STYLE}</style></head><body>\
-         <header><h1>rmmguard report</h1><div class=\"meta\">{} · {} files, {:.1} MiB, {} records in {:.2} s</div></header>\
-         <nav><a href=\"#overview\">Overview</a><a href=\"#incidents\">Incidents</a><a href=\"#activity\">Activity</a>\
-         <a href=\"#audit\">RMM audit</a><a href=\"#indicators\">Indicators</a><a href=\"#findings\">Findings</a></nav><main>",
-        escape(&report.generated),
-        report.files,
-        report.bytes as f64 / 1048576.0,
-        thousands(report.records),
-        report.seconds,
-    );
-    overview(&mut html, report);
-    incidents(&mut html, report.incidents);
-    activity(&mut html, report.inventory);
-    audit(&mut html, report.audit);
-    indicators(&mut html, report.indicators);
-    findings(&mut html, report.findings);
-    let _ = writeln!(html, "</main><script>{SCRIPT}</script></body></html>");
-    html
+/// The page's Content-Security-Policy: nothing from the network, no script
+/// but the report's own (by its hash), inline styles and data images only.
+/// Evidence is never markup or script; this is the second wall.
+fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; script-src 'sha256-{}'; style-src 'unsafe-inline'; \
+         img-src data:; base-uri 'none'; form-action 'none'",
+        sha256_base64(SCRIPT.as_bytes())
+    )
 }
 
-fn overview(html: &mut String, report: &HtmlReport<'_>) {
+impl Report {
+    /// Renders the report as one HTML document.
+    pub fn render(&self, run: &Run<'_>) -> String {
+        let mut html = String::with_capacity(64 * 1024 + run.findings.len() * 400);
+        let _ = write!(
+            html,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>rmmguard report</title><style>{STYLE}</style></head><body>\
+             <header><h1>rmmguard report</h1><div class=\"meta\">{} · {} files, {:.1} MiB, {} records in {:.2} s</div></header>\
+             <nav><a href=\"#overview\">Overview</a><a href=\"#incidents\">Incidents</a><a href=\"#activity\">Activity</a>\
+             <a href=\"#audit\">RMM audit</a><a href=\"#indicators\">Indicators</a><a href=\"#findings\">Findings</a></nav><main>",
+            content_security_policy(),
+            escape(&self.generated),
+            run.files,
+            run.bytes as f64 / 1048576.0,
+            thousands(run.records),
+            run.elapsed.as_secs_f64(),
+        );
+        overview(&mut html, run);
+        incidents(&mut html, run.incidents);
+        activity(&mut html, run.inventory);
+        audit(&mut html, run.audit);
+        indicators(&mut html, run.indicators);
+        findings(&mut html, run.findings);
+        let _ = writeln!(html, "</main><script>{SCRIPT}</script></body></html>");
+        html
+    }
+}
+
+fn overview(html: &mut String, report: &Run<'_>) {
     let _ = write!(
         html,
         "<section id=\"overview\"><h2>Overview</h2><div class=\"cards\">"
@@ -284,18 +281,19 @@ fn audit(html: &mut String, rows: &[AuditRow]) {
     html.push_str("</tbody></table></section>");
 }
 
-fn indicators(html: &mut String, indicators: &[(String, String, usize)]) {
+fn indicators(html: &mut String, indicators: &[Counted]) {
     let _ = write!(
         html,
         "<section id=\"indicators\"><h2>Indicators ({})</h2><table><thead><tr><th>kind</th><th>value</th><th>findings</th></tr></thead><tbody>",
         indicators.len()
     );
-    for (kind, value, count) in indicators {
+    for indicator in indicators {
         let _ = write!(
             html,
-            "<tr data-indicator><td>{}</td><td>{}</td><td class=\"num\">{count}</td></tr>",
-            escape(kind),
-            escape(value)
+            "<tr data-indicator><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            escape(indicator.kind.label()),
+            escape(&indicator.value),
+            indicator.findings
         );
     }
     html.push_str("</tbody></table></section>");
@@ -334,7 +332,7 @@ fn findings(html: &mut String, findings: &[Finding]) {
          <th>summary</th><th>events</th><th>evidence</th></tr></thead><tbody id=\"findings-body\"></tbody></table>\
          <script type=\"application/json\" id=\"report-data\">{}</script></section>",
         findings.len(),
-        json.replace("</", "<\\/")
+        script_json(&json)
     );
 }
 
@@ -368,17 +366,25 @@ fn time(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// HTML text and attribute escaping.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// SHA-256 of `bytes`, base64 (standard alphabet, padded), as CSP hashes are written.
+fn sha256_base64(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let digest = sha2::Sha256::digest(bytes);
+    let mut out = String::with_capacity(44);
+    for chunk in digest.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> shift) as usize & 63]));
+            } else {
+                out.push('=');
+            }
         }
     }
     out
@@ -391,8 +397,8 @@ mod tests {
     #[test]
     fn escapes_and_urls() {
         assert_eq!(
-            escape("<a href=\"x\">&</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+            sha256_base64(b"abc"),
+            "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
         );
         assert_eq!(
             file_url(Path::new("/a b/c#1.evtx")),
@@ -402,19 +408,10 @@ mod tests {
 
     #[test]
     fn empty_report_is_complete_and_offline() {
-        let report = HtmlReport {
+        let report = Report {
             generated: "now".into(),
-            files: 0,
-            bytes: 0,
-            records: 0,
-            seconds: 0.0,
-            incidents: &[],
-            audit: &[],
-            inventory: &[],
-            findings: &[],
-            indicators: &[],
         };
-        let html = render(&report);
+        let html = report.render(&Run::default());
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.ends_with("</html>\n"));
         assert!(

@@ -1,20 +1,21 @@
-//! Findings as JSON lines: one [`FindingRecord`](crate::record::FindingRecord) per line.
+//! Findings as JSON lines: one `rmmguard_findings::wire::FindingRecord` per line.
 
 use std::io::{self, Write};
 
-use rmmguard_detect::Finding;
+use rmmguard_findings::wire::FindingRecord;
 
-use crate::record::FindingRecord;
+use crate::{Run, Sink};
 
-/// Writes one JSON object per finding.
-///
-/// # Errors
-///
-/// The writer's IO errors.
-pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    for finding in findings {
-        serde_json::to_writer(&mut *out, &FindingRecord::from_finding(finding))?;
-        out.write_all(b"\n")?;
+/// Every finding (all severities), one JSON object per line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Findings;
+
+impl Sink for Findings {
+    fn write(&self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
+        for finding in run.findings {
+            serde_json::to_writer(&mut *out, &FindingRecord::from(finding))?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()
     }
-    out.flush()
 }

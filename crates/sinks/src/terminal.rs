@@ -3,127 +3,128 @@
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::time::Duration;
 
-use rmmguard_correlate::Incident;
-use rmmguard_correlate::audit::AuditRow;
-use rmmguard_detect::{Finding, InventoryRow, Severity};
-use rmmguard_events::SourceRef;
+use rmmguard_correlate::indicators;
+use rmmguard_correlate::sites;
+use rmmguard_findings::{Finding, IndicatorKind, Severity};
 
-/// Everything the summary shows, borrowed from a run.
-#[derive(Debug)]
-pub struct RunView<'a> {
-    /// Files read.
-    pub files: usize,
-    /// Bytes read.
-    pub bytes: u64,
-    /// Records in those files.
-    pub records: u64,
-    /// Records parsed in full (the rest were passed over by the prefilter).
-    pub parsed: u64,
-    /// Malformed records skipped.
-    pub skipped_records: u64,
-    /// Files passed over: (path, reason).
-    pub skipped_files: Vec<(String, String)>,
-    /// Problems met while reading: (where, level, message).
-    pub diagnostics: Vec<(&'a SourceRef, &'static str, &'a str)>,
-    /// Wall-clock time.
-    pub elapsed: Duration,
-    /// Worker threads.
-    pub threads: usize,
-    /// The RMM inventory (per host).
-    pub inventory: &'a [InventoryRow],
-    /// Incidents, most severe first.
-    pub incidents: &'a [Incident],
-    /// The RMM audit (per tool and tenant).
-    pub audit: &'a [AuditRow],
-    /// The findings (already filtered by minimum severity).
-    pub findings: &'a [Finding],
-    /// Findings below the minimum severity, not shown.
-    pub hidden: usize,
-    /// The minimum severity shown.
+use crate::safe::terminal as t;
+use crate::{Run, Sink};
+
+/// The summary an analyst reads first.
+#[derive(Debug, Clone, Copy)]
+pub struct Summary {
+    /// Findings below this severity are counted, not listed.
     pub min_severity: Severity,
-    /// Findings dropped by policy exclusions.
-    pub suppressed: usize,
     /// Use ANSI colors.
     pub color: bool,
 }
 
-/// Writes the summary.
-///
-/// # Errors
-///
-/// The writer's IO errors.
-pub fn write(out: &mut dyn Write, view: &RunView<'_>) -> io::Result<()> {
-    out.write_all(render(view).as_bytes())
+impl Default for Summary {
+    fn default() -> Summary {
+        Summary {
+            min_severity: Severity::Low,
+            color: false,
+        }
+    }
 }
 
-/// Renders the summary as text.
-pub fn render(view: &RunView<'_>) -> String {
-    let mut s = String::new();
-    header(&mut s, view);
-    incidents(&mut s, view);
-    audit(&mut s, view);
-    findings(&mut s, view);
-    mail_indicators(&mut s, view);
-    sites(&mut s, view);
-    problems(&mut s, view);
-    s
+impl Sink for Summary {
+    fn write(&self, run: &Run<'_>, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.render(run).as_bytes())
+    }
 }
 
-fn header(s: &mut String, view: &RunView<'_>) {
-    let seconds = view.elapsed.as_secs_f64().max(1e-6);
-    let mib = view.bytes as f64 / (1024.0 * 1024.0);
+/// What the summary's sections read: the run, and the findings shown.
+struct View<'r, 'a> {
+    run: &'r Run<'a>,
+    shown: Vec<&'a Finding>,
+    hidden: usize,
+    min_severity: Severity,
+    color: bool,
+}
+
+impl Summary {
+    /// Renders the summary as text.
+    pub fn render(&self, run: &Run<'_>) -> String {
+        let shown: Vec<&Finding> = run
+            .findings
+            .iter()
+            .filter(|f| f.severity >= self.min_severity)
+            .collect();
+        let view = View {
+            hidden: run.findings.len() - shown.len(),
+            shown,
+            run,
+            min_severity: self.min_severity,
+            color: self.color,
+        };
+        let mut s = String::new();
+        header(&mut s, &view);
+        incidents(&mut s, &view);
+        audit(&mut s, &view);
+        findings(&mut s, &view);
+        mail_indicators(&mut s, &view);
+        sites(&mut s, &view);
+        problems(&mut s, &view);
+        s
+    }
+}
+
+fn header(s: &mut String, view: &View<'_, '_>) {
+    let seconds = view.run.elapsed.as_secs_f64().max(1e-6);
+    let mib = view.run.bytes as f64 / (1024.0 * 1024.0);
     let _ = writeln!(
         s,
         "{} {}, {:.1} MiB, {} records in {:.2} s ({:.0} MiB/s, {} records/s, {})",
         paint("rmmguard hunt:", Style::Bold, view.color),
-        counted(view.files as u64, "file"),
+        counted(view.run.files as u64, "file"),
         mib,
-        thousands(view.records),
+        thousands(view.run.records),
         seconds,
         mib / seconds,
-        thousands((view.records as f64 / seconds) as u64),
-        counted(view.threads as u64, "thread"),
+        thousands((view.run.records as f64 / seconds) as u64),
+        counted(view.run.threads as u64, "thread"),
     );
     let _ = writeln!(
         s,
         "  parsed {} records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); {} malformed records skipped; {} not evidence",
-        thousands(view.parsed),
-        thousands(view.skipped_records),
-        counted(view.skipped_files.len() as u64, "file"),
+        thousands(view.run.parsed),
+        thousands(view.run.skipped_records),
+        counted(view.run.skipped_files.len() as u64, "file"),
     );
 }
 
-fn incidents(s: &mut String, view: &RunView<'_>) {
+fn incidents(s: &mut String, view: &View<'_, '_>) {
     let _ = writeln!(
         s,
         "\n{} ({})",
         paint("Incidents", Style::Bold, view.color),
-        view.incidents.len()
+        view.run.incidents.len()
     );
-    if view.incidents.is_empty() {
+    if view.run.incidents.is_empty() {
         let _ = writeln!(s, "  none");
         return;
     }
-    for incident in view.incidents {
+    for incident in view.run.incidents {
         let severity = format!("{:<8}", incident.severity.as_str());
         let _ = writeln!(
             s,
             "  {} {:<4} {} (score {})",
             paint(&severity, severity_style(incident.severity), view.color),
             incident.id,
-            incident.title,
+            t(&incident.title),
             incident.score
         );
         for reason in &incident.reasons {
-            let _ = writeln!(s, "                {reason}");
+            let _ = writeln!(s, "                {}", t(reason));
         }
     }
 }
 
-fn audit(s: &mut String, view: &RunView<'_>) {
+fn audit(s: &mut String, view: &View<'_, '_>) {
     let hosts: std::collections::BTreeSet<String> = view
+        .run
         .inventory
         .iter()
         .map(|row| row.host.clone().unwrap_or_default().to_lowercase())
@@ -132,14 +133,15 @@ fn audit(s: &mut String, view: &RunView<'_>) {
         s,
         "\n{} ({} tools × tenants on {} hosts)",
         paint("RMM audit", Style::Bold, view.color),
-        view.audit.len(),
+        view.run.audit.len(),
         hosts.len()
     );
-    if view.audit.is_empty() {
+    if view.run.audit.is_empty() {
         let _ = writeln!(s, "  none");
         return;
     }
     let rows: Vec<Vec<String>> = view
+        .run
         .audit
         .iter()
         .map(|row| {
@@ -186,7 +188,7 @@ fn severity_style(severity: Severity) -> Style {
     }
 }
 
-fn findings(s: &mut String, view: &RunView<'_>) {
+fn findings(s: &mut String, view: &View<'_, '_>) {
     let mut counts = Vec::new();
     for severity in [
         Severity::Critical,
@@ -195,11 +197,7 @@ fn findings(s: &mut String, view: &RunView<'_>) {
         Severity::Low,
         Severity::Info,
     ] {
-        let n = view
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count();
+        let n = view.shown.iter().filter(|f| f.severity == severity).count();
         if n > 0 {
             counts.push(format!("{n} {severity}"));
         }
@@ -221,11 +219,15 @@ fn findings(s: &mut String, view: &RunView<'_>) {
             view.hidden, view.min_severity
         );
     }
-    if view.suppressed > 0 {
-        let _ = write!(s, " ({} suppressed by policy exclusions)", view.suppressed);
+    if view.run.suppressed > 0 {
+        let _ = write!(
+            s,
+            " ({} suppressed by policy exclusions)",
+            view.run.suppressed
+        );
     }
     let _ = writeln!(s);
-    for finding in view.findings {
+    for finding in &view.shown {
         let severity = format!("{:<8}", finding.severity.as_str());
         let style = match finding.severity {
             Severity::Critical | Severity::High => Style::Red,
@@ -237,7 +239,7 @@ fn findings(s: &mut String, view: &RunView<'_>) {
             "  {} {} {}",
             paint(&severity, style, view.color),
             finding.rule.id,
-            finding.summary
+            t(&finding.summary)
         );
         if let Some(first) = finding.evidence.first() {
             let more = if finding.count > 1 {
@@ -248,8 +250,8 @@ fn findings(s: &mut String, view: &RunView<'_>) {
             let _ = writeln!(
                 s,
                 "           {} {}{more}",
-                paint(&first.source.to_string(), Style::Dim, view.color),
-                first.what
+                paint(&t(&first.source.to_string()), Style::Dim, view.color),
+                t(&first.what)
             );
         }
     }
@@ -257,8 +259,8 @@ fn findings(s: &mut String, view: &RunView<'_>) {
 
 /// What to block after a mail hunt: phone numbers, senders and domains from
 /// the lures found (nothing when there are none).
-fn mail_indicators(s: &mut String, view: &RunView<'_>) {
-    let indicators = crate::indicators::mail_indicators(view.findings);
+fn mail_indicators(s: &mut String, view: &View<'_, '_>) {
+    let indicators = indicators::mail(view.run.findings);
     if indicators.is_empty() {
         return;
     }
@@ -267,7 +269,7 @@ fn mail_indicators(s: &mut String, view: &RunView<'_>) {
         "\n{}",
         paint("Indicators from mail (to block)", Style::Bold, view.color)
     );
-    let mut kinds: Vec<crate::indicators::Kind> = indicators.iter().map(|i| i.kind).collect();
+    let mut kinds: Vec<_> = indicators.iter().map(|i| i.kind).collect();
     kinds.dedup();
     for kind in kinds {
         let values: Vec<String> = indicators
@@ -278,13 +280,22 @@ fn mail_indicators(s: &mut String, view: &RunView<'_>) {
                 n => format!("{} ({n})", i.value),
             })
             .collect();
-        let _ = writeln!(s, "  {}: {}", kind.label(), values.join(", "));
+        let _ = writeln!(s, "  {}: {}", mail_label(kind), t(&values.join(", ")));
+    }
+}
+
+/// How the mail indicator list names each kind.
+fn mail_label(kind: IndicatorKind) -> &'static str {
+    match kind {
+        IndicatorKind::Phone => "phone numbers",
+        IndicatorKind::Sender => "sender addresses",
+        _ => "domains",
     }
 }
 
 /// Findings by site, and the indicators several sites share.
-fn sites(s: &mut String, view: &RunView<'_>) {
-    let overview = rmmguard_detect::sites::overview(view.findings);
+fn sites(s: &mut String, view: &View<'_, '_>) {
+    let overview = sites::overview(view.run.findings);
     if overview.is_empty() {
         return;
     }
@@ -303,7 +314,7 @@ fn sites(s: &mut String, view: &RunView<'_>) {
         let _ = writeln!(
             s,
             "  {}: {} on {} hosts",
-            site.site,
+            t(&site.site),
             counts.join(", "),
             site.hosts
         );
@@ -323,15 +334,15 @@ fn sites(s: &mut String, view: &RunView<'_>) {
             s,
             "  {} {} at {}: related activity on {} other networks",
             shared.kind,
-            shared.value,
-            names.join(", "),
+            t(&shared.value),
+            t(&names.join(", ")),
             shared.sites.len() - 1
         );
     }
 }
 
-fn problems(s: &mut String, view: &RunView<'_>) {
-    if view.diagnostics.is_empty() && view.skipped_files.is_empty() {
+fn problems(s: &mut String, view: &View<'_, '_>) {
+    if view.run.diagnostics.is_empty() && view.run.skipped_files.is_empty() {
         return;
     }
     let _ = writeln!(
@@ -339,18 +350,22 @@ fn problems(s: &mut String, view: &RunView<'_>) {
         "\n{}",
         paint("Problems reading evidence", Style::Bold, view.color)
     );
-    for (source, level, message) in &view.diagnostics {
-        let _ = writeln!(s, "  {level}: {source}: {message}");
+    for (source, level, message) in &view.run.diagnostics {
+        let _ = writeln!(s, "  {level}: {}: {}", t(&source.to_string()), t(message));
     }
-    for (path, reason) in &view.skipped_files {
-        let _ = writeln!(s, "  skipped: {path}: {reason}");
+    for (path, reason) in &view.run.skipped_files {
+        let _ = writeln!(s, "  skipped: {}: {}", t(path), t(reason));
     }
 }
 
 /// Left-aligned columns, two spaces apart, the last one unpadded.
 fn table(s: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| t(cell).into_owned()).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count()).min(48);
         }
@@ -373,7 +388,7 @@ fn table(s: &mut String, headers: &[&str], rows: &[Vec<String>]) {
         "{}",
         line(headers.iter().map(|h| (*h).to_owned()).collect())
     );
-    for row in rows {
+    for row in &rows {
         let _ = writeln!(s, "{}", line(row.clone()));
     }
 }
@@ -431,26 +446,13 @@ mod tests {
 
     #[test]
     fn empty_run() {
-        let view = RunView {
-            files: 0,
-            bytes: 0,
-            records: 0,
-            parsed: 0,
-            skipped_records: 0,
+        let run = Run {
             skipped_files: vec![("x.txt".into(), "not evidence".into())],
-            diagnostics: Vec::new(),
-            elapsed: Duration::from_millis(10),
+            elapsed: std::time::Duration::from_millis(10),
             threads: 2,
-            inventory: &[],
-            incidents: &[],
-            audit: &[],
-            findings: &[],
-            hidden: 0,
-            min_severity: Severity::Low,
-            suppressed: 0,
-            color: false,
+            ..Run::default()
         };
-        let text = render(&view);
+        let text = Summary::default().render(&run);
         expect_test::expect![[r#"
             rmmguard hunt: 0 files, 0.0 MiB, 0 records in 0.01 s (0 MiB/s, 0 records/s, 2 threads)
               parsed 0 records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); 0 malformed records skipped; 1 file not evidence

@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use rmmguard::detect::{DetectConfig, Detector, Finding, IocSet};
+use rmmguard::detect::{DetectConfig, Detector, IocSet};
+use rmmguard::findings::Finding;
 use rmmguard::policy::Policy;
 use rmmguard::{Hunt, HuntConfig, NoProgress, hunt};
 

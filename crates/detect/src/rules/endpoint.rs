@@ -1,260 +1,23 @@
-//! The per-event pass: attribute the event to tools, record sightings, and
-//! fire the stateless rules. One function per event kind.
+//! Rules over endpoint evidence: process starts and accesses, network
+//! connections and DNS queries logged by the host, files, services, image
+//! loads, registry writes, RMM application logs and software inventories.
+//! One method per event kind, each attributing the event to tools and firing
+//! the stateless rules (E006–E016).
 
 use rmmguard_catalog::{Field, TellKind};
 use rmmguard_events::{
-    AppLog, DnsQuery, Event, EventKind, FileAccess, FileCreate, ImageLoad, Meta, NetConnection,
-    Process, ProcessAccess, ProcessStart, RegistrySet, ServiceInstall, Software, SoftwareKind,
-    basename,
+    AppLog, DnsQuery, FileAccess, FileCreate, ImageLoad, NetConnection, Process, ProcessAccess,
+    ProcessStart, RegistrySet, ServiceInstall, Software, SoftwareKind, basename,
 };
+use rmmguard_findings::{Fact, FactKey, Mode, rules};
 
+use super::pass::Pass;
 use crate::index::{CatalogIndex, lower_basename};
 use crate::paths::{PathClass, classify, is_benign_system_process, is_browser, is_shell};
-use crate::rules::{self, Rule};
-use crate::tally::{HitSpec, Mode, Tally};
-use crate::{Detector, Evidence};
-
-/// Inspects one event; see [`Detector::inspect`].
-pub(crate) fn event(detector: &Detector, event: &Event, tally: &mut Tally) {
-    tally.events += 1;
-    let mut pass = Pass {
-        detector,
-        index: &detector.index,
-        meta: &event.meta,
-        sensor_host: crate::network::sensor_host(detector, event),
-        evidence: evidence_of(event),
-        tally,
-    };
-    match &event.kind {
-        EventKind::ProcessStart(e) => pass.process_start(e),
-        EventKind::ProcessAccess(e) => pass.process_access(e),
-        EventKind::NetConnection(e) => pass.net_connection(e),
-        EventKind::DnsQuery(e) => pass.dns_query(e),
-        EventKind::FileCreate(e) => pass.file_create(e),
-        EventKind::FileAccess(e) => pass.file_access(e),
-        EventKind::ServiceInstall(e) => pass.service_install(e),
-        EventKind::ImageLoad(e) => pass.image_load(e),
-        EventKind::RegistrySet(e) => pass.registry_set(e),
-        EventKind::AppLog(e) => pass.app_log(e),
-        EventKind::Software(e) => pass.software(e),
-        EventKind::NetFlow(e) => pass.net_flow(e),
-        EventKind::Tls(e) => pass.tls(e),
-        EventKind::Http(e) => pass.http(e),
-        EventKind::FileTransfer(e) => pass.file_transfer(e),
-        EventKind::Mail(e) => pass.mail(e),
-        _ => {}
-    }
-    let detector = pass.detector;
-    for hit in detector.iocs.check(event) {
-        let ioc = hit.ioc;
-        pass.hit(HitSpec {
-            rule: rules::IOC_MATCH,
-            tool: None,
-            tenant: None,
-            subject: format!("{}:{}", ioc.kind.as_str(), ioc.value),
-            summary: format!(
-                "{} {} from {} seen in {} on {}",
-                ioc.kind.as_str(),
-                ioc.value,
-                ioc.source,
-                hit.field,
-                pass.host()
-            ),
-            facts: vec![
-                ("ioc.value".into(), ioc.value.clone()),
-                ("ioc.kind".into(), ioc.kind.as_str().into()),
-                ("ioc.source".into(), ioc.source.to_string()),
-                ("ioc.field".into(), hit.field.into()),
-            ],
-        });
-    }
-}
-
-/// How an event is described in evidence lists: `Sysmon 1 process_start`.
-fn evidence_of(event: &Event) -> Evidence {
-    let meta = &event.meta;
-    let channel = match meta.provider.as_deref() {
-        Some(p) if p.eq_ignore_ascii_case("Microsoft-Windows-Sysmon") => Some("Sysmon".to_owned()),
-        Some(p) if p.eq_ignore_ascii_case("Microsoft-Windows-Security-Auditing") => {
-            Some("Security".to_owned())
-        }
-        Some(p) if p.eq_ignore_ascii_case("Service Control Manager") => Some("System".to_owned()),
-        Some(p) => Some(p.to_owned()),
-        None => None,
-    };
-    let what = match (channel, meta.code) {
-        (Some(channel), Some(code)) => format!("{channel} {code} {}", event.kind.name()),
-        (Some(channel), None) => format!("{channel} {}", event.kind.name()),
-        (None, _) => event.kind.name().to_owned(),
-    };
-    Evidence {
-        source: meta.source.clone(),
-        timestamp: meta.timestamp,
-        what,
-    }
-}
-
-/// The state of inspecting one event: what the rule functions (here, and in
-/// `network.rs` and `mail.rs`) read and write.
-pub(crate) struct Pass<'a> {
-    pub detector: &'a Detector,
-    pub index: &'a CatalogIndex,
-    pub meta: &'a Meta,
-    /// For sensor events that name no host: the internal side, which hits
-    /// and sightings are recorded on (see `network.rs`).
-    pub sensor_host: Option<std::net::IpAddr>,
-    pub evidence: Evidence,
-    pub tally: &'a mut Tally,
-}
-
-impl<'a> Pass<'a> {
-    /// The meta that tallies record: the event's, or with the sensor host set.
-    fn tally_meta(&self) -> std::borrow::Cow<'a, Meta> {
-        match self.sensor_host {
-            Some(ip) if self.meta.host.is_none() => std::borrow::Cow::Owned(Meta {
-                host: Some(ip.to_string()),
-                ..self.meta.clone()
-            }),
-            _ => std::borrow::Cow::Borrowed(self.meta),
-        }
-    }
-}
+use crate::tally::HitSpec;
 
 impl Pass<'_> {
-    /// A tool's display name.
-    pub fn name(&self, tool: usize) -> &str {
-        &self.index.tool(tool).reference.name
-    }
-
-    /// The event's host, for summaries.
-    pub fn host(&self) -> std::borrow::Cow<'_, str> {
-        match (&self.meta.host, self.sensor_host) {
-            (Some(host), _) => host.as_str().into(),
-            (None, Some(ip)) => ip.to_string().into(),
-            (None, None) => "an unnamed host".into(),
-        }
-    }
-
-    /// Records that `tool` was seen on the event's host.
-    pub fn sight(&mut self, tool: usize, mode: Mode) {
-        let meta = self.tally_meta();
-        self.tally.sight(&meta, tool, mode, &self.evidence);
-    }
-
-    /// Records one firing of a rule on this event.
-    pub fn hit(&mut self, spec: HitSpec) {
-        let meta = self.tally_meta();
-        self.tally.hit(&meta, spec, &self.evidence);
-    }
-
-    /// Records a tool's process: how it runs (installed, portable, …).
-    fn sight_process(&mut self, tool: usize, process: &Process) {
-        let Some(executable) = process.executable.as_deref() else {
-            self.sight(tool, Mode::OtherPath);
-            return;
-        };
-        let mode = if self.index.tool_of_install_path(executable) == Some(tool) {
-            Mode::Installed
-        } else {
-            match classify(executable) {
-                PathClass::System => Mode::Installed,
-                PathClass::UserWritable(reason) => {
-                    self.tally
-                        .portable(self.meta, tool, executable, reason, &self.evidence);
-                    Mode::Portable
-                }
-                PathClass::Other => Mode::OtherPath,
-            }
-        };
-        self.sight(tool, mode);
-        self.tally.describe(
-            self.meta,
-            tool,
-            process.pe.file_version.as_deref(),
-            Some(executable),
-        );
-    }
-
-    /// Reads a tenant from a field's text and records it.
-    pub fn tenant(&mut self, tool: usize, field: Field, text: &str) {
-        if let Some((tenant, label)) = self.index.tenant(tool, field, text) {
-            let label = label.to_owned();
-            let meta = self.tally_meta();
-            self.tally
-                .tenant(&meta, tool, tenant, &label, &self.evidence);
-        }
-    }
-
-    /// Fires the tool's tells on a field's text; returns the kinds that fired.
-    /// The tenant the same text names (if any) goes on the finding.
-    fn tells(&mut self, tool: usize, field: Field, text: &str) -> Vec<TellKind> {
-        let lower = text.to_lowercase();
-        let fired: Vec<(TellKind, String)> = self
-            .index
-            .tool(tool)
-            .tells
-            .iter()
-            .filter(|tell| tell.field == field && tell.matches(&lower))
-            .map(|tell| (tell.kind, tell.note.clone()))
-            .collect();
-        let tenant = self
-            .index
-            .tenant(tool, field, text)
-            .map(|(tenant, _)| tenant);
-        let mut kinds = Vec::new();
-        for (kind, note) in fired {
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-                self.tell_finding(tool, kind, &note, text, tenant.clone());
-            }
-        }
-        kinds
-    }
-
-    fn tell_finding(
-        &mut self,
-        tool: usize,
-        kind: TellKind,
-        note: &str,
-        text: &str,
-        tenant: Option<String>,
-    ) {
-        let rule: &'static Rule = match kind {
-            TellKind::SilentInstall => rules::SILENT_INSTALL,
-            TellKind::PasswordSet => rules::CLI_PASSWORD,
-            TellKind::RemoteCommand => rules::REMOTE_COMMAND,
-            TellKind::FileTransfer => rules::FILE_TRANSFER,
-            TellKind::CredentialExport => rules::CREDENTIAL_ACCESS,
-            TellKind::ClientJoin | TellKind::SessionStart => return,
-        };
-        let name = self.name(tool).to_owned();
-        let mut facts = vec![("tell".to_owned(), kind.as_str().to_owned())];
-        if !note.is_empty() {
-            facts.push(("reason".into(), note.to_owned()));
-        }
-        facts.push(("process.command_line".into(), text.to_owned()));
-        let summary = match &tenant {
-            Some(tenant) => format!(
-                "{name} {} on {} (tenant {tenant})",
-                kind_phrase(kind),
-                self.host()
-            ),
-            None => format!("{name} {} on {}", kind_phrase(kind), self.host()),
-        };
-        if let Some(tenant) = &tenant {
-            facts.push(("tenant".into(), tenant.clone()));
-        }
-        self.hit(HitSpec {
-            rule,
-            tool: Some(tool),
-            subject: format!("{}|{}", kind.as_str(), tenant.as_deref().unwrap_or("")),
-            tenant,
-            summary,
-            facts,
-        });
-    }
-
-    fn process_start(&mut self, start: &ProcessStart) {
+    pub(super) fn process_start(&mut self, start: &ProcessStart) {
         let process = &start.process;
         let image_tool = process
             .name()
@@ -303,12 +66,18 @@ impl Pass<'_> {
     fn renamed(&mut self, tool: usize, process: &Process, image: &str) {
         let name = self.name(tool).to_owned();
         let executable = process.executable.clone().unwrap_or_default();
-        let mut facts = vec![("process.executable".to_owned(), executable.clone())];
+        let mut facts = vec![Fact::new(FactKey::ProcessExecutable, executable.clone())];
         if let Some(original) = &process.pe.original_file_name {
-            facts.push(("process.pe.original_file_name".into(), original.clone()));
+            facts.push(Fact::new(
+                FactKey::ProcessPeOriginalFileName,
+                original.clone(),
+            ));
         }
         if let Some(product) = &process.pe.product {
-            facts.push(("process.pe.product".into(), product.clone()));
+            facts.push(Fact::new(FactKey::ProcessPeProduct, product.clone()));
+        }
+        if let Some(hash) = process.sha256() {
+            facts.push(Fact::new(FactKey::FileHashSha256, hash.to_lowercase()));
         }
         let summary = format!("{name} binary renamed to {image} on {}", self.host());
         self.hit(HitSpec {
@@ -331,13 +100,13 @@ impl Pass<'_> {
             subject: format!("child:{}", child.to_lowercase()),
             summary,
             facts: vec![
-                ("process.name".into(), child.to_owned()),
-                ("process.command_line".into(), command_line.to_owned()),
+                Fact::new(FactKey::ProcessName, child.to_owned()),
+                Fact::new(FactKey::ProcessCommandLine, command_line.to_owned()),
             ],
         });
     }
 
-    fn process_access(&mut self, access: &ProcessAccess) {
+    pub(super) fn process_access(&mut self, access: &ProcessAccess) {
         let Some(target_tool) = self.index.tool_of_process(&access.target) else {
             return;
         };
@@ -366,9 +135,9 @@ impl Pass<'_> {
             subject: format!("memory:{}", source.to_lowercase()),
             summary,
             facts: vec![
-                ("process.executable".into(), source),
-                ("target.process.executable".into(), target),
-                ("granted_access".into(), rights.to_owned()),
+                Fact::new(FactKey::ProcessExecutable, source),
+                Fact::new(FactKey::TargetProcessExecutable, target),
+                Fact::new(FactKey::ProcessGrantedAccess, rights.to_owned()),
             ],
         });
     }
@@ -417,8 +186,8 @@ impl Pass<'_> {
                     subject: executable.to_lowercase(),
                     summary,
                     facts: vec![
-                        ("process.executable".into(), executable),
-                        ("destination".into(), target),
+                        Fact::new(FactKey::ProcessExecutable, executable),
+                        Fact::new(FactKey::DestinationAddress, target),
                     ],
                 });
             }
@@ -440,13 +209,13 @@ impl Pass<'_> {
             subject: site.clone(),
             summary,
             facts: vec![
-                ("financial.site".into(), site),
-                ("destination.domain".into(), domain.to_owned()),
+                Fact::new(FactKey::FinancialSite, site),
+                Fact::new(FactKey::DestinationDomain, domain.to_owned()),
             ],
         });
     }
 
-    fn net_connection(&mut self, connection: &NetConnection) {
+    pub(super) fn net_connection(&mut self, connection: &NetConnection) {
         self.contact(
             &connection.process,
             connection.destination.domain.as_deref(),
@@ -454,14 +223,11 @@ impl Pass<'_> {
         );
     }
 
-    fn dns_query(&mut self, query: &DnsQuery) {
-        if crate::network::is_sensor_dns(query) {
-            return self.sensor_dns(query);
-        }
+    pub(super) fn dns_query(&mut self, query: &DnsQuery) {
         self.contact(&query.process, Some(&query.query), None);
     }
 
-    fn file_create(&mut self, file: &FileCreate) {
+    pub(super) fn file_create(&mut self, file: &FileCreate) {
         let name = basename(&file.path);
         let tool = self
             .index
@@ -484,16 +250,16 @@ impl Pass<'_> {
             subject: file.path.to_lowercase(),
             summary,
             facts: vec![
-                ("file.path".into(), file.path.clone()),
-                (
-                    "process.executable".into(),
+                Fact::new(FactKey::FilePath, file.path.clone()),
+                Fact::new(
+                    FactKey::ProcessExecutable,
                     file.process.executable.clone().unwrap_or_default(),
                 ),
             ],
         });
     }
 
-    fn file_access(&mut self, access: &FileAccess) {
+    pub(super) fn file_access(&mut self, access: &FileAccess) {
         let Some(tool) = self.index.tool_of_config_file(&access.path) else {
             return;
         };
@@ -515,15 +281,15 @@ impl Pass<'_> {
             basename(&access.path),
             self.host()
         );
-        let mut facts = vec![("file.path".to_owned(), access.path.clone())];
+        let mut facts = vec![Fact::new(FactKey::FilePath, access.path.clone())];
         if let Some(executable) = &access.process.executable {
-            facts.push(("process.executable".into(), executable.clone()));
+            facts.push(Fact::new(FactKey::ProcessExecutable, executable.clone()));
         }
         if let Some(share) = &access.share {
-            facts.push(("share".into(), share.clone()));
+            facts.push(Fact::new(FactKey::FileShare, share.clone()));
         }
         if let Some(ip) = access.source_ip {
-            facts.push(("source.ip".into(), ip.to_string()));
+            facts.push(Fact::new(FactKey::SourceIp, ip.to_string()));
         }
         self.hit(HitSpec {
             rule: rules::CREDENTIAL_ACCESS,
@@ -537,7 +303,7 @@ impl Pass<'_> {
         });
     }
 
-    fn service_install(&mut self, service: &ServiceInstall) {
+    pub(super) fn service_install(&mut self, service: &ServiceInstall) {
         let image = service.image_path.as_deref().unwrap_or("");
         let tool = self
             .index
@@ -564,11 +330,11 @@ impl Pass<'_> {
             self.host()
         );
         let mut facts = vec![
-            ("service.name".to_owned(), service.name.clone()),
-            ("service.image_path".to_owned(), image.to_owned()),
+            Fact::new(FactKey::ServiceName, service.name.clone()),
+            Fact::new(FactKey::ServiceImagePath, image.to_owned()),
         ];
         if let Some(tenant) = &tenant {
-            facts.push(("tenant".into(), tenant.clone()));
+            facts.push(Fact::new(FactKey::RmmTenant, tenant.clone()));
         }
         self.hit(HitSpec {
             rule: rules::RMM_INSTALLED,
@@ -584,7 +350,7 @@ impl Pass<'_> {
         });
     }
 
-    fn image_load(&mut self, load: &ImageLoad) {
+    pub(super) fn image_load(&mut self, load: &ImageLoad) {
         let module = basename(&load.path);
         let Some(tool) = self
             .index
@@ -619,19 +385,19 @@ impl Pass<'_> {
             subject: executable.to_lowercase(),
             summary,
             facts: vec![
-                ("process.executable".into(), executable),
-                ("dll.path".into(), load.path.clone()),
+                Fact::new(FactKey::ProcessExecutable, executable),
+                Fact::new(FactKey::DllPath, load.path.clone()),
             ],
         });
     }
 
-    fn registry_set(&mut self, set: &RegistrySet) {
+    pub(super) fn registry_set(&mut self, set: &RegistrySet) {
         if let Some(tool) = self.index.tool_of_registry_key(&set.key) {
             self.sight(tool, Mode::Registry);
         }
     }
 
-    fn app_log(&mut self, log: &AppLog) {
+    pub(super) fn app_log(&mut self, log: &AppLog) {
         let provider = self.meta.provider.as_deref().unwrap_or("").to_lowercase();
         let code = self.meta.code;
         let lower = log.message.to_lowercase();
@@ -647,7 +413,7 @@ impl Pass<'_> {
                     tenant: None,
                     subject: "package".into(),
                     summary,
-                    facts: vec![("message".into(), log.message.clone())],
+                    facts: vec![Fact::new(FactKey::Message, log.message.clone())],
                 });
             }
             return;
@@ -682,7 +448,7 @@ impl Pass<'_> {
         }
     }
 
-    fn software(&mut self, software: &Software) {
+    pub(super) fn software(&mut self, software: &Software) {
         let path = software.path.as_deref().unwrap_or("");
         let tool = match software.kind {
             SoftwareKind::Service => self
@@ -756,18 +522,6 @@ fn can_read_memory(rights: &str) -> bool {
         .trim_start_matches("0x")
         .trim_start_matches("0X");
     u32::from_str_radix(hex, 16).is_ok_and(|mask| mask & PROCESS_VM_READ != 0)
-}
-
-fn kind_phrase(kind: TellKind) -> &'static str {
-    match kind {
-        TellKind::SilentInstall => "installed silently",
-        TellKind::PasswordSet => "access password set on the command line",
-        TellKind::ClientJoin => "client joined an instance",
-        TellKind::RemoteCommand => "ran a remote command",
-        TellKind::FileTransfer => "transferred files",
-        TellKind::SessionStart => "session started",
-        TellKind::CredentialExport => "credentials exported",
-    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,16 @@
 //! The detection rules: one entry per rule, with its stable id, meaning,
 //! ATT&CK technique, default severity and false-positive notes.
 //!
+//! The table lives here, below the detector, because every stage after it
+//! reads it: the correlator (each rule's chain [`Stage`]), the sinks (titles,
+//! ATT&CK ids) and the Sigma export. The logic that fires each rule is in
+//! `rmmguard-detect` (`src/rules/`, one file per vantage point).
+//!
 //! `docs/RULES.md` is generated from this table (`rmmguard rules --markdown`)
 //! and a test keeps it current. Tool facts never live here: they are
 //! catalog data.
 
-use crate::Severity;
+use crate::{Severity, Stage};
 
 /// A detection rule.
 #[derive(Debug, PartialEq, Eq)]
@@ -20,6 +25,11 @@ pub struct Rule {
     pub severity: Severity,
     /// MITRE ATT&CK technique id.
     pub attack: &'static str,
+    /// The AA23-025A chain stage the rule's findings stand for, if any.
+    /// `unreviewed-rmm` and `unauthorized-rmm` have none here: the detector
+    /// marks the findings of a tool seen only online as an RMM session
+    /// ([`crate::Finding::stage`]).
+    pub stage: Option<Stage>,
     /// What the rule means and when it fires.
     pub meaning: &'static str,
     /// Which evidence it reads.
@@ -43,6 +53,7 @@ rules! {
         title: "Authorized RMM tool in use",
         severity: Severity::Info,
         attack: "T1219",
+        stage: None,
         meaning: "An RMM tool the policy authorizes was seen on a host where it is allowed, with an \
                   allowed tenant (or none shown). Inventory only: the audit trail the advisory asks for.",
         evidence: "Any event attributed to the tool: process starts, services, inventories, DNS, app logs.",
@@ -54,6 +65,7 @@ rules! {
         title: "RMM tool seen, no policy to judge it",
         severity: Severity::Medium,
         attack: "T1219",
+        stage: None,
         meaning: "An RMM tool was seen and no policy was given, so nobody has said whether it is \
                   approved. One finding per host and tool.",
         evidence: "Any event attributed to the tool.",
@@ -66,6 +78,7 @@ rules! {
         title: "Unauthorized RMM tool",
         severity: Severity::High,
         attack: "T1219",
+        stage: None,
         meaning: "An RMM tool the policy does not authorize (or authorizes only on other hosts) \
                   was seen. One finding per host and tool.",
         evidence: "Any event attributed to the tool.",
@@ -78,6 +91,7 @@ rules! {
         title: "Authorized RMM tool connected to a foreign tenant or relay",
         severity: Severity::Critical,
         attack: "T1219",
+        stage: Some(Stage::RmmSession),
         meaning: "The tool is authorized, but the evidence names a tenant, instance or relay the \
                   policy does not list (a ScreenConnect client whose h= relay is not ours, an \
                   Atera agent of another account). A legitimate tool pointed at an attacker's \
@@ -93,6 +107,7 @@ rules! {
         title: "RMM tool run portably from a user-writable folder",
         severity: Severity::High,
         attack: "T1219",
+        stage: Some(Stage::PortableRmm),
         meaning: "An RMM binary ran from Downloads, Desktop, Documents, a Temp or AppData folder, \
                   Users\\Public, or a non-system drive, and the host shows no install or service \
                   of that tool: the AA23-025A pattern that bypasses \"users cannot install software\".",
@@ -107,6 +122,7 @@ rules! {
         title: "Renamed RMM binary",
         severity: Severity::High,
         attack: "T1036.003",
+        stage: Some(Stage::PortableRmm),
         meaning: "The PE metadata (OriginalFileName or a distinctive ProductName) names an RMM tool, \
                   but the image name is none of that tool's names: a copy renamed to hide.",
         evidence: "Process starts and image loads with PE metadata (Sysmon 1/7, EDR exports).",
@@ -119,6 +135,7 @@ rules! {
         title: "RMM infrastructure or module used by a non-RMM process",
         severity: Severity::High,
         attack: "T1219",
+        stage: Some(Stage::Download),
         meaning: "A process that is not an RMM binary (and not a browser) resolved or connected \
                   to an RMM vendor's relay or cloud, or loaded an RMM module: an RMM client \
                   running only in memory or injected into another process.",
@@ -133,6 +150,7 @@ rules! {
         title: "RMM tool installed silently from the command line",
         severity: Severity::Medium,
         attack: "T1219",
+        stage: None,
         meaning: "An RMM installer or binary ran with its silent-install arguments \
                   (AnyDesk --install --silent, an agent MSI with /q).",
         evidence: "Process command lines, matched against the catalog's silent-install tells.",
@@ -144,6 +162,7 @@ rules! {
         title: "RMM access password set on the command line",
         severity: Severity::High,
         attack: "T1219",
+        stage: None,
         meaning: "An unattended-access password was set from the command line (AnyDesk \
                   --set-password, often piped from echo): a way to keep access without the user.",
         evidence: "Process command lines, matched against the catalog's password-set tells.",
@@ -155,6 +174,7 @@ rules! {
         title: "RMM service or package installed",
         severity: Severity::Medium,
         attack: "T1543.003",
+        stage: None,
         meaning: "A service (System 7045, Security 4697) or Windows Installer package \
                   (MsiInstaller 1033/11707) of an RMM tool was installed. Severity is info when \
                   the policy authorizes the tool on that host.",
@@ -167,6 +187,7 @@ rules! {
         title: "Command run through an RMM tool",
         severity: Severity::Medium,
         attack: "T1059",
+        stage: None,
         meaning: "A shell or script host started under an RMM process, or the tool's own log \
                   recorded a remote command (ScreenConnect event 200). Severity is info when \
                   the tool and tenant are authorized.",
@@ -179,6 +200,7 @@ rules! {
         title: "Files transferred through an RMM tool",
         severity: Severity::Medium,
         attack: "T1105",
+        stage: None,
         meaning: "The tool's own log recorded a file transfer (ScreenConnect event 201). \
                   Severity is info when the tool and tenant are authorized.",
         evidence: "Application-log records.",
@@ -190,6 +212,7 @@ rules! {
         title: "RMM credentials or configuration accessed by a foreign process",
         severity: Severity::High,
         attack: "T1555",
+        stage: None,
         meaning: "Another process read an RMM process's memory (Sysmon 10 with VM-read rights on, \
                   say, TeamViewer.exe), or an RMM configuration file that holds credentials \
                   (ultravnc.ini, AnyDesk service.conf) was read by another process or over a share \
@@ -204,6 +227,7 @@ rules! {
         title: "Indicator of compromise matched",
         severity: Severity::High,
         attack: "T1219",
+        stage: Some(Stage::LureSite),
         meaning: "An event names a domain, IP, file hash or file name from the built-in AA23-025A \
                   indicators or a user IOC file (--ioc: plain list, CSV, STIX 2.1 bundle).",
         evidence: "DNS queries, connections, process images, hashes and command lines; in mail, \
@@ -217,6 +241,7 @@ rules! {
         title: "RMM binary or installer written to a user-writable folder",
         severity: Severity::Low,
         attack: "T1105",
+        stage: Some(Stage::Download),
         meaning: "A file whose name is an RMM binary or installer was written to Downloads, \
                   Desktop, Temp or AppData: the download step before a portable run.",
         evidence: "File creation (Sysmon 11).",
@@ -228,6 +253,7 @@ rules! {
         title: "Banking or payment site visited",
         severity: Severity::Info,
         attack: "T1657",
+        stage: Some(Stage::Banking),
         meaning: "A host looked up or connected to a banking, brokerage or payment site (a built-in \
                   list plus --financial-domains). Harmless alone and kept at info level; the \
                   correlator uses it for the refund-scam stage of AA23-025A: banking visits while \
@@ -241,6 +267,7 @@ rules! {
         title: "Callback-phishing lure: a fake invoice or renewal asks to phone a number",
         severity: Severity::High,
         attack: "T1566.004",
+        stage: Some(Stage::LureMail),
         meaning: "A message asks its reader to call a phone number about a charge, order, renewal \
                   or refund, the first step of AA23-025A: the call leads to a portable RMM and a \
                   refund scam. It fires when, after normalization (NFKC, invisible characters \
@@ -268,6 +295,7 @@ rules! {
         title: "Callback-phishing lure hidden in an attachment (PDF, DOCX, calendar invite)",
         severity: Severity::High,
         attack: "T1566.001",
+        stage: Some(Stage::LureMail),
         meaning: "As M001, but the number and its call to action are only in an attached PDF, \
                   Word document, calendar invitation or text file, not in the body (which is \
                   often nearly empty): a way around gateways that only read bodies. Scored as \
@@ -283,6 +311,7 @@ rules! {
         title: "Image-only lure: no text to read, images attached, brand or payment words",
         severity: Severity::Medium,
         attack: "T1566.004",
+        stage: Some(Stage::LureMail),
         meaning: "A message whose body has almost no text (under 200 visible characters), whose \
                   content is in attached images, whose subject, sender name or body names an \
                   impersonated brand or transaction words, from an untrusted sender (as M001). \
@@ -298,6 +327,7 @@ rules! {
         title: "Mail links to an RMM download or an RMM tenant's client invitation",
         severity: Severity::High,
         attack: "T1566.002",
+        stage: Some(Stage::LureMail),
         meaning: "A link in a message (body, PDF, DOCX, invite) downloads an RMM installer \
                   (catalog installer or binary names, or an executable on an RMM vendor's \
                   domain) or joins a tenant (a client-join URL such as ScreenConnect's \
@@ -315,6 +345,7 @@ rules! {
         title: "RMM installer attached to a mail, or packed in an attached archive",
         severity: Severity::High,
         attack: "T1566.001",
+        stage: Some(Stage::LureMail),
         meaning: "An attachment (or a file inside an attached ZIP) is named like an RMM \
                   installer or binary from the catalog (AnyDesk.exe, ScreenConnect.ClientSetup.msi, \
                   …). Tools the policy authorizes do not fire.",
@@ -327,6 +358,7 @@ rules! {
         title: "RMM cloud or relay contacted (seen on the wire)",
         severity: Severity::Medium,
         attack: "T1219",
+        stage: Some(Stage::RmmSession),
         meaning: "A network sensor saw a host look up or connect to an RMM vendor's cloud or relay: \
                   a DNS query, TLS server name (SNI) or HTTP Host matches a catalog domain \
                   (reversed-label trie). The relay or tenant is named when the name shows it \
@@ -343,6 +375,7 @@ rules! {
         title: "Remote-access session recognized on the wire",
         severity: Severity::Medium,
         attack: "T1219",
+        stage: Some(Stage::RmmSession),
         meaning: "A remote-access session was recognized from its protocol, whatever the port: \
                   AnyDesk TLS without SNI (its relay or client certificate, its anydesk/ ALPN, or \
                   no SNI on its own ports), TeamViewer framing (or data both ways on TCP 5938), \
@@ -360,6 +393,7 @@ rules! {
         title: "Remote-access protocol on a non-standard port",
         severity: Severity::High,
         attack: "T1571",
+        stage: None,
         meaning: "A recognized remote-access protocol (N002) ran on a port that is not its own \
                   (VNC on 6900, RDP on 443): a way around port-based blocks, or a tunnel.",
         evidence: "The same as N002; the standard ports are the tool's catalog ports (and 80/443 \
@@ -373,6 +407,7 @@ rules! {
         title: "Remote-access port reached from outside",
         severity: Severity::High,
         attack: "T1133",
+        stage: None,
         meaning: "A connection from outside the internal networks to an internal host on a common \
                   RMM or remote-access port (the catalog's remote-access tool ports such as 5938, \
                   6568, 7070, 8040/8041, 5405, 21115-21119, 5900-5910, 5500, 4899, plus 3389) \
@@ -388,6 +423,7 @@ rules! {
         title: "Remote-access port reached from inside",
         severity: Severity::Medium,
         attack: "T1219",
+        stage: None,
         meaning: "An internal host connected out to a common RMM or remote-access port and the \
                   other side answered (self-hosted ScreenConnect on 8041, RustDesk on 21116, \
                   TeamViewer on 5938): the advisory asks to block these at the perimeter.",
@@ -401,6 +437,7 @@ rules! {
         title: "RMM session off the approved VPN, VDI or jump-host path",
         severity: Severity::High,
         attack: "T1219",
+        stage: None,
         meaning: "A remote-access session (N002, or a remote-access port crossing the perimeter) \
                   has an internal side but neither end on an approved path (the policy's \
                   networks.approved subnets or jump hosts). Only judged when the policy names \
@@ -414,6 +451,7 @@ rules! {
         title: "RMM installer or portable binary downloaded",
         severity: Severity::Medium,
         attack: "T1105",
+        stage: Some(Stage::Download),
         meaning: "A file whose name is an RMM tool's installer or binary (catalog names and globs) \
                   was carried over HTTP or logged as a file transfer: the download step before a \
                   portable run.",
@@ -427,6 +465,7 @@ rules! {
         title: "Executable downloaded from an indicator domain",
         severity: Severity::Critical,
         attack: "T1204.002",
+        stage: Some(Stage::Download),
         meaning: "An executable, installer or archive (by file name or content type) was \
                   downloaded from a domain in the built-in AA23-025A indicators or a user IOC \
                   file: the first-stage download of the refund-scam chain.",
@@ -446,18 +485,19 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
 pub fn reference_markdown() -> String {
     let mut out = String::from(
         "# Detection rules\n\n\
-         Generated from `crates/detect/src/rules.rs` by `rmmguard rules --markdown`; \
+         Generated from `crates/findings/src/rules.rs` by `rmmguard rules --markdown`; \
          a test keeps this file current. Ids are stable: a retired rule's id is never reused.\n\n\
-         | id | name | severity | ATT&CK | title |\n|---|---|---|---|---|\n",
+         | id | name | severity | ATT&CK | chain stage | title |\n|---|---|---|---|---|---|\n",
     );
     for rule in ALL {
         out.push_str(&format!(
-            "| [{id}](#{anchor}) | `{name}` | {sev} | {attack} | {title} |\n",
+            "| [{id}](#{anchor}) | `{name}` | {sev} | {attack} | {stage} | {title} |\n",
             id = rule.id,
             anchor = rule.id.to_lowercase(),
             name = rule.name,
             sev = rule.severity,
             attack = rule.attack,
+            stage = rule.stage.map_or("", Stage::as_str),
             title = rule.title,
         ));
     }

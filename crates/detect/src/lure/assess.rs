@@ -19,8 +19,8 @@
 
 use rmmguard_events::{AttachmentKind, Mail};
 
-use crate::mail::lexicon::{BRANDS, FREEMAIL, Hit, Lexicon, TRANSACTION_TERMS};
-use crate::mail::phone;
+use crate::lure::lexicon::{BRANDS, FREEMAIL, Hit, Lexicon, TRANSACTION_TERMS};
+use crate::lure::phone;
 
 /// The score a callback lure needs.
 pub(crate) const THRESHOLD: i32 = 4;
@@ -81,6 +81,29 @@ pub(crate) enum Verdict {
     /// No text to read, images attached, and lure words around them.
     ImageOnly,
 }
+
+/// Every signal name the assessment can give (a test checks each has a
+/// fact key, and that this list names every signal made below).
+#[cfg(test)]
+pub(crate) const SIGNAL_NAMES: &[&str] = &[
+    "phone",
+    "brand",
+    "transaction",
+    "amount",
+    "freemail-sender",
+    "display-name-mismatch",
+    "sender-not-brand",
+    "reply-to-differs",
+    "no-links",
+    "some-links",
+    "many-links",
+    "hidden-text",
+    "short-body",
+    "long-body",
+    "attachment-only",
+    "reply-thread",
+    "bank-statement",
+];
 
 /// A signal that fired.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -697,6 +720,19 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signal_names_list_every_signal_made() {
+        let source = include_str!("assess.rs");
+        for (at, _) in source.match_indices("name: \"") {
+            let rest = &source[at + 7..];
+            let name = &rest[..rest.find('"').unwrap()];
+            assert!(
+                SIGNAL_NAMES.contains(&name),
+                "signal {name} missing from SIGNAL_NAMES"
+            );
+        }
+    }
     use rmmguard_events::{Address, Attachment};
 
     fn lure() -> Mail {

@@ -13,14 +13,14 @@
 use std::net::IpAddr;
 
 use rmmguard_catalog::{Field, PortTransport};
-use rmmguard_events::{
-    DnsQuery, Endpoint, Event, EventKind, FileTransfer, Http, NetFlow, Tls, Transport,
-};
+use rmmguard_events::{DnsQuery, Endpoint, FileTransfer, Http, NetFlow, Tls, Transport, is_sha256};
 
-use crate::Detector;
-use crate::inspect::Pass;
-use crate::rules::{self, Rule};
-use crate::tally::{HitSpec, Mode};
+use rmmguard_findings::{Fact, FactKey, Mode, Rule, rules};
+
+use super::pass::Pass;
+use crate::net_facts::TEAMVIEWER_PORT;
+use crate::sensor;
+use crate::tally::HitSpec;
 
 /// File name endings of executables and installers (N008).
 const EXECUTABLE_ENDINGS: &[&str] = &[
@@ -36,59 +36,6 @@ const EXECUTABLE_TYPES: &[&str] = &[
     "application/vnd.microsoft.portable-executable",
 ];
 
-/// The host a sensor event is about: its internal side, for events that
-/// name no host (flows, TLS, HTTP, files, and DNS seen on the wire).
-pub(crate) fn sensor_host(detector: &Detector, event: &Event) -> Option<IpAddr> {
-    if event.meta.host.is_some() {
-        return None;
-    }
-    let (a, b) = match &event.kind {
-        EventKind::NetFlow(e) => (&e.source, &e.destination),
-        EventKind::Tls(e) => (&e.client, &e.server),
-        EventKind::Http(e) => (&e.client, &e.server),
-        EventKind::FileTransfer(e) => (&e.client, &e.server),
-        EventKind::DnsQuery(e) if is_sensor_dns(e) => (&e.client, &e.server),
-        _ => return None,
-    };
-    local_side(detector, a, b)
-}
-
-/// Whether a DNS query was seen on the wire rather than by an endpoint.
-pub(crate) fn is_sensor_dns(query: &DnsQuery) -> bool {
-    query.process.executable.is_none() && query.process.pid.is_none() && query.client.ip.is_some()
-}
-
-fn local_side(detector: &Detector, first: &Endpoint, second: &Endpoint) -> Option<IpAddr> {
-    match (first.ip, second.ip) {
-        (Some(a), _) if is_internal(detector, a) => Some(a),
-        (_, Some(b)) if is_internal(detector, b) => Some(b),
-        (a, b) => a.or(b),
-    }
-}
-
-/// Whether an address is inside the organization: the policy's internal
-/// ranges, or the private, loopback and link-local ranges without them.
-pub(crate) fn is_internal(detector: &Detector, ip: IpAddr) -> bool {
-    if let Some(policy) = detector.policy()
-        && !policy.networks.internal.is_empty()
-    {
-        return policy.networks.is_internal(ip);
-    }
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || (v4.octets()[0] == 100 && v4.octets()[1] & 0xc0 == 64)
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
-    }
-}
-
 fn show(endpoint: &Endpoint) -> String {
     match (endpoint.ip, endpoint.port) {
         (Some(IpAddr::V6(ip)), Some(port)) => format!("[{ip}]:{port}"),
@@ -103,14 +50,6 @@ fn show_ip(endpoint: &Endpoint) -> String {
         .ip
         .map_or_else(|| "an unknown address".to_owned(), |ip| ip.to_string())
 }
-
-/// TeamViewer's own port: a flow with data both ways on it is a session
-/// even when the sensor names no protocol.
-pub(crate) const TEAMVIEWER_PORT: u16 = 5938;
-
-/// The protocols (as sensors name them) that make a flow a remote-access
-/// session whatever its port; the network screen keeps flows of these.
-pub const SESSION_PROTOCOLS: &[&str] = &["rfb", "vnc", "rdp", "teamviewer", "anydesk"];
 
 /// How a contact with an RMM domain was seen.
 #[derive(Debug, Clone, Copy)]
@@ -147,17 +86,17 @@ struct Session<'e> {
     server: &'e Endpoint,
     /// What gave it away, for the summary (`TLS without SNI, certificate CN=…`).
     how: String,
-    facts: Vec<(String, String)>,
+    facts: Vec<Fact>,
 }
 
 impl Pass<'_> {
     /// A DNS query a sensor saw: an RMM cloud or relay looked up.
-    pub(crate) fn sensor_dns(&mut self, query: &DnsQuery) {
+    pub(super) fn sensor_dns(&mut self, query: &DnsQuery) {
         self.contacted(&query.query, Via::Dns, &query.server);
     }
 
     /// A network flow.
-    pub(crate) fn net_flow(&mut self, flow: &NetFlow) {
+    pub(super) fn net_flow(&mut self, flow: &NetFlow) {
         let tcp = flow.transport == Some(Transport::Tcp);
         let server_port = flow.destination.port.unwrap_or(0);
         let detail = flow.detail.clone();
@@ -169,7 +108,7 @@ impl Pass<'_> {
             how,
             facts: detail
                 .iter()
-                .map(|d| ("network.protocol.detail".to_owned(), d.clone()))
+                .map(|d| Fact::new(FactKey::NetworkProtocolDetail, d.clone()))
                 .collect(),
         };
         let facts = &self.index.net;
@@ -208,7 +147,7 @@ impl Pass<'_> {
     }
 
     /// A TLS handshake.
-    pub(crate) fn tls(&mut self, tls: &Tls) {
+    pub(super) fn tls(&mut self, tls: &Tls) {
         if let Some(sni) = tls.sni.as_deref() {
             self.contacted(sni, Via::Sni, &tls.server);
         }
@@ -231,11 +170,11 @@ impl Pass<'_> {
         {
             let cn = common_name(subject).unwrap_or_else(|| subject.to_owned());
             reasons.push(format!("certificate CN={cn}"));
-            extra.push(("tls.server.x509.subject.common_name".to_owned(), cn));
+            extra.push(Fact::new(FactKey::TlsCertificateCommonName, cn));
         }
         if let Some((_, alpn)) = &by_alpn {
             reasons.push(format!("ALPN {alpn}"));
-            extra.push(("tls.client.alpn".to_owned(), alpn.clone()));
+            extra.push(Fact::new(FactKey::TlsAlpn, alpn.clone()));
         }
         if tool.is_none() && tls.sni.is_none() {
             // The port pattern: a tool whose relays send no SNI, on one of its ports.
@@ -266,12 +205,12 @@ impl Pass<'_> {
             "tls"
         };
         if tls.sni.is_none() {
-            extra.push(("tls.client.server_name".to_owned(), "absent".to_owned()));
+            extra.push(Fact::new(FactKey::TlsServerName, "absent".to_owned()));
         }
         // Fingerprints support the recognition (sensors log them only when configured to).
-        for (key, value) in [("tls.client.ja3", &tls.ja3), ("tls.client.ja4", &tls.ja4)] {
+        for (key, value) in [(FactKey::TlsJa3, &tls.ja3), (FactKey::TlsJa4, &tls.ja4)] {
             if let Some(value) = value {
-                extra.push((key.to_owned(), value.to_lowercase()));
+                extra.push(Fact::new(key, value.to_lowercase()));
             }
         }
         self.session(Session {
@@ -285,7 +224,7 @@ impl Pass<'_> {
     }
 
     /// An HTTP exchange.
-    pub(crate) fn http(&mut self, http: &Http) {
+    pub(super) fn http(&mut self, http: &Http) {
         if let Some(host) = http.host.as_deref() {
             let host = host.split(':').next().unwrap_or(host);
             if host.parse::<IpAddr>().is_err() {
@@ -296,15 +235,16 @@ impl Pass<'_> {
             return;
         }
         if let Some(name) = http.file_name.as_deref() {
-            self.download(name, &http.client, &http.server);
+            self.download(name, None, &http.client, &http.server);
         }
         self.ioc_download(http);
     }
 
     /// A file on the wire.
-    pub(crate) fn file_transfer(&mut self, file: &FileTransfer) {
+    pub(super) fn file_transfer(&mut self, file: &FileTransfer) {
         if let Some(name) = file.file_name.as_deref() {
-            self.download(name, &file.client, &file.server);
+            let hash = file.hash.as_deref().filter(|h| is_sha256(h));
+            self.download(name, hash, &file.client, &file.server);
         }
     }
 
@@ -328,16 +268,18 @@ impl Pass<'_> {
         };
         let summary = format!("{host} {} {what} {domain}", via.verb());
         let mut facts = vec![
-            ("destination.domain".to_owned(), domain.clone()),
-            ("network.evidence".to_owned(), via.as_str().to_owned()),
+            Fact::new(FactKey::DestinationDomain, domain.clone()),
+            Fact::new(FactKey::NetworkEvidence, via.as_str().to_owned()),
         ];
         if !matches!(via, Via::Dns)
-            && let Some(ip) = server.ip.filter(|ip| !is_internal(self.detector, *ip))
+            && let Some(ip) = server
+                .ip
+                .filter(|ip| !sensor::is_internal(self.detector.policy(), *ip))
         {
-            facts.push(("remote.ip".to_owned(), ip.to_string()));
+            facts.push(Fact::new(FactKey::RemoteIp, ip.to_string()));
         }
         if let Some((tenant, _)) = &tenant {
-            facts.push(("tenant".to_owned(), tenant.clone()));
+            facts.push(Fact::new(FactKey::RmmTenant, tenant.clone()));
         }
         self.hit(HitSpec {
             rule: rules::RMM_CLOUD_CONTACTED,
@@ -361,7 +303,7 @@ impl Pass<'_> {
         let remote_external = session
             .server
             .ip
-            .is_some_and(|ip| !is_internal(self.detector, ip));
+            .is_some_and(|ip| !sensor::is_internal(self.detector.policy(), ip));
         let kind = match (
             session.tool.is_some()
                 && self
@@ -378,13 +320,15 @@ impl Pass<'_> {
         let client = show_ip(session.client);
         let server = show(session.server);
         let mut facts = vec![
-            ("network.protocol".to_owned(), session.protocol.to_owned()),
-            ("source.ip".to_owned(), client.clone()),
-            ("destination".to_owned(), server.clone()),
+            Fact::new(FactKey::NetworkProtocol, session.protocol.to_owned()),
+            Fact::new(FactKey::SourceIp, client.clone()),
+            Fact::new(FactKey::DestinationAddress, server.clone()),
         ];
         for (ip, external) in [(session.client.ip, true), (session.server.ip, true)] {
-            if let Some(ip) = ip.filter(|ip| external && !is_internal(self.detector, *ip)) {
-                facts.push(("remote.ip".to_owned(), ip.to_string()));
+            if let Some(ip) =
+                ip.filter(|ip| external && !sensor::is_internal(self.detector.policy(), *ip))
+            {
+                facts.push(Fact::new(FactKey::RemoteIp, ip.to_string()));
             }
         }
         facts.extend(session.facts.iter().cloned());
@@ -409,7 +353,7 @@ impl Pass<'_> {
                 .net
                 .standard_ports(session.tool, session.protocol);
             let mut facts = facts.clone();
-            facts.push(("standard_ports".to_owned(), standard.clone()));
+            facts.push(Fact::new(FactKey::RmmStandardPorts, standard.clone()));
             self.hit(HitSpec {
                 rule: rules::NON_STANDARD_PORT,
                 tool: session.tool,
@@ -442,8 +386,8 @@ impl Pass<'_> {
             return; // Nothing answered: blocked, or a scan.
         }
         let inbound = match (
-            is_internal(self.detector, source),
-            is_internal(self.detector, destination),
+            sensor::is_internal(self.detector.policy(), source),
+            sensor::is_internal(self.detector.policy(), destination),
         ) {
             (false, true) => true,
             (true, false) => false,
@@ -474,15 +418,12 @@ impl Pass<'_> {
         let client = show_ip(&flow.source);
         let server = show(&flow.destination);
         let mut facts = vec![
-            ("network.direction".to_owned(), direction.to_owned()),
-            (
-                "network.transport".to_owned(),
-                transport_name.to_lowercase(),
-            ),
-            ("destination.port".to_owned(), port.to_string()),
-            ("source.ip".to_owned(), client.clone()),
-            ("destination".to_owned(), server.clone()),
-            ("remote.ip".to_owned(), remote.to_string()),
+            Fact::new(FactKey::NetworkDirection, direction.to_owned()),
+            Fact::new(FactKey::NetworkTransport, transport_name.to_lowercase()),
+            Fact::new(FactKey::DestinationPort, port.to_string()),
+            Fact::new(FactKey::SourceIp, client.clone()),
+            Fact::new(FactKey::DestinationAddress, server.clone()),
+            Fact::new(FactKey::RemoteIp, remote.to_string()),
         ];
         if tool.is_none() && !owner.tools.is_empty() {
             let names: Vec<String> = owner
@@ -490,7 +431,7 @@ impl Pass<'_> {
                 .iter()
                 .map(|t| self.name(*t).to_owned())
                 .collect();
-            facts.push(("port.tools".to_owned(), names.join(", ")));
+            facts.push(Fact::many(FactKey::RmmPortTools, names));
         }
         self.hit(HitSpec {
             rule,
@@ -528,7 +469,7 @@ impl Pass<'_> {
             || !ends
                 .iter()
                 .flatten()
-                .any(|ip| is_internal(self.detector, *ip))
+                .any(|ip| sensor::is_internal(self.detector.policy(), *ip))
         {
             return;
         }
@@ -543,24 +484,28 @@ impl Pass<'_> {
                 "{label} session from {client_text} to {server_text} is not on an approved VPN, VDI or jump-host path"
             ),
             facts: vec![
-                ("source.ip".to_owned(), client_text),
-                ("destination".to_owned(), server_text),
-                (
-                    "policy.approved".to_owned(),
+                Fact::new(FactKey::SourceIp, client_text),
+                Fact::new(FactKey::DestinationAddress, server_text),
+                Fact::many(
+                    FactKey::RmmPolicyApprovedPaths,
                     networks
                         .approved
                         .iter()
                         .map(ToString::to_string)
-                        .chain(networks.jump_hosts.iter().map(ToString::to_string))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                        .chain(networks.jump_hosts.iter().map(ToString::to_string)),
                 ),
             ],
         });
     }
 
     /// N007: an RMM installer or binary carried over the network.
-    fn download(&mut self, file_name: &str, client: &Endpoint, server: &Endpoint) {
+    fn download(
+        &mut self,
+        file_name: &str,
+        hash: Option<&str>,
+        client: &Endpoint,
+        server: &Endpoint,
+    ) {
         let name = crate::index::lower_basename(file_name.trim());
         let (tool, what) = match self.index.tool_of_installer(&name) {
             Some(tool) => (tool, "installer"),
@@ -572,18 +517,22 @@ impl Pass<'_> {
         let tool_name = self.name(tool).to_owned();
         let host = self.host().into_owned();
         let from = show(server);
+        let mut facts = vec![
+            Fact::new(FactKey::FileName, file_name.to_owned()),
+            Fact::new(FactKey::FileKind, what.to_owned()),
+            Fact::new(FactKey::SourceIp, show_ip(server)),
+            Fact::new(FactKey::DestinationIp, show_ip(client)),
+        ];
+        if let Some(hash) = hash {
+            facts.push(Fact::new(FactKey::FileHashSha256, hash.to_lowercase()));
+        }
         self.hit(HitSpec {
             rule: rules::RMM_DOWNLOAD,
             tool: Some(tool),
             tenant: None,
             subject: name.clone(),
             summary: format!("{host} downloaded {tool_name} {what} {file_name} from {from}"),
-            facts: vec![
-                ("file.name".to_owned(), file_name.to_owned()),
-                ("file.kind".to_owned(), what.to_owned()),
-                ("source.ip".to_owned(), show_ip(server)),
-                ("destination.ip".to_owned(), show_ip(client)),
-            ],
+            facts,
         });
     }
 
@@ -612,12 +561,12 @@ impl Pass<'_> {
             ioc.source
         );
         let mut facts = vec![
-            ("url.domain".to_owned(), host.to_owned()),
-            ("ioc.value".to_owned(), ioc.value.clone()),
-            ("ioc.source".to_owned(), ioc.source.to_string()),
+            Fact::new(FactKey::UrlDomain, host.to_owned()),
+            Fact::new(FactKey::IocValue, ioc.value.clone()),
+            Fact::new(FactKey::IocSource, ioc.source.to_string()),
         ];
         if let Some(uri) = &http.uri {
-            facts.push(("url.path".to_owned(), uri.clone()));
+            facts.push(Fact::new(FactKey::UrlPath, uri.clone()));
         }
         let rule: &'static Rule = rules::IOC_DOWNLOAD;
         self.hit(HitSpec {

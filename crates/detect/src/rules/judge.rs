@@ -7,11 +7,13 @@
 
 use std::cmp::Reverse;
 
+use rmmguard_findings::{
+    Authorization, Fact, FactKey, Finding, InventoryRow, Rule, Severity, Stage, rules,
+};
 use rmmguard_policy::Verdict;
 
-use crate::rules::{self, Rule};
 use crate::tally::{Hit, Sighting, Tally};
-use crate::{Authorization, Detector, Finding, InventoryRow, Report, Severity};
+use crate::{Detector, Report};
 
 pub(crate) fn finish(detector: &Detector, tally: Tally) -> Report {
     let mut sightings: Vec<Sighting> = tally.sightings.into_values().collect();
@@ -57,6 +59,25 @@ pub(crate) fn finish(detector: &Detector, tally: Tally) -> Report {
         suppressed,
         inventory,
         events_inspected: tally.events,
+    }
+}
+
+/// How the policy judges a tool (by catalog id) on a host with a tenant:
+/// the one mapping from policy verdicts to [`Authorization`].
+pub(crate) fn authorization(
+    detector: &Detector,
+    tool: &str,
+    host: Option<&str>,
+    tenant: Option<&str>,
+) -> Authorization {
+    match detector
+        .policy
+        .as_ref()
+        .map(|p| p.judge(tool, host, tenant))
+    {
+        None => Authorization::Unreviewed,
+        Some(Verdict::Authorized) => Authorization::Authorized,
+        Some(_) => Authorization::Unauthorized,
     }
 }
 
@@ -109,15 +130,23 @@ fn judge_sighting(
             Some("tool not authorized by the policy"),
         ),
     };
+    // An unapproved tool seen talking to its cloud (or its infrastructure
+    // used by another process) is an RMM session in the chain.
+    let online = sighting.modes.iter().any(|mode| mode.is_online());
+    let stage = match rule.stage {
+        None if online && authorization != Authorization::Authorized => Some(Stage::RmmSession),
+        stage => stage,
+    };
     let mut finding = Finding {
         rule,
         severity: rule.severity,
+        stage,
         summary,
         authorization: Some(authorization),
         ..base
     };
     if let Some(reason) = reason {
-        finding.facts.push(("reason".into(), reason.into()));
+        finding.facts.push(Fact::new(FactKey::Reason, reason));
     }
     findings.push(finding);
 
@@ -140,9 +169,9 @@ fn judge_sighting(
             finding.count = seen.span.count;
             finding.evidence = seen.evidence.0.clone();
             finding.facts = vec![
-                ("tenant".into(), tenant.clone()),
-                ("tenant.kind".into(), seen.label.clone()),
-                ("policy.allowed_tenants".into(), allowed.join(", ")),
+                Fact::new(FactKey::RmmTenant, tenant.clone()),
+                Fact::new(FactKey::RmmTenantKind, seen.label.clone()),
+                Fact::many(FactKey::RmmPolicyTenants, allowed.iter().cloned()),
             ];
             findings.push(finding);
         }
@@ -179,9 +208,14 @@ fn judge_sighting(
         finding.count = run.span.count;
         finding.evidence = run.evidence.0.clone();
         finding.facts = vec![
-            ("process.executable".into(), run.executable.clone()),
-            ("reason".into(), run.reason.into()),
+            Fact::new(FactKey::ProcessExecutable, run.executable.clone()),
+            Fact::new(FactKey::Reason, run.reason),
         ];
+        if let Some(hash) = &run.hash {
+            finding
+                .facts
+                .push(Fact::new(FactKey::FileHashSha256, hash.clone()));
+        }
         findings.push(finding);
     }
     authorization
@@ -190,19 +224,24 @@ fn judge_sighting(
 /// A finding about a sighting, with the sighting's context and evidence.
 fn new_finding(detector: &Detector, sighting: &Sighting, rule: &'static Rule) -> Finding {
     let tool = detector.index.tool(sighting.tool).reference.clone();
-    let modes: Vec<&str> = sighting.modes.iter().map(|m| m.as_str()).collect();
-    let mut facts = vec![("install_mode".to_owned(), modes.join(", "))];
+    let modes = sighting.modes.iter().map(|m| m.as_str());
+    let mut facts = vec![Fact::many(FactKey::RmmInstallMode, modes)];
     if !sighting.tenants.is_empty() {
-        let tenants: Vec<&str> = sighting.tenants.keys().map(String::as_str).collect();
-        facts.push(("tenants".into(), tenants.join(", ")));
+        facts.push(Fact::many(
+            FactKey::RmmTenant,
+            sighting.tenants.keys().cloned(),
+        ));
     }
     if !sighting.executables.is_empty() {
-        let executables: Vec<&str> = sighting.executables.iter().map(String::as_str).collect();
-        facts.push(("process.executable".into(), executables.join(", ")));
+        facts.push(Fact::many(
+            FactKey::ProcessExecutable,
+            sighting.executables.iter().cloned(),
+        ));
     }
     Finding {
         rule,
         severity: rule.severity,
+        stage: rule.stage,
         summary: String::new(),
         host: sighting.origin.host.clone(),
         user: sighting.origin.user.clone(),
@@ -291,6 +330,7 @@ fn hit_finding(detector: &Detector, sightings: &[Sighting], hit: Hit) -> Finding
     Finding {
         rule: hit.rule,
         severity,
+        stage: hit.rule.stage,
         summary: hit.summary,
         host: hit.origin.host,
         user: hit.origin.user,

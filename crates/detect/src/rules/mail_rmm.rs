@@ -8,10 +8,11 @@ use rmmguard_catalog::{Field, TellKind};
 use rmmguard_events::{AttachmentKind, Mail, basename};
 use rmmguard_policy::Verdict as PolicyVerdict;
 
-use crate::inspect::Pass;
-use crate::mail::assess::domain_of;
-use crate::mail::message_key;
-use crate::rules;
+use rmmguard_findings::{Fact, FactKey, rules};
+
+use super::mail::message_key;
+use super::pass::Pass;
+use crate::lure::assess::domain_of;
 use crate::tally::HitSpec;
 
 /// File name endings of something a browser would download and run.
@@ -26,7 +27,7 @@ struct RmmLink {
 
 impl Pass<'_> {
     /// M004: links to RMM installers or tenant invitations.
-    pub(crate) fn rmm_links(&mut self, mail: &Mail) {
+    pub(super) fn rmm_links(&mut self, mail: &Mail) {
         for link in &mail.links {
             let Some(found) = self.rmm_link(link) else {
                 continue;
@@ -48,14 +49,14 @@ impl Pass<'_> {
                 None => format!("mail to {recipient} links to a {name} {}", found.reason),
             };
             let mut facts = vec![
-                ("url".to_owned(), link.clone()),
-                ("reason".to_owned(), found.reason.to_owned()),
+                Fact::new(FactKey::UrlOriginal, link.clone()),
+                Fact::new(FactKey::Reason, found.reason.to_owned()),
             ];
             if let Some(host) = url_host(link) {
-                facts.push(("mail.lure_domain".into(), host));
+                facts.push(Fact::new(FactKey::EmailLureDomain, host));
             }
             if let Some(tenant) = &found.tenant {
-                facts.push(("tenant".into(), tenant.clone()));
+                facts.push(Fact::new(FactKey::RmmTenant, tenant.clone()));
             }
             facts.extend(self.mail_facts(mail));
             let subject = format!("{}|{}", message_key(mail, self.meta), link.to_lowercase());
@@ -114,7 +115,7 @@ impl Pass<'_> {
     }
 
     /// M005: RMM installers attached, or packed in an attached archive.
-    pub(crate) fn rmm_attachments(&mut self, mail: &Mail) {
+    pub(super) fn rmm_attachments(&mut self, mail: &Mail) {
         for attachment in &mail.attachments {
             let mut names: Vec<(String, Option<&str>)> = Vec::new();
             if let Some(name) = &attachment.name {
@@ -158,9 +159,9 @@ impl Pass<'_> {
             }
             None => format!("mail to {recipient} carries {tool_name} installer {name}"),
         };
-        let mut facts = vec![("file.name".to_owned(), name.to_owned())];
+        let mut facts = vec![Fact::new(FactKey::FileName, name.to_owned())];
         if let Some(archive) = archive {
-            facts.push(("archive".into(), archive.to_owned()));
+            facts.push(Fact::new(FactKey::FileArchive, archive.to_owned()));
         }
         facts.extend(self.mail_facts(mail));
         self.hit(HitSpec {
@@ -185,7 +186,7 @@ impl Pass<'_> {
 
     /// E014: indicators named by the message (link hosts and URLs, sender
     /// domains, attachment names, domains written in its text).
-    pub(crate) fn mail_iocs(&mut self, mail: &Mail) {
+    pub(super) fn mail_iocs(&mut self, mail: &Mail) {
         let detector = self.detector;
         let iocs = &detector.iocs;
         if iocs.iocs().is_empty() {
@@ -258,11 +259,11 @@ impl Pass<'_> {
             let summary =
                 format!("{kind} {value} from {source} named in mail to {recipient} ({field})");
             let mut facts = vec![
-                ("ioc.value".to_owned(), value.clone()),
-                ("ioc.kind".to_owned(), kind.clone()),
-                ("ioc.source".to_owned(), source),
-                ("ioc.field".to_owned(), field),
-                ("ioc.seen".to_owned(), seen),
+                Fact::new(FactKey::IocValue, value.clone()),
+                Fact::new(FactKey::IocKind, kind.clone()),
+                Fact::new(FactKey::IocSource, source),
+                Fact::new(FactKey::IocField, field),
+                Fact::new(FactKey::IocSeen, seen),
             ];
             facts.extend(self.mail_facts(mail));
             self.hit(HitSpec {

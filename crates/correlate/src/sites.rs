@@ -8,17 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::{Finding, Severity};
-
-/// Fact keys whose values are indicators, and the kind each one is.
-const INDICATOR_FACTS: &[(&str, &str)] = &[
-    ("destination.domain", "domain"),
-    ("url.domain", "domain"),
-    ("remote.ip", "ip"),
-    ("tls.client.ja3", "ja3"),
-    ("tls.client.ja4", "ja4"),
-    ("ioc.value", "ioc"),
-];
+use rmmguard_findings::{Finding, Indicator, IndicatorKind, Severity, indicators};
 
 /// Findings of one site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,9 +24,9 @@ pub struct SiteSummary {
 /// An indicator seen in findings at more than one site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedIndicator {
-    /// `domain`, `ip`, `tenant`, `ja3`, `ja4` or `ioc`.
-    pub kind: &'static str,
-    /// The value (a tenant as `tool:tenant`).
+    /// What it is.
+    pub kind: IndicatorKind,
+    /// The value, lower case.
     pub value: String,
     /// The sites, sorted.
     pub sites: Vec<Arc<str>>,
@@ -64,7 +54,7 @@ type SiteTally = (BTreeMap<Severity, usize>, BTreeSet<String>);
 /// Groups findings by site and finds the indicators sites share.
 pub fn overview(findings: &[Finding]) -> SiteOverview {
     let mut by_site: BTreeMap<Arc<str>, SiteTally> = BTreeMap::new();
-    let mut indicators: BTreeMap<(&'static str, String), BTreeSet<Arc<str>>> = BTreeMap::new();
+    let mut shared_by: BTreeMap<(IndicatorKind, String), BTreeSet<Arc<str>>> = BTreeMap::new();
     for finding in findings {
         let Some(site) = &finding.site else { continue };
         let (severities, hosts) = by_site.entry(Arc::clone(site)).or_default();
@@ -72,8 +62,8 @@ pub fn overview(findings: &[Finding]) -> SiteOverview {
         if let Some(host) = &finding.host {
             hosts.insert(host.to_lowercase());
         }
-        for (kind, value) in indicators_of(finding) {
-            indicators
+        for Indicator { kind, value } in indicators(finding) {
+            shared_by
                 .entry((kind, value))
                 .or_default()
                 .insert(Arc::clone(site));
@@ -87,7 +77,7 @@ pub fn overview(findings: &[Finding]) -> SiteOverview {
             hosts: hosts.len(),
         })
         .collect();
-    let mut shared: Vec<SharedIndicator> = indicators
+    let mut shared: Vec<SharedIndicator> = shared_by
         .into_iter()
         .filter(|(_, sites)| sites.len() > 1)
         .map(|((kind, value), sites)| SharedIndicator {
@@ -100,50 +90,25 @@ pub fn overview(findings: &[Finding]) -> SiteOverview {
         b.sites
             .len()
             .cmp(&a.sites.len())
-            .then(a.kind.cmp(b.kind))
+            .then(a.kind.cmp(&b.kind))
             .then(a.value.cmp(&b.value))
     });
     SiteOverview { sites, shared }
 }
 
-fn indicators_of(finding: &Finding) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    if let (Some(tenant), Some(tool)) = (&finding.tenant, &finding.tool) {
-        out.push(("tenant", format!("{}:{tenant}", tool.id)));
-    }
-    for (key, value) in &finding.facts {
-        if let Some((_, kind)) = INDICATOR_FACTS.iter().find(|(k, _)| k == key) {
-            out.push((*kind, value.to_lowercase()));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::rules;
+    use rmmguard_findings::{Fact, FactKey, rules};
 
-    fn finding(site: &str, host: &str, facts: &[(&str, &str)]) -> Finding {
-        Finding {
-            rule: rules::ALL[0],
-            severity: Severity::High,
-            summary: String::new(),
-            host: Some(host.into()),
-            user: None,
-            site: Some(Arc::from(site)),
-            tool: None,
-            tenant: None,
-            authorization: None,
-            first_seen: None,
-            last_seen: None,
-            count: 1,
-            evidence: Vec::new(),
-            facts: facts
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        }
+    use super::*;
+
+    fn finding(site: &str, host: &str, facts: &[(FactKey, &str)]) -> Finding {
+        let mut finding = Finding::new(rules::ALL[0], "");
+        finding.severity = Severity::High;
+        finding.host = Some(host.into());
+        finding.site = Some(Arc::from(site));
+        finding.facts = facts.iter().map(|&(k, v)| Fact::new(k, v)).collect();
+        finding
     }
 
     #[test]
@@ -152,15 +117,15 @@ mod tests {
             finding(
                 "hq",
                 "10.0.0.5",
-                &[("destination.domain", "relay-1.net.anydesk.com")],
+                &[(FactKey::DestinationDomain, "relay-1.net.anydesk.com")],
             ),
             finding(
                 "branch",
                 "10.1.0.9",
-                &[("destination.domain", "Relay-1.net.anydesk.com")],
+                &[(FactKey::DestinationDomain, "Relay-1.net.anydesk.com")],
             ),
-            finding("branch", "10.1.0.9", &[("remote.ip", "203.0.113.7")]),
-            finding("lab", "10.2.0.1", &[("remote.ip", "203.0.113.8")]),
+            finding("branch", "10.1.0.9", &[(FactKey::RemoteIp, "203.0.113.7")]),
+            finding("lab", "10.2.0.1", &[(FactKey::RemoteIp, "203.0.113.8")]),
         ];
         let view = overview(&findings);
         assert_eq!(view.sites.len(), 3);
@@ -170,7 +135,7 @@ mod tests {
         assert_eq!(
             view.shared,
             [SharedIndicator {
-                kind: "domain",
+                kind: IndicatorKind::Domain,
                 value: "relay-1.net.anydesk.com".into(),
                 sites: vec![Arc::from("branch"), Arc::from("hq")],
             }]

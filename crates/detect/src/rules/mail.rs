@@ -3,32 +3,27 @@
 //! invitations in links (M004) and attachments (M005), and indicators of
 //! compromise named by a message (E014).
 //!
-//! Every mail finding carries the indicators an analyst blocks, as facts
-//! with stable keys: `mail.phone` (E.164, comma-separated), `mail.from`,
-//! `mail.reply_to`, `mail.return_path`, `mail.lure_domain`, plus the
-//! message's identity (`mail.message_id`, `mail.subject`, `mail.recipient`)
-//! and, for lures, every signal that fired (`signal.<name>`) and the score
-//! (`mail.score`). The sinks read them back for the summary's indicator list.
-
-mod assess;
-mod lexicon;
-mod phone;
-mod rmm;
+//! Every mail finding carries the indicators an analyst blocks, as typed
+//! facts: `phone.e164` (one value per number), `email.from.address`,
+//! `email.reply_to.address`, `email.return_path`, `email.lure.domain`, plus
+//! the message's identity (`email.message_id`, `email.subject`,
+//! `email.to.address`) and, for lures, every signal that fired
+//! (`email.signal.<name>`) and the score (`email.lure.score`). The sinks read
+//! them back through the one indicator extractor.
 
 use rmmguard_events::{AttachmentKind, Mail};
+use rmmguard_findings::{Fact, FactKey, Rule, rules};
 
-pub(crate) use lexicon::Lexicon;
-
-use crate::inspect::Pass;
-use crate::mail::assess::{Assessment, Place, Verdict, domain_of, is_freemail, is_within};
-use crate::mail::lexicon::{BRANDS, INFRASTRUCTURE};
-use crate::rules::{self, Rule};
+use super::mail_rmm;
+use super::pass::Pass;
+use crate::lure::assess::{self, Assessment, Place, Verdict, domain_of, is_freemail, is_within};
+use crate::lure::lexicon::{BRANDS, INFRASTRUCTURE};
 use crate::tally::HitSpec;
 
 impl Pass<'_> {
     /// A mail message.
-    pub(crate) fn mail(&mut self, mail: &Mail) {
-        let assessment = assess::assess(&self.detector.mail, mail);
+    pub(super) fn mail(&mut self, mail: &Mail) {
+        let assessment = assess::assess(&self.detector.lexicon, mail);
         match &assessment.verdict {
             Verdict::Callback(Place::Body) => self.lure(mail, &assessment, rules::MAIL_CALLBACK),
             Verdict::Callback(Place::Attachment(_)) => {
@@ -85,23 +80,29 @@ impl Pass<'_> {
         };
         let mut facts = self.mail_facts(mail);
         if !numbers.is_empty() {
-            facts.insert(0, ("mail.phone".into(), numbers.join(", ")));
+            facts.insert(0, Fact::many(FactKey::PhoneE164, numbers.iter().cloned()));
         }
         if !assessment.hidden_phones.is_empty() {
-            facts.push((
-                "mail.phone_hidden".into(),
-                assessment.hidden_phones.join(", "),
+            facts.push(Fact::many(
+                FactKey::PhoneHidden,
+                assessment.hidden_phones.iter().cloned(),
             ));
         }
         let domains = lure_domains(mail, assessment);
         if !domains.is_empty() {
-            facts.push(("mail.lure_domain".into(), domains.join(", ")));
+            facts.push(Fact::many(
+                FactKey::EmailLureDomain,
+                domains.iter().cloned(),
+            ));
         }
         if !assessment.brands.is_empty() {
-            facts.push(("mail.brand".into(), assessment.brands.join(", ")));
+            facts.push(Fact::many(
+                FactKey::EmailBrand,
+                assessment.brands.iter().cloned(),
+            ));
         }
-        facts.push((
-            "mail.score".into(),
+        facts.push(Fact::new(
+            FactKey::EmailLureScore,
             format!(
                 "{} (threshold {}): {}",
                 assessment.score,
@@ -110,7 +111,10 @@ impl Pass<'_> {
             ),
         ));
         for signal in &assessment.signals {
-            facts.push((format!("signal.{}", signal.name), signal.detail.clone()));
+            // Every signal name has a key (a test checks the table covers them).
+            if let Some(key) = FactKey::signal(signal.name) {
+                facts.push(Fact::new(key, signal.detail.clone()));
+            }
         }
         let subject = message_key(mail, self.meta);
         self.hit(HitSpec {
@@ -124,29 +128,29 @@ impl Pass<'_> {
     }
 
     /// The identity and sender facts every mail finding carries.
-    pub(crate) fn mail_facts(&self, mail: &Mail) -> Vec<(String, String)> {
+    pub(crate) fn mail_facts(&self, mail: &Mail) -> Vec<Fact> {
         let mut facts = Vec::new();
         if let Some(from) = &mail.from {
-            facts.push(("mail.from".into(), from.address.clone()));
+            facts.push(Fact::new(FactKey::EmailFromAddress, from.address.clone()));
             if let Some(name) = &from.name {
-                facts.push(("mail.from_name".into(), name.clone()));
+                facts.push(Fact::new(FactKey::EmailFromName, name.clone()));
             }
         }
         if !mail.reply_to.is_empty() {
             let addresses: Vec<&str> = mail.reply_to.iter().map(|a| a.address.as_str()).collect();
-            facts.push(("mail.reply_to".into(), addresses.join(", ")));
+            facts.push(Fact::many(FactKey::EmailReplyTo, addresses.iter().cloned()));
         }
         if let Some(return_path) = &mail.return_path {
-            facts.push(("mail.return_path".into(), return_path.clone()));
+            facts.push(Fact::new(FactKey::EmailReturnPath, return_path.clone()));
         }
         if let Some(subject) = &mail.subject {
-            facts.push(("mail.subject".into(), subject.clone()));
+            facts.push(Fact::new(FactKey::EmailSubject, subject.clone()));
         }
         if let Some(id) = &mail.message_id {
-            facts.push(("mail.message_id".into(), id.clone()));
+            facts.push(Fact::new(FactKey::EmailMessageId, id.clone()));
         }
         if let Some(recipient) = &self.meta.user {
-            facts.push(("mail.recipient".into(), recipient.clone()));
+            facts.push(Fact::new(FactKey::EmailTo, recipient.clone()));
         }
         facts
     }
@@ -178,7 +182,11 @@ fn lure_domains(mail: &Mail, assessment: &Assessment) -> Vec<String> {
         .map(|a| domain_of(&a.address).to_owned())
         .chain(mail.return_path.iter().map(|p| domain_of(p).to_owned()));
     candidates.extend(senders);
-    candidates.extend(mail.links.iter().filter_map(|link| rmm::url_host(link)));
+    candidates.extend(
+        mail.links
+            .iter()
+            .filter_map(|link| mail_rmm::url_host(link)),
+    );
     let mut domains: Vec<String> = Vec::new();
     for domain in candidates {
         let skip = domain.is_empty()
@@ -198,8 +206,20 @@ fn lure_domains(mail: &Mail, assessment: &Assessment) -> Vec<String> {
 mod tests {
     use rmmguard_catalog::Catalog;
     use rmmguard_events::{Address, Attachment, Event, EventKind, Location, Mail, Meta, SourceRef};
+    use rmmguard_findings::{FactKey, Finding};
 
+    use crate::lure::assess::SIGNAL_NAMES;
     use crate::{DetectConfig, Detector, IocSet};
+
+    #[test]
+    fn every_lure_signal_has_a_fact_key() {
+        for name in SIGNAL_NAMES {
+            assert!(
+                FactKey::signal(name).is_some(),
+                "no fact key for signal {name}"
+            );
+        }
+    }
 
     fn detector() -> Detector {
         Detector::new(
@@ -211,7 +231,7 @@ mod tests {
         .unwrap()
     }
 
-    fn findings(detector: &Detector, mail: Mail) -> Vec<crate::Finding> {
+    fn findings(detector: &Detector, mail: Mail) -> Vec<Finding> {
         let mut meta = Meta::new(SourceRef::new("inbox.mbox", Location::Offset(0)));
         meta.user = Some("victim@corp.example".into());
         let event = Event {
@@ -253,29 +273,32 @@ mod tests {
             finding.summary,
             "callback lure impersonating Geek Squad asks victim@corp.example to call +18035550186"
         );
-        assert_eq!(finding.fact("mail.phone"), Some("+18035550186"));
-        assert_eq!(finding.fact("mail.from"), Some("renewals.desk@gmail.com"));
+        assert_eq!(finding.fact(FactKey::PhoneE164), Some("+18035550186"));
         assert_eq!(
-            finding.fact("mail.reply_to"),
+            finding.fact(FactKey::EmailFromAddress),
+            Some("renewals.desk@gmail.com")
+        );
+        assert_eq!(
+            finding.fact(FactKey::EmailReplyTo),
             Some("billing@refund-desk.example")
         );
         assert_eq!(
-            finding.fact("mail.lure_domain"),
+            finding.fact(FactKey::EmailLureDomain),
             Some("refund-desk.example")
         );
         assert!(
             finding
-                .fact("signal.brand")
+                .fact(FactKey::SignalBrand)
                 .is_some_and(|b| b.starts_with("\"Geek Squad\" at sender name:0")),
             "{:?}",
-            finding.fact("signal.brand")
+            finding.fact(FactKey::SignalBrand)
         );
         assert!(
             finding
-                .fact("mail.score")
+                .fact(FactKey::EmailLureScore)
                 .is_some_and(|s| s.starts_with("11 (threshold 4)")),
             "{:?}",
-            finding.fact("mail.score")
+            finding.fact(FactKey::EmailLureScore)
         );
     }
 
@@ -312,6 +335,6 @@ mod tests {
         let link = &found[1];
         assert_eq!(link.tenant.as_deref(), Some("relay.evil.example"));
         assert_eq!(link.tool.as_ref().map(|t| &*t.id), Some("screenconnect"));
-        assert_eq!(found[0].fact("ioc.value"), Some("myhelpcare.online"));
+        assert_eq!(found[0].fact(FactKey::IocValue), Some("myhelpcare.online"));
     }
 }
