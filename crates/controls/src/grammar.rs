@@ -275,12 +275,19 @@ pub(crate) fn name_text(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A command-line fragment of a tell: [`name_text`] rules, and printable ASCII
-/// only (the formats that use it match bytes).
+/// A command-line fragment of a tell: one printable ASCII line of at most
+/// 256 bytes, not only wildcards. Quotes, `\\` and `$` are legal on a
+/// command line; Sigma, the one format that writes tells, quotes and
+/// escapes them.
 pub(crate) fn command_fragment(text: &str) -> Result<(), String> {
-    name_text(text)?;
-    if !text.is_ascii() {
-        return Err("not ASCII".into());
+    if text.trim().is_empty() || text.len() > TEXT_MAX {
+        return Err(format!("empty or longer than {TEXT_MAX} bytes"));
+    }
+    if let Some(bad) = text.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ')) {
+        return Err(format!("{bad:?} is not printable ASCII"));
+    }
+    if text.chars().all(|c| matches!(c, '*' | '?' | ' ')) {
+        return Err("only wildcards: would match anything".into());
     }
     Ok(())
 }
@@ -414,6 +421,8 @@ mod tests {
         assert!(name_text(&"a".repeat(300)).is_err());
         assert!(command_fragment("--silent").is_ok());
         assert!(command_fragment("–silent").is_err());
+        assert!(command_fragment("\\AnyViewer\\AVCore.exe").is_ok());
+        assert!(command_fragment("--a\nb").is_err());
         assert!(ja3("0123456789abcdef0123456789ABCDEF").is_ok());
         assert!(ja3("0123\"").is_err());
     }

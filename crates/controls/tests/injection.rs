@@ -44,7 +44,6 @@ names = [
     "pwnline\n.exe",
     "pwnnul\u0000.exe",
     "pwn}brace.exe",
-    "pwn.exe",
     "*.exe",
 ]
 original_file_names = ["EvilTool.exe", "pwn\nlevel: low", "pwn\u2028sep", "pwn\"dq"]
@@ -93,7 +92,7 @@ all = ["--evil-silent"]
 
 [[tell]]
 kind = "password-set"
-all = ["--pwn\"pass"]
+all = ["--pwn\npass", "pwnnul\u0000"]
 
 [[tell]]
 kind = "password-set"
