@@ -76,7 +76,9 @@ pub(crate) enum DnsUse {
 /// a glob (only Suricata and Sigma can express it).
 pub(crate) fn dns_pattern(text: &str, use_: DnsUse) -> Result<String, String> {
     if text.chars().any(|c| !c.is_ascii()) {
-        return Err("not ASCII: write an internationalized name in its xn-- (punycode) form".into());
+        return Err(
+            "not ASCII: write an internationalized name in its xn-- (punycode) form".into(),
+        );
     }
     let lower = text.strip_suffix('.').unwrap_or(text).to_ascii_lowercase();
     if lower.is_empty() {
@@ -314,7 +316,10 @@ mod tests {
             block("relay-*.net.anydesk.com").as_deref(),
             Ok("relay-*.net.anydesk.com")
         );
-        assert_eq!(block("xn--bcher-kva.example").as_deref(), Ok("xn--bcher-kva.example"));
+        assert_eq!(
+            block("xn--bcher-kva.example").as_deref(),
+            Ok("xn--bcher-kva.example")
+        );
         for bad in [
             "a;b.com",
             "a}.com",
@@ -346,7 +351,10 @@ mod tests {
         assert!(block(&format!("{}.com", "a".repeat(64))).is_err());
         assert!(block(&format!("{}.com", "a".repeat(63))).is_ok());
         assert!(block(&format!("{}a", "a.".repeat(127))).is_err());
-        assert!(block(&"a.".repeat(127)).is_ok(), "253 bytes and the final dot");
+        assert!(
+            block(&"a.".repeat(127)).is_ok(),
+            "253 bytes and the final dot"
+        );
         // Names below a shared platform stay blockable.
         assert!(block("remotedesktop.google.com").is_ok());
         assert!(block("*.trycloudflare.com").is_ok());
@@ -414,7 +422,9 @@ mod tests {
         assert!(name_text("*").is_err());
         assert!(name_text("ConnectWise, LLC").is_ok());
         assert!(name_text("CN=*.anydesk.com, O=philandro").is_ok());
-        for bad in ["a\"b", "a;b", "a\\b", "a`b", "$(a)", "a{b}", "<a>", "a|b", "%TEMP%"] {
+        for bad in [
+            "a\"b", "a;b", "a\\b", "a`b", "$(a)", "a{b}", "<a>", "a|b", "%TEMP%",
+        ] {
             assert!(name_text(bad).is_err(), "{bad:?} accepted");
         }
         assert!(name_text("a\nb").is_err());

@@ -6,8 +6,8 @@ use ipnet::IpNet;
 
 use crate::addresses::{self, AddressBlock};
 use crate::ports::{PortClass, PortPlan};
-use crate::{Note, Reason};
 use crate::scope::{Scope, policy_reason};
+use crate::{Note, Reason};
 
 /// Everything a firewall needs, decided once.
 pub(crate) struct NetworkPlan {

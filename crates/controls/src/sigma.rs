@@ -17,8 +17,8 @@ use rmmguard_detect::Severity;
 use rmmguard_detect::rules::{self, Rule as Detection};
 
 use crate::dns::DnsPlan;
-use crate::scope::{Scope, ToolScope};
 use crate::grammar;
+use crate::scope::{Scope, ToolScope};
 use crate::text::{sigma_literal, yaml};
 use crate::{Note, Output, OutputFile, Reason, Target, uuid};
 
@@ -89,10 +89,18 @@ fn check_values(tool: &ToolScope<'_>, scope: &Scope<'_>, warnings: &mut Vec<Note
     let install = &tool.tool.install;
     let lists: [(&str, &[String], fn(&str) -> Result<(), String>); 5] = [
         ("binaries.names", &binaries.names, grammar::file_name),
-        ("binaries.original_file_names", &binaries.original_file_names, grammar::name_text),
+        (
+            "binaries.original_file_names",
+            &binaries.original_file_names,
+            grammar::name_text,
+        ),
         ("binaries.products", &binaries.products, grammar::name_text),
         ("install.services", &install.services, service_name),
-        ("install.installers", &install.installers, grammar::file_name),
+        (
+            "install.installers",
+            &install.installers,
+            grammar::file_name,
+        ),
     ];
     let mut bad = |field: &str, value: &str, why: String| {
         warnings.push(Note {
@@ -359,8 +367,10 @@ fn renamed_rule(tool: &ToolScope<'_>, rules: &mut Vec<Rule>) {
         tool.tool.name
     );
     rule.logsource = process_logsource();
-    rule.selections.push(Selection::one("selection", "OriginalFileName", originals));
-    rule.selections.push(Selection::one("filter_names", "Image|endswith", names));
+    rule.selections
+        .push(Selection::one("selection", "OriginalFileName", originals));
+    rule.selections
+        .push(Selection::one("filter_names", "Image|endswith", names));
     rule.condition = "selection and not filter_names".to_owned();
     for value in &binaries.original_file_names {
         rule.reasons.push(tool.reason_with(

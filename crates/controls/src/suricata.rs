@@ -13,10 +13,10 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use crate::dns::{DnsPlan, DnsRule, Reach};
+use crate::grammar;
 use crate::network::NetworkPlan;
 use crate::ports::{PortClass, PortSegment};
 use crate::scope::{Scope, ToolScope};
-use crate::grammar;
 use crate::text::{pcre_literal, suricata as quote, suricata_content as content};
 use crate::{Error, ErrorKind, IdsAction, Note, Output, OutputFile, Reason, Target};
 
@@ -260,7 +260,13 @@ fn tls_rules(
     let tls = &tool.tool.network.tls;
     for subject in &tls.cert_subjects {
         if let Err(why) = grammar::name_text(subject) {
-            warnings.push(skipped(tool, scope, "network.tls.cert_subjects", subject, &why));
+            warnings.push(skipped(
+                tool,
+                scope,
+                "network.tls.cert_subjects",
+                subject,
+                &why,
+            ));
             continue;
         }
         rules.push(Rule {

@@ -15,9 +15,7 @@
 
 mod common;
 
-use common::{
-    check_iptables, check_nft, check_sigma, check_unbound, check_xml, check_zone, text,
-};
+use common::{check_iptables, check_nft, check_sigma, check_unbound, check_xml, check_zone, text};
 use rmmguard_catalog::{Catalog, parse_tool};
 use rmmguard_controls::{DnsAnswer, FactSource, Options, Output, Provenance, Sinkhole, Target};
 use rmmguard_policy::Policy;
@@ -326,7 +324,9 @@ fn suricata_strict(text: &str) {
     let mut count = 0;
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         count += 1;
-        let open = line.find(" (").unwrap_or_else(|| panic!("no options: {line}"));
+        let open = line
+            .find(" (")
+            .unwrap_or_else(|| panic!("no options: {line}"));
         let header: Vec<&str> = line[..open].split(' ').collect();
         assert_eq!(header.len(), 7, "{line}");
         assert!(matches!(header[0], "alert" | "drop"), "{line}");
@@ -416,7 +416,10 @@ fn split_options(body: &str) -> Vec<String> {
             current.push(c);
         }
     }
-    assert!(current.trim().is_empty(), "text after the last ';': {current:?}");
+    assert!(
+        current.trim().is_empty(),
+        "text after the last ';': {current:?}"
+    );
     out
 }
 

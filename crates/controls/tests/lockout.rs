@@ -90,7 +90,13 @@ fn iptables_blocked(text: &str) -> Vec<Blocked> {
         .filter(|line| line.starts_with("-A ") && line.contains("--dport "))
         .map(|line| {
             let protocol = line.split("-p ").nth(1).unwrap().split(' ').next().unwrap();
-            let ports = line.split("--dport ").nth(1).unwrap().split(' ').next().unwrap();
+            let ports = line
+                .split("--dport ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap();
             range(protocol_of(protocol), ports, ':')
         })
         .collect()
@@ -101,8 +107,20 @@ fn firewall_blocked(text: &str) -> Vec<Blocked> {
     text.lines()
         .filter(|line| line.starts_with("New-NetFirewallRule") && line.contains("Port '"))
         .map(|line| {
-            let protocol = line.split("-Protocol ").nth(1).unwrap().split(' ').next().unwrap();
-            let ports = line.split("Port '").nth(1).unwrap().split('\'').next().unwrap();
+            let protocol = line
+                .split("-Protocol ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap();
+            let ports = line
+                .split("Port '")
+                .nth(1)
+                .unwrap()
+                .split('\'')
+                .next()
+                .unwrap();
             range(protocol_of(protocol), ports, '-')
         })
         .collect()
@@ -169,7 +187,10 @@ fn no_format_blocks_an_infrastructure_port_after_a_lolrmm_import() {
                 ("tcp", 3389),
                 ("tcp", 5985),
             ] {
-                assert!(!holds(&blocked, protocol, port), "{target}: {protocol}/{port}");
+                assert!(
+                    !holds(&blocked, protocol, port),
+                    "{target}: {protocol}/{port}"
+                );
             }
             // The parsers see the blocks that must be there: AnyDesk is built
             // in; Faronics Insight's tcp/1313 comes from the import only.
@@ -185,23 +206,17 @@ fn no_format_blocks_an_infrastructure_port_after_a_lolrmm_import() {
 
 #[test]
 fn rdp_is_blocked_only_when_the_operator_names_it() {
-    let output = generate_from(
-        catalog(),
-        &example_policy_text(),
-        Target::Nftables,
-        |o| {
-            o.imported_ports = true;
-            o.block_infrastructure = vec!["tcp/3389".parse().unwrap()];
-        },
-    );
+    let output = generate_from(catalog(), &example_policy_text(), Target::Nftables, |o| {
+        o.imported_ports = true;
+        o.block_infrastructure = vec!["tcp/3389".parse().unwrap()];
+    });
     let blocked = nft_blocked(text(&output));
     assert!(holds(&blocked, "tcp", 3389));
     assert!(!holds(&blocked, "tcp", 22));
     assert!(
-        output
-            .warnings
-            .iter()
-            .any(|w| w.rule.starts_with("broad: tcp/3389 is infrastructure (RDP)")),
+        output.warnings.iter().any(|w| w
+            .rule
+            .starts_with("broad: tcp/3389 is infrastructure (RDP)")),
         "{:#?}",
         output.warnings
     );
@@ -243,7 +258,10 @@ fn explain_names_tool_and_source_of_every_block_and_warns_about_broad_ones() {
         "broad: udp/4501-4999 blocks 499 ports (nomachine)",
         "broad: tcp/8080 is shared with other software",
     ] {
-        assert!(explain.contains(needle), "{needle:?} missing from\n{explain}");
+        assert!(
+            explain.contains(needle),
+            "{needle:?} missing from\n{explain}"
+        );
     }
     // Without the opt-in, the imported ports are listed as left out, by tool and source.
     let default = generate(Target::Nftables, false).explain();
@@ -258,8 +276,20 @@ fn firewalls_keep_loopback_and_sessions_that_are_up_before_any_drop() {
     let nft = generate(Target::Nftables, true);
     let nft = text(&nft);
     for (hook, keep) in [
-        ("output", vec!["oifname \"lo\" accept", "ct state established,related accept"]),
-        ("input", vec!["iifname \"lo\" accept", "ct state established,related accept"]),
+        (
+            "output",
+            vec![
+                "oifname \"lo\" accept",
+                "ct state established,related accept",
+            ],
+        ),
+        (
+            "input",
+            vec![
+                "iifname \"lo\" accept",
+                "ct state established,related accept",
+            ],
+        ),
         ("forward", vec!["ct state established,related accept"]),
     ] {
         let chain = nft
@@ -279,9 +309,15 @@ fn firewalls_keep_loopback_and_sessions_that_are_up_before_any_drop() {
                 .lines()
                 .filter(|l| l.starts_with(&format!("-A {chain} ")))
                 .collect();
-            assert!(rules[0].starts_with(&format!("-A {chain} {interface} lo ")), "{rules:?}");
+            assert!(
+                rules[0].starts_with(&format!("-A {chain} {interface} lo ")),
+                "{rules:?}"
+            );
             assert!(rules[0].ends_with("-j RETURN"));
-            assert!(rules[1].contains("--ctstate ESTABLISHED,RELATED") && rules[1].ends_with("-j RETURN"));
+            assert!(
+                rules[1].contains("--ctstate ESTABLISHED,RELATED")
+                    && rules[1].ends_with("-j RETURN")
+            );
         }
     }
     // Windows Firewall: inbound blocks stay off the Domain profile.
@@ -359,7 +395,12 @@ fn lab() -> Lab {
         "link", "add", &vh, "netns", &host, "type", "veth", "peer", "name", &vp, "netns", &peer,
     ]);
     run_ok(link, "ip link add");
-    for (ns, dev) in [(&host, "lo"), (&host, vh.as_str()), (&peer, "lo"), (&peer, vp.as_str())] {
+    for (ns, dev) in [
+        (&host, "lo"),
+        (&host, vh.as_str()),
+        (&peer, "lo"),
+        (&peer, vp.as_str()),
+    ] {
         in_ns(ns, &["ip", "link", "set", dev, "up"]);
     }
     in_ns(&host, &["ip", "addr", "add", "192.0.2.1/24", "dev", &vh]);
@@ -519,8 +560,18 @@ fn nftables_in_a_network_namespace_keeps_loopback_and_established_sessions() {
     }
     // Sessions up before the load: SSH-like and AnyDesk over loopback, and
     // from the peer over the veth.
-    let mut local = Sessions::start(&mut lab, &host, &python, &["127.0.0.1:22", "127.0.0.1:7070"]);
-    let mut remote = Sessions::start(&mut lab, &peer, &python, &["192.0.2.1:22", "192.0.2.1:7070"]);
+    let mut local = Sessions::start(
+        &mut lab,
+        &host,
+        &python,
+        &["127.0.0.1:22", "127.0.0.1:7070"],
+    );
+    let mut remote = Sessions::start(
+        &mut lab,
+        &peer,
+        &python,
+        &["192.0.2.1:22", "192.0.2.1:7070"],
+    );
     let mut load = Command::new("ip");
     load.args(["netns", "exec", &host])
         .arg(&nft)
@@ -528,12 +579,25 @@ fn nftables_in_a_network_namespace_keeps_loopback_and_established_sessions() {
         .arg(&ruleset);
     run_ok(load, "nft -f in the host namespace");
     assert_eq!(local.check(), "ok", "loopback sessions after the load");
-    assert_eq!(remote.check(), "ok", "sessions that were up before the load");
+    assert_eq!(
+        remote.check(),
+        "ok",
+        "sessions that were up before the load"
+    );
     // New connections: loopback and SSH still work; a new AnyDesk
     // connection from the peer is dropped, so the ruleset is really loaded.
-    assert!(connects(&host, &python, "127.0.0.1:22"), "new SSH over loopback");
-    assert!(connects(&host, &python, "127.0.0.1:7070"), "new loopback connection to 7070");
-    assert!(connects(&peer, &python, "192.0.2.1:22"), "new SSH from the peer");
+    assert!(
+        connects(&host, &python, "127.0.0.1:22"),
+        "new SSH over loopback"
+    );
+    assert!(
+        connects(&host, &python, "127.0.0.1:7070"),
+        "new loopback connection to 7070"
+    );
+    assert!(
+        connects(&peer, &python, "192.0.2.1:22"),
+        "new SSH from the peer"
+    );
     assert!(
         !connects(&peer, &python, "192.0.2.1:7070"),
         "a new connection to tcp/7070 (AnyDesk) must be dropped"
