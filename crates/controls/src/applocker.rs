@@ -135,7 +135,7 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
 /// grammar; the rule builders below leave them out.
 fn check_values(tool: &ToolScope<'_>, scope: &Scope<'_>, warnings: &mut Vec<Note>) {
     let binaries = &tool.tool.binaries;
-    let lists: [(&str, &[String], fn(&str) -> Result<(), String>); 3] = [
+    let lists: [(&str, &[String], grammar::Check); 3] = [
         ("binaries.names", &binaries.names, grammar::file_name),
         ("binaries.signers", &binaries.signers, grammar::name_text),
         ("binaries.products", &binaries.products, grammar::name_text),

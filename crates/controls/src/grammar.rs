@@ -59,6 +59,9 @@ const SHARED_PLATFORMS: &[&str] = &[
     "windowsupdate.com",
 ];
 
+/// A grammar check: `Err` says why the value fails.
+pub(crate) type Check = fn(&str) -> Result<(), String>;
+
 /// What kind of DNS pattern a value may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DnsUse {
@@ -75,7 +78,7 @@ pub(crate) enum DnsUse {
 /// leading `*.` means "any name below"; for blocks, a `*` inside a label is
 /// a glob (only Suricata and Sigma can express it).
 pub(crate) fn dns_pattern(text: &str, use_: DnsUse) -> Result<String, String> {
-    if text.chars().any(|c| !c.is_ascii()) {
+    if !text.is_ascii() {
         return Err(
             "not ASCII: write an internationalized name in its xn-- (punycode) form".into(),
         );

@@ -87,7 +87,7 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
 fn check_values(tool: &ToolScope<'_>, scope: &Scope<'_>, warnings: &mut Vec<Note>) {
     let binaries = &tool.tool.binaries;
     let install = &tool.tool.install;
-    let lists: [(&str, &[String], fn(&str) -> Result<(), String>); 5] = [
+    let lists: [(&str, &[String], grammar::Check); 5] = [
         ("binaries.names", &binaries.names, grammar::file_name),
         (
             "binaries.original_file_names",
@@ -134,7 +134,7 @@ fn service_name(text: &str) -> Result<(), String> {
 }
 
 /// The values that pass `check`, as Sigma literals (no wildcards).
-fn literals(values: &[String], check: fn(&str) -> Result<(), String>) -> Vec<String> {
+fn literals(values: &[String], check: grammar::Check) -> Vec<String> {
     values
         .iter()
         .filter(|value| check(value).is_ok())

@@ -40,6 +40,9 @@ fn generate(target: Target, imported_ports: bool) -> Output {
 /// A blocked port run: transport, first, last.
 type Blocked = (&'static str, u16, u16);
 
+/// Reads the blocked port runs out of one format's text.
+type BlockedParser = fn(&str) -> Vec<Blocked>;
+
 fn range(protocol: &'static str, ports: &str, separator: char) -> Blocked {
     let ports = ports.trim_matches(['\'', ',']);
     let (first, last) = ports.split_once(separator).unwrap_or((ports, ports));
@@ -166,7 +169,7 @@ fn holds(blocked: &[Blocked], protocol: &str, port: u16) -> bool {
 #[test]
 fn no_format_blocks_an_infrastructure_port_after_a_lolrmm_import() {
     for imported_ports in [false, true] {
-        let parsed: [(Target, fn(&str) -> Vec<Blocked>); 5] = [
+        let parsed: [(Target, BlockedParser); 5] = [
             (Target::Nftables, nft_blocked),
             (Target::Iptables, iptables_blocked),
             (Target::Ip6tables, iptables_blocked),
