@@ -239,7 +239,7 @@ pub(crate) fn file_name(text: &str) -> Result<(), String> {
     }
     if let Some(bad) = text
         .chars()
-        .find(|c| is_hazard(*c) || "<>:\"/\\|%;`$'{}".contains(*c))
+        .find(|c| is_hazard(*c) || "<>:\"/\\|%;`${}".contains(*c))
     {
         return Err(format!("{bad:?} is not allowed in a file name"));
     }
@@ -404,6 +404,7 @@ mod tests {
         assert!(file_name("AnyDesk*.exe").is_ok());
         assert!(file_name("tmate").is_ok());
         assert!(file_name("nxd.exe").is_ok());
+        assert!(file_name("I'm InTouch Go Installer.exe").is_ok());
         for bad in [
             "*.exe",
             "dd.exe",

@@ -33,9 +33,9 @@ lolrmm = ["evil.yaml"]
 [binaries]
 names = [
     "EvilTool.exe",
+    "Evil's Helper.exe",
     "pwn;rm -rf.exe",
     "pwn\".exe",
-    "pwn'quote.exe",
     "..\\pwn\\x.exe",
     "$(pwn).exe",
     "`pwn`.exe",
