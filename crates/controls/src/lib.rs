@@ -13,7 +13,15 @@
 //!   ports stay open from the approved paths (VPN/VDI subnets, jump hosts);
 //! * every output starts with a header naming the generator, the catalog
 //!   version, the SHA-256 of the policy text and the generation time, and
-//!   is sorted, so the same inputs give byte-identical output.
+//!   is sorted, so the same inputs give byte-identical output;
+//! * no output can lock the operator out: [`INFRASTRUCTURE`] ports are never
+//!   blocked (unless [`Options::block_infrastructure`] names one), ports
+//!   only a LOLRMM import lists are blocked only with
+//!   [`Options::imported_ports`], and firewall rulesets keep loopback and
+//!   established sessions;
+//! * every value is checked against the grammar of the formats that write
+//!   it; one that fails is skipped and listed in [`Output::warnings`] with
+//!   its tool and [`FactSource`], never written.
 //!
 //! ```
 //! use rmmguard_catalog::Catalog;
