@@ -190,8 +190,9 @@ impl ToolScope<'_> {
 
     /// A reason naming a catalog fact, with an explicit policy text.
     pub fn reason_with(&self, field: &str, value: &str, policy: String) -> Reason {
-        // Tenants come from the policy, not from the catalog.
-        let source = (field != "tenants").then(|| self.sourcing.of(field, value));
+        // Tenants and host limits come from the policy, not from the catalog.
+        let source =
+            (!matches!(field, "tenants" | "hosts")).then(|| self.sourcing.of(field, value));
         Reason {
             tool: Some(self.tool.id.clone()),
             field: field.to_owned(),

@@ -243,7 +243,7 @@ fn explain_names_tool_and_source_of_every_block_and_warns_about_broad_ones() {
     for note in output.notes.iter().chain(&output.remarks) {
         for reason in &note.reasons {
             assert_eq!(
-                reason.tool.is_some() && reason.field != "tenants",
+                reason.tool.is_some() && !matches!(reason.field.as_str(), "tenants" | "hosts"),
                 reason.source.is_some(),
                 "{}: {reason}",
                 note.rule
