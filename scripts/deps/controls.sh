@@ -4,9 +4,11 @@
 #   nft (nftables), iptables-restore / iptables-nft-restore (iptables),
 #   named-checkzone (bind9-utils), unbound-checkconf (unbound),
 #   ip netns + veth (iproute2), sysctl (procps) and python3 for the
-#   network-namespace test, xmllint (libxml2-utils) for looking at the
-#   AppLocker XML by hand, and sigma (sigma-cli, in its own virtual
-#   environment) with the splunk and elasticsearch (lucene) backends.
+#   network-namespace tests (they need root, as CI has), xmllint
+#   (libxml2-utils) for the AppLocker XML, and sigma (sigma-cli, in its own
+#   virtual environment) with the splunk and elasticsearch (lucene) backends.
+# Debian 12 ships neither Suricata nor PowerShell: the tests check those two
+# outputs with strict parsers of the syntax instead (tests/injection.rs).
 # Idempotent and quiet: a second run installs nothing and prints one line.
 # Usage: sudo bash scripts/deps/controls.sh
 set -euo pipefail

@@ -35,6 +35,10 @@ use crate::load;
     rmmguard controls --policy policy.toml --format nftables --explain\n  \
     rmmguard controls --policy policy.toml --format suricata --action drop --sid-base 9100000\n  \
     rmmguard controls --policy policy.toml --format sigma --out sigma/\n\n\
+    Infrastructure ports (SSH, DNS, DHCP, HTTP(S), Kerberos, NTP, RPC, NetBIOS, SNMP,\n\
+    LDAP, SMB, RDP, WinRM, VPNs) are never blocked; ports only a LOLRMM import lists\n\
+    are blocked only with --imported-ports. Values that fail a format's grammar are\n\
+    skipped with a warning. Loaded firewall rules keep loopback and sessions already up.\n\n\
     Outputs are reproducible: set SOURCE_DATE_EPOCH to fix the time in their header.")]
 pub struct ControlsArgs {
     /// Output format (see below)
@@ -69,6 +73,18 @@ pub struct ControlsArgs {
     /// Never block this port (shared with other software here); repeatable
     #[arg(long, value_name = "PROTO/PORT", value_parser = parse_port)]
     pub open_port: Vec<PortRange>,
+
+    /// Also block the ports that only an imported LOLRMM catalog lists (by
+    /// default an import never widens port blocks)
+    #[arg(long)]
+    pub imported_ports: bool,
+
+    /// Block this infrastructure port anyway, such as tcp/3389 where banning
+    /// RDP is the policy's choice; repeatable. Every other infrastructure
+    /// port (SSH, DNS, Kerberos, SMB, RDP, WinRM, VPNs, ...; see
+    /// docs/CONTROLS.md) is never blocked
+    #[arg(long, value_name = "PROTO/PORT", value_parser = parse_port)]
+    pub block_infrastructure: Vec<PortRange>,
 
     /// Suricata: rule action
     #[arg(long, value_name = "ACTION", default_value = "alert", value_parser = ["alert", "drop"])]
@@ -111,6 +127,15 @@ pub fn run(args: &ControlsArgs, data_dir: &Path) -> Result<ExitCode> {
         .format
         .generate(&catalog, &policy, &options)
         .with_context(|| format!("cannot generate {} controls", args.format))?;
+    // Skipped values and broad blocks are shown whether or not --explain is given.
+    for warning in &output.warnings {
+        eprintln!("rmmguard: warning: {}", warning.rule);
+        if !args.explain {
+            for reason in &warning.reasons {
+                eprintln!("    because {reason}");
+            }
+        }
+    }
     match &args.out {
         Some(path) => write_out(args.format, &output, path)?,
         None => write_stdout(&output)?,
@@ -185,6 +210,8 @@ fn options(args: &ControlsArgs, provenance: Provenance) -> Result<Options> {
     };
     options.publishers = publishers(&args.publisher)?;
     options.open_ports = args.open_port.clone();
+    options.imported_ports = args.imported_ports;
+    options.block_infrastructure = args.block_infrastructure.clone();
     options.firewall_group = args.group.clone();
     Ok(options)
 }

@@ -6,8 +6,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 
-use crate::Reason;
+use crate::grammar;
 use crate::scope::Scope;
+use crate::{Note, Reason};
 
 /// A vendor address or block to drop in both directions.
 #[derive(Debug, Clone)]
@@ -17,25 +18,31 @@ pub(crate) struct AddressBlock {
 }
 
 /// The catalog addresses of blocked tools, sorted and merged by network,
-/// and remarks for values that are not addresses.
-pub(crate) fn blocked(scope: &Scope<'_>) -> (Vec<AddressBlock>, Vec<(String, Reason)>) {
+/// and warnings for values that may not be blocked (not an address, not a
+/// vendor's public address, too wide, or one of the policy's own ranges).
+pub(crate) fn blocked(scope: &Scope<'_>) -> (Vec<AddressBlock>, Vec<Note>) {
+    let networks = &scope.policy.networks;
+    let own: Vec<IpNet> = networks
+        .internal
+        .iter()
+        .chain(&networks.approved)
+        .copied()
+        .chain(networks.jump_hosts.iter().map(|ip| IpNet::from(*ip)))
+        .collect();
     let mut blocks: Vec<AddressBlock> = Vec::new();
-    let mut remarks = Vec::new();
+    let mut warnings = Vec::new();
     for tool in scope.tools.iter().filter(|tool| !tool.is_authorized()) {
         for text in &tool.tool.network.addresses {
             let reason = tool.reason("network.addresses", text, scope);
-            let parsed = text
-                .trim()
-                .parse::<IpNet>()
-                .or_else(|_| text.trim().parse::<IpAddr>().map(IpNet::from));
-            match parsed {
+            match grammar::vendor_address(text, &own) {
                 Ok(net) => blocks.push(AddressBlock {
-                    net: net.trunc(),
+                    net,
                     reasons: vec![reason],
                 }),
-                Err(_) => {
-                    remarks.push((format!("not blocked: {text:?} is not an address"), reason))
-                }
+                Err(why) => warnings.push(Note {
+                    rule: format!("skipped: address {text:?} of {}: {why}", tool.tool.id),
+                    reasons: vec![reason],
+                }),
             }
         }
     }
@@ -48,7 +55,23 @@ pub(crate) fn blocked(scope: &Scope<'_>) -> (Vec<AddressBlock>, Vec<(String, Rea
                 .map(move |reason| (block.net, reason))
         })
         .collect();
-    (collapse(flat), remarks)
+    let blocks = collapse(flat);
+    for block in &blocks {
+        let wide = match block.net {
+            IpNet::V4(_) => 24,
+            IpNet::V6(_) => 48,
+        };
+        if block.net.prefix_len() < wide {
+            warnings.push(Note {
+                rule: format!(
+                    "broad: vendor address block {} is wider than a /{wide}",
+                    block.net
+                ),
+                reasons: block.reasons.clone(),
+            });
+        }
+    }
+    (blocks, warnings)
 }
 
 /// Networks with their reasons, nested networks folded into the ones that

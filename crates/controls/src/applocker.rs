@@ -11,6 +11,7 @@
 
 use std::fmt::Write as _;
 
+use crate::grammar;
 use crate::scope::{Scope, ToolScope, policy_reason};
 use crate::text::xml_attr;
 use crate::{AppLockerDefaults, AppLockerMode, Note, Output, OutputFile, Reason, Target, uuid};
@@ -26,6 +27,10 @@ const USER_WRITABLE: &[&str] = &[r"%OSDRIVE%\Users\*\", r"%WINDIR%\Temp\*"];
 
 pub(crate) fn generate(scope: &Scope<'_>) -> Output {
     let mut rules: Vec<Rule> = Vec::new();
+    let mut warnings: Vec<Note> = Vec::new();
+    for tool in &scope.tools {
+        check_values(tool, scope, &mut warnings);
+    }
     if scope.options.applocker_defaults == AppLockerDefaults::Include {
         default_rules(&mut rules);
     }
@@ -93,8 +98,8 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
     };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!--\n");
     for line in scope.options.provenance.lines(Target::Applocker.name()) {
-        // XML comments cannot hold "--"; the header lines have none.
-        let _ = writeln!(out, "  {line}");
+        // XML comments cannot hold "--".
+        let _ = writeln!(out, "  {}", crate::text::xml_comment(&line));
     }
     out.push_str(
         "  Apply with Set-AppLockerPolicy -XmlPolicy FILE [-Merge], or import into a GPO\n  \
@@ -122,7 +127,37 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
         }],
         notes,
         remarks: Vec::new(),
+        warnings,
     }
+}
+
+/// Warns about the tool's names, signers and products that fail their
+/// grammar; the rule builders below leave them out.
+fn check_values(tool: &ToolScope<'_>, scope: &Scope<'_>, warnings: &mut Vec<Note>) {
+    let binaries = &tool.tool.binaries;
+    let lists: [(&str, &[String], grammar::Check); 3] = [
+        ("binaries.names", &binaries.names, grammar::file_name),
+        ("binaries.signers", &binaries.signers, grammar::name_text),
+        ("binaries.products", &binaries.products, grammar::name_text),
+    ];
+    for (field, values, check) in lists {
+        for value in values {
+            if let Err(why) = check(value) {
+                warnings.push(Note {
+                    rule: format!("skipped: {field} {value:?} of {}: {why}", tool.tool.id),
+                    reasons: vec![tool.reason(field, value, scope)],
+                });
+            }
+        }
+    }
+}
+
+fn valid_names<'t>(tool: &'t ToolScope<'_>) -> impl Iterator<Item = &'t String> {
+    tool.tool
+        .binaries
+        .names
+        .iter()
+        .filter(|name| grammar::file_name(name).is_ok())
 }
 
 struct Rule {
@@ -258,10 +293,12 @@ fn publisher_pairs<'t>(tool: &'t ToolScope<'_>) -> Vec<(&'t str, &'t str)> {
     binaries
         .signers
         .iter()
+        .filter(|signer| grammar::name_text(signer).is_ok())
         .flat_map(|signer| {
             binaries
                 .products
                 .iter()
+                .filter(|product| grammar::name_text(product).is_ok())
                 .map(move |product| (signer.as_str(), product.as_str()))
         })
         .collect()
@@ -269,7 +306,13 @@ fn publisher_pairs<'t>(tool: &'t ToolScope<'_>) -> Vec<(&'t str, &'t str)> {
 
 fn allow_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) {
     let hosts = tool.host_limits();
-    for signer in &tool.tool.binaries.signers {
+    let signers = tool
+        .tool
+        .binaries
+        .signers
+        .iter()
+        .filter(|signer| grammar::name_text(signer).is_ok());
+    for signer in signers {
         let products: Vec<&str> = if tool.tool.binaries.products.is_empty() {
             vec!["*"]
         } else {
@@ -277,6 +320,7 @@ fn allow_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) {
                 .binaries
                 .products
                 .iter()
+                .filter(|product| grammar::name_text(product).is_ok())
                 .map(String::as_str)
                 .collect()
         };
@@ -353,7 +397,7 @@ fn path_rules(
     where_: PathScope,
     rules: &mut Vec<Rule>,
 ) {
-    for name in &tool.tool.binaries.names {
+    for name in valid_names(tool) {
         // AppLocker paths know `*` only.
         let pattern = name.replace('?', "*");
         if !tool.is_authorized()

@@ -10,8 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::Reason;
+use crate::grammar::{self, DnsUse};
 use crate::scope::{Scope, ToolScope};
+use crate::{Note, Reason};
 
 /// One catalog domain pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +117,8 @@ pub(crate) struct DnsPlan {
     pub globs: Vec<GlobBlock>,
     /// What the plan decided not to do, and why (for `--explain`).
     pub remarks: Vec<(String, Reason)>,
+    /// Names that fail the DNS grammar: skipped, never written.
+    pub warnings: Vec<Note>,
 }
 
 /// How the policy treats a tool's domains.
@@ -225,7 +228,14 @@ fn add_blocks(
             ),
             None => tool.reason("network.domains", domain, scope),
         };
-        match pattern(domain) {
+        let domain = match grammar::dns_pattern(domain, DnsUse::Block) {
+            Ok(domain) => domain,
+            Err(why) => {
+                plan.warnings.push(skipped(tool, domain, &why, reason));
+                continue;
+            }
+        };
+        match pattern(&domain) {
             Pattern::Exact(name) => blocks.entry(name).or_default().exact.push(reason),
             Pattern::Below(name) => blocks.entry(name).or_default().below.push(reason),
             Pattern::Glob(glob) => plan.globs.push(GlobBlock {
@@ -272,6 +282,12 @@ fn add_kept(
             domain,
             format!("{} is {why}: kept resolvable", tool.tool.id),
         );
+        if !matches!(pattern(domain), Pattern::Glob(_))
+            && let Err(why) = grammar::dns_pattern(domain, DnsUse::CarveOut)
+        {
+            plan.warnings.push(skipped(tool, domain, &why, reason));
+            continue;
+        }
         match pattern(domain) {
             Pattern::Exact(name) => allows.entry(name).or_default().exact.push(reason.clone()),
             Pattern::Below(name) => allows.entry(name).or_default().below.push(reason.clone()),
@@ -279,6 +295,14 @@ fn add_kept(
         }
         plan.remarks
             .push((format!("not blocked: {domain}"), reason));
+    }
+}
+
+/// The warning for a catalog domain that fails the grammar.
+fn skipped(tool: &ToolScope<'_>, domain: &str, why: &str, reason: Reason) -> Note {
+    Note {
+        rule: format!("skipped: domain {domain:?} of {}: {why}", tool.tool.id),
+        reasons: vec![reason],
     }
 }
 
@@ -362,18 +386,10 @@ pub(crate) fn is_below(name: &str, apex: &str) -> bool {
         && name.as_bytes()[name.len() - apex.len() - 1] == b'.'
 }
 
-/// Whether a tenant value is a DNS name or `*.` plus one.
+/// Whether a tenant value is a DNS name or `*.` plus one, as the DNS
+/// formats can write it (see `grammar.rs`).
 pub(crate) fn is_dns_pattern(tenant: &str) -> bool {
-    let name = tenant.strip_prefix("*.").unwrap_or(tenant);
-    let labels: Vec<&str> = name.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    grammar::dns_pattern(tenant, DnsUse::CarveOut).is_ok()
 }
 
 /// Sorts names by their labels from the right, so related names sit together.

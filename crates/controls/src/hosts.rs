@@ -71,5 +71,6 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
         }],
         notes,
         remarks,
+        warnings: plan.warnings,
     }
 }

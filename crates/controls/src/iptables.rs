@@ -65,6 +65,7 @@ pub(crate) fn generate(scope: &Scope<'_>, family_: Family) -> Output {
          #   {command} -C INPUT -j RMMGUARD-INGRESS 2>/dev/null || {command} -I INPUT 1 -j RMMGUARD-INGRESS\n\
          # EGRESS: inside -> outside; INGRESS: outside -> inside.\n\
          # Ports of authorized tools stay open from the approved paths only.\n\
+         # Loopback, sessions already up and infrastructure ports are never dropped.\n\
          *filter\n"
     );
     for chain in CHAINS {
@@ -90,13 +91,8 @@ pub(crate) fn generate(scope: &Scope<'_>, family_: Family) -> Output {
     approved(&mut writer, &plan, family_);
     writer.text.push_str("COMMIT\n");
     let notes = writer.notes;
-    let mut remarks = Vec::new();
-    for (rule, reason) in plan.remarks {
-        remarks.push(Note {
-            rule,
-            reasons: vec![reason],
-        });
-    }
+    let remarks = crate::group_notes(plan.remarks);
+    let warnings = plan.warnings;
     Output {
         files: vec![OutputFile {
             name: target.default_file_name().to_owned(),
@@ -104,6 +100,7 @@ pub(crate) fn generate(scope: &Scope<'_>, family_: Family) -> Output {
         }],
         notes,
         remarks,
+        warnings,
     }
 }
 
@@ -180,6 +177,20 @@ fn direction(
     host_flag: &str,
     what: &str,
 ) {
+    // Before any drop: loopback and sessions already up (the operator's SSH
+    // among them) leave these chains untouched. RETURN, not ACCEPT, so the
+    // rest of the host's own firewall still judges them.
+    let interface = if host_flag == "-d" { "-o" } else { "-i" };
+    writer.rule(
+        format!("-A {chain} {interface} lo -m comment --comment \"keep loopback\" -j RETURN"),
+        Vec::new(),
+    );
+    writer.rule(
+        format!(
+            "-A {chain} -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment \"keep sessions that are already up\" -j RETURN"
+        ),
+        Vec::new(),
+    );
     for block in family(&plan.vendor_hosts, family_.is_v6()) {
         let tools = tools(&block.reasons);
         writer.rule(

@@ -13,7 +13,15 @@
 //!   ports stay open from the approved paths (VPN/VDI subnets, jump hosts);
 //! * every output starts with a header naming the generator, the catalog
 //!   version, the SHA-256 of the policy text and the generation time, and
-//!   is sorted, so the same inputs give byte-identical output.
+//!   is sorted, so the same inputs give byte-identical output;
+//! * no output can lock the operator out: [`INFRASTRUCTURE`] ports are never
+//!   blocked (unless [`Options::block_infrastructure`] names one), ports
+//!   only a LOLRMM import lists are blocked only with
+//!   [`Options::imported_ports`], and firewall rulesets keep loopback and
+//!   established sessions;
+//! * every value is checked against the grammar of the formats that write
+//!   it; one that fails is skipped and listed in [`Output::warnings`] with
+//!   its tool and [`FactSource`], never written.
 //!
 //! ```
 //! use rmmguard_catalog::Catalog;
@@ -37,7 +45,9 @@ mod addresses;
 mod applocker;
 mod dns;
 mod error;
+mod grammar;
 mod hosts;
+mod infrastructure;
 mod iptables;
 mod network;
 mod nftables;
@@ -46,6 +56,7 @@ mod provenance;
 mod rpz;
 mod scope;
 mod sigma;
+mod source;
 mod suricata;
 mod text;
 mod unbound;
@@ -61,7 +72,9 @@ use rmmguard_catalog::{Catalog, PortRange};
 use rmmguard_policy::Policy;
 
 pub use error::{Error, ErrorKind};
+pub use infrastructure::{INFRASTRUCTURE, InfrastructurePort};
 pub use provenance::{Provenance, sha256_hex};
+pub use source::FactSource;
 
 use crate::scope::Scope;
 
@@ -277,6 +290,13 @@ pub struct Options {
     pub publishers: BTreeMap<String, String>,
     /// Ports never blocked (shared with other software on this network).
     pub open_ports: Vec<PortRange>,
+    /// Whether ports that only a LOLRMM import lists are blocked too
+    /// (`--imported-ports`); by default imports never widen port blocks.
+    pub imported_ports: bool,
+    /// Infrastructure ports (see [`INFRASTRUCTURE`]) the operator chooses
+    /// to block anyway, such as tcp/3389 where banning RDP is the policy's
+    /// choice (`--block-infrastructure`). Every other one is never blocked.
+    pub block_infrastructure: Vec<PortRange>,
     /// Windows Firewall rule group (the script removes this group's rules first).
     pub firewall_group: String,
 }
@@ -296,6 +316,8 @@ impl Options {
             applocker_defaults: AppLockerDefaults::Include,
             publishers: BTreeMap::new(),
             open_ports: Vec::new(),
+            imported_ports: false,
+            block_infrastructure: Vec::new(),
             firewall_group: "rmmguard".to_owned(),
         }
     }
@@ -311,6 +333,10 @@ pub struct Output {
     /// What the catalog or policy asked for that this output leaves out
     /// (carve-outs, patterns the format cannot express), and why.
     pub remarks: Vec<Note>,
+    /// What the operator must see even without `--explain`: values that
+    /// fail their format's grammar (skipped, never written) and blocks that
+    /// reach far (wide ranges, shared ports, policies without approved paths).
+    pub warnings: Vec<Note>,
 }
 
 /// One generated file.
@@ -341,6 +367,9 @@ pub struct Reason {
     pub field: String,
     /// The value in that field.
     pub value: String,
+    /// Where the catalog fact comes from (built-in file or LOLRMM import);
+    /// `None` for policy entries and options.
+    pub source: Option<FactSource>,
     /// What the policy says, with the line of its entry where there is one.
     pub policy: String,
 }
@@ -348,11 +377,13 @@ pub struct Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.tool {
-            Some(tool) => write!(
-                f,
-                "catalog {tool} {} {:?}: {}",
-                self.field, self.value, self.policy
-            ),
+            Some(tool) => {
+                write!(f, "catalog {tool} {} {:?}", self.field, self.value)?;
+                if let Some(source) = &self.source {
+                    write!(f, " ({source})")?;
+                }
+                write!(f, ": {}", self.policy)
+            }
             None => write!(f, "{} {:?}: {}", self.field, self.value, self.policy),
         }
     }
@@ -372,8 +403,34 @@ impl Output {
                 note.write(&mut out, "because");
             }
         }
+        if !self.warnings.is_empty() {
+            out.push_str("\nWarnings:\n");
+            for note in &self.warnings {
+                note.write(&mut out, "because");
+            }
+        }
         out
     }
+}
+
+/// Notes from (rule, reason) pairs: consecutive pairs of one rule become
+/// one note with all their reasons.
+pub(crate) fn group_notes(pairs: Vec<(String, Reason)>) -> Vec<Note> {
+    let mut notes: Vec<Note> = Vec::new();
+    for (rule, reason) in pairs {
+        match notes.last_mut() {
+            Some(last) if last.rule == rule => {
+                if !last.reasons.contains(&reason) {
+                    last.reasons.push(reason);
+                }
+            }
+            _ => notes.push(Note {
+                rule,
+                reasons: vec![reason],
+            }),
+        }
+    }
+    notes
 }
 
 impl Note {

@@ -4,10 +4,10 @@
 
 use ipnet::IpNet;
 
-use crate::Reason;
 use crate::addresses::{self, AddressBlock};
-use crate::ports::PortPlan;
+use crate::ports::{PortClass, PortPlan};
 use crate::scope::{Scope, policy_reason};
+use crate::{Note, Reason};
 
 /// Everything a firewall needs, decided once.
 pub(crate) struct NetworkPlan {
@@ -21,6 +21,8 @@ pub(crate) struct NetworkPlan {
     pub ports: PortPlan,
     /// What was left out, and why.
     pub remarks: Vec<(String, Reason)>,
+    /// Values skipped for their grammar, and blocks that reach far.
+    pub warnings: Vec<Note>,
 }
 
 impl NetworkPlan {
@@ -42,16 +44,63 @@ impl NetworkPlan {
             .into_iter()
             .map(|path| (path.net, path.reason))
             .collect();
-        let (vendor_hosts, mut remarks) = addresses::blocked(scope);
+        let (vendor_hosts, mut warnings) = addresses::blocked(scope);
         let ports = PortPlan::new(scope);
-        remarks.extend(ports.remarks.iter().cloned());
+        let remarks = ports.remarks.clone();
+        warnings.extend(ports.warnings.iter().cloned());
+        let approved = addresses::collapse(approved);
+        warn_approved(scope, &approved, &ports, &mut warnings);
         NetworkPlan {
             internal: addresses::collapse(internal),
-            approved: addresses::collapse(approved),
+            approved,
             vendor_hosts,
             ports,
             remarks,
+            warnings,
         }
+    }
+}
+
+/// Approved paths that let every source through, or none at all while
+/// authorized tools have ports: either way the port rules reach further
+/// than the policy probably means.
+fn warn_approved(
+    scope: &Scope<'_>,
+    approved: &[AddressBlock],
+    ports: &PortPlan,
+    warnings: &mut Vec<Note>,
+) {
+    for block in approved {
+        let wide = match block.net {
+            IpNet::V4(_) => 8,
+            IpNet::V6(_) => 16,
+        };
+        if block.net.prefix_len() < wide {
+            warnings.push(Note {
+                rule: format!(
+                    "broad: approved path {} is wider than a /{wide}: authorized tools' ports are open from almost anywhere",
+                    block.net
+                ),
+                reasons: block.reasons.clone(),
+            });
+        }
+    }
+    let authorized: Vec<Reason> = ports
+        .of_class(PortClass::ApprovedOnly)
+        .flat_map(|segment| segment.reasons.clone())
+        .collect();
+    if approved.is_empty() && !authorized.is_empty() {
+        let reason = if scope.has_policy() {
+            "the policy names no [networks] approved paths or jump hosts"
+        } else {
+            "no policy given"
+        };
+        let mut reasons = authorized;
+        reasons.push(policy_reason("networks.approved", "[]", reason));
+        warnings.push(Note {
+            rule: "broad: no approved paths, so authorized tools' ports are blocked from everywhere (add [networks] approved to the policy)".to_owned(),
+            reasons,
+        });
     }
 }
 

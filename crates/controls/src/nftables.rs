@@ -32,7 +32,8 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
         "#\n# Load with `nft -f FILE` (atomic: the table is replaced as a whole).\n\
          # egress:  inside -> outside, to RMM ports and vendor addresses.\n\
          # ingress: outside -> inside, to RMM ports and from vendor addresses.\n\
-         # Ports of authorized tools stay open from the approved paths only.\n\n\
+         # Ports of authorized tools stay open from the approved paths only.\n\
+         # Loopback, sessions already up and infrastructure ports are never dropped.\n\n\
          table inet rmmguard\ndelete table inet rmmguard\n\ntable inet rmmguard {\n",
     );
     address_set(
@@ -93,13 +94,8 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
     chain(&mut out, &mut notes, &plan, Direction::Ingress);
     hooks(&mut out, &plan);
     out.push_str("}\n");
-    let mut remarks = Vec::new();
-    for (rule, reason) in plan.remarks {
-        remarks.push(Note {
-            rule,
-            reasons: vec![reason],
-        });
-    }
+    let remarks = crate::group_notes(plan.remarks);
+    let warnings = plan.warnings;
     Output {
         files: vec![OutputFile {
             name: Target::Nftables.default_file_name().to_owned(),
@@ -107,6 +103,7 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
         }],
         notes,
         remarks,
+        warnings,
     }
 }
 
@@ -252,8 +249,11 @@ fn chain(out: &mut String, notes: &mut Vec<Note>, plan: &NetworkPlan, direction:
 }
 
 fn hooks(out: &mut String, plan: &NetworkPlan) {
+    // Sessions that are already up (the operator's SSH among them) and
+    // loopback traffic are never this table's business.
     out.push_str(
-        "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n",
+        "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n\
+         \t\tct state established,related accept comment \"keep sessions that are already up\"\n",
     );
     for (ip, nfproto, set, v6) in [
         ("ip", "ipv4", "internal_v4", false),
@@ -275,6 +275,16 @@ fn hooks(out: &mut String, plan: &NetworkPlan) {
         }
     }
     out.push_str("\t}\n\n");
-    out.push_str("\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t\tjump egress\n\t}\n\n");
-    out.push_str("\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\tjump ingress\n\t}\n");
+    out.push_str(
+        "\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\
+         \t\toifname \"lo\" accept comment \"keep loopback\"\n\
+         \t\tct state established,related accept comment \"keep sessions that are already up\"\n\
+         \t\tjump egress\n\t}\n\n",
+    );
+    out.push_str(
+        "\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\
+         \t\tiifname \"lo\" accept comment \"keep loopback\"\n\
+         \t\tct state established,related accept comment \"keep sessions that are already up\"\n\
+         \t\tjump ingress\n\t}\n",
+    );
 }

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 
 use rmmguard_catalog::{PortRange, PortTransport};
 
-use crate::Reason;
+use crate::infrastructure::{BROAD_RANGE, INFRASTRUCTURE, InfrastructurePort, SHARED};
 use crate::scope::{Scope, policy_reason};
+use crate::{FactSource, Note, Reason};
 
 /// What happens to traffic to a port segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,8 +59,12 @@ impl PortSegment {
 #[derive(Debug, Default)]
 pub(crate) struct PortPlan {
     pub segments: Vec<PortSegment>,
-    /// Ports left open by `--open-port`, and why (for `--explain`).
+    /// Ports left open (by `--open-port`, as infrastructure, as imported
+    /// ports without `--imported-ports`), and why (for `--explain`).
     pub remarks: Vec<(String, Reason)>,
+    /// Blocks that reach far (wide ranges, shared ports, infrastructure the
+    /// operator chose to block), for `--explain` and the warnings.
+    pub warnings: Vec<Note>,
 }
 
 struct Claim {
@@ -68,8 +73,16 @@ struct Claim {
     reason: Reason,
 }
 
+/// The ranges the plan must not block, and the operator's exceptions.
+struct Kept<'o> {
+    open: Vec<&'o PortRange>,
+    infrastructure: Vec<(PortRange, &'static InfrastructurePort)>,
+    block_anyway: Vec<&'o PortRange>,
+}
+
 impl PortPlan {
     pub fn new(scope: &Scope<'_>) -> PortPlan {
+        let mut plan = PortPlan::default();
         let mut claims = Vec::new();
         for tool in &scope.tools {
             for range in &tool.tool.network.ports {
@@ -84,6 +97,16 @@ impl PortPlan {
                     ),
                     None => tool.reason("network.ports", &range.to_string(), scope),
                 };
+                let imported = reason.source.as_ref().is_some_and(FactSource::is_imported);
+                if imported && !scope.options.imported_ports {
+                    plan.remarks.push((
+                        format!(
+                            "not blocked: {range} (a port from the LOLRMM import: blocked only with --imported-ports)"
+                        ),
+                        reason,
+                    ));
+                    continue;
+                }
                 claims.push(Claim {
                     range: *range,
                     authorized: tool.is_authorized(),
@@ -91,10 +114,29 @@ impl PortPlan {
                 });
             }
         }
-        let mut plan = PortPlan::default();
         for transport in [PortTransport::Tcp, PortTransport::Udp] {
-            plan.add_transport(transport, &claims, &scope.options.open_ports);
+            let kept = Kept {
+                open: scope
+                    .options
+                    .open_ports
+                    .iter()
+                    .filter(|r| r.transport == transport)
+                    .collect(),
+                infrastructure: INFRASTRUCTURE
+                    .iter()
+                    .flat_map(|entry| entry.ranges().map(move |range| (range, entry)))
+                    .filter(|(range, _)| range.transport == transport)
+                    .collect(),
+                block_anyway: scope
+                    .options
+                    .block_infrastructure
+                    .iter()
+                    .filter(|r| r.transport == transport)
+                    .collect(),
+            };
+            plan.add_transport(transport, &claims, &kept);
         }
+        plan.warn_broad();
         plan
     }
 
@@ -114,14 +156,19 @@ impl PortPlan {
             .filter(move |segment| segment.class == class && segment.transport == transport)
     }
 
-    fn add_transport(&mut self, transport: PortTransport, claims: &[Claim], open: &[PortRange]) {
+    fn add_transport(&mut self, transport: PortTransport, claims: &[Claim], kept: &Kept<'_>) {
         let claims: Vec<&Claim> = claims
             .iter()
             .filter(|c| c.range.transport == transport)
             .collect();
-        let open: Vec<&PortRange> = open.iter().filter(|r| r.transport == transport).collect();
         let mut bounds = BTreeSet::new();
-        for range in claims.iter().map(|c| &c.range).chain(open.iter().copied()) {
+        let ranges = claims
+            .iter()
+            .map(|c| &c.range)
+            .chain(kept.open.iter().copied())
+            .chain(kept.infrastructure.iter().map(|(range, _)| range))
+            .chain(kept.block_anyway.iter().copied());
+        for range in ranges {
             bounds.insert(u32::from(range.first));
             bounds.insert(u32::from(range.last) + 1);
         }
@@ -131,33 +178,63 @@ impl PortPlan {
             let (Ok(first), Ok(last)) = (u16::try_from(pair[0]), u16::try_from(pair[1] - 1)) else {
                 continue;
             };
-            let active: Vec<&&Claim> = claims
-                .iter()
-                .filter(|c| c.range.first <= first && last <= c.range.last)
-                .collect();
+            let within = |r: &PortRange| r.first <= first && last <= r.last;
+            let active: Vec<&&Claim> = claims.iter().filter(|c| within(&c.range)).collect();
             if active.is_empty() {
                 continue;
             }
-            if let Some(kept) = open.iter().find(|r| r.first <= first && last <= r.last) {
+            let here = span(transport, first, last);
+            if let Some(open) = kept.open.iter().find(|r| within(r)) {
                 let reason = policy_reason(
                     "--open-port",
-                    &kept.to_string(),
+                    &open.to_string(),
                     "left open by the command line",
                 );
-                self.remarks.push((
-                    format!("not blocked: {}", span(transport, first, last)),
-                    reason,
-                ));
+                self.remarks.push((format!("not blocked: {here}"), reason));
                 continue;
+            }
+            let infrastructure = kept
+                .infrastructure
+                .iter()
+                .find(|(range, _)| within(range))
+                .map(|(_, entry)| *entry);
+            let anyway = kept.block_anyway.iter().any(|r| within(r));
+            let mut reasons: Vec<Reason> = active.iter().map(|c| c.reason.clone()).collect();
+            reasons.sort();
+            reasons.dedup();
+            match (infrastructure, anyway) {
+                (Some(entry), false) => {
+                    let rule = format!(
+                        "not blocked: {here} is infrastructure ({}: {})",
+                        entry.service, entry.reason
+                    );
+                    for reason in reasons {
+                        self.remarks.push((rule.clone(), reason));
+                    }
+                    continue;
+                }
+                (Some(entry), true) => {
+                    let mut why = reasons.clone();
+                    why.push(policy_reason(
+                        "--block-infrastructure",
+                        &here,
+                        "blocked as the command line asks",
+                    ));
+                    self.warnings.push(Note {
+                        rule: format!(
+                            "broad: {here} is infrastructure ({}), blocked because --block-infrastructure asks",
+                            entry.service
+                        ),
+                        reasons: why,
+                    });
+                }
+                (None, _) => {}
             }
             let class = if active.iter().any(|c| c.authorized) {
                 PortClass::ApprovedOnly
             } else {
                 PortClass::Blocked
             };
-            let mut reasons: Vec<Reason> = active.iter().map(|c| c.reason.clone()).collect();
-            reasons.sort();
-            reasons.dedup();
             let segment = PortSegment {
                 transport,
                 first,
@@ -181,6 +258,36 @@ impl PortPlan {
             }
         }
         self.segments.extend(segments);
+    }
+
+    /// Warnings for wide ranges and for ports many programs share.
+    fn warn_broad(&mut self) {
+        for segment in &self.segments {
+            let here = span(segment.transport, segment.first, segment.last);
+            let width = u32::from(segment.last) - u32::from(segment.first) + 1;
+            if width > BROAD_RANGE {
+                self.warnings.push(Note {
+                    rule: format!(
+                        "broad: {here} blocks {width} ports ({}); --open-port narrows it",
+                        segment.tools().join(" ")
+                    ),
+                    reasons: segment.reasons.clone(),
+                });
+            }
+            for (transport, port, users) in SHARED {
+                if *transport == segment.transport && (segment.first..=segment.last).contains(port)
+                {
+                    self.warnings.push(Note {
+                        rule: format!(
+                            "broad: {} is shared with other software ({users}); --open-port {} keeps it open",
+                            span(*transport, *port, *port),
+                            span(*transport, *port, *port)
+                        ),
+                        reasons: segment.reasons.clone(),
+                    });
+                }
+            }
+        }
     }
 }
 

@@ -65,7 +65,7 @@ impl Provenance {
         for line in self.lines(target) {
             out.push_str(marker);
             out.push(' ');
-            out.push_str(&line);
+            out.push_str(&crate::text::comment_line(&line));
             out.push('\n');
         }
         out

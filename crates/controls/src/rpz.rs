@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use crate::dns::{DnsPlan, DnsRule};
 use crate::scope::Scope;
+use crate::text::comment_line;
 use crate::{DnsAnswer, Error, ErrorKind, Note, Output, OutputFile, Target};
 
 pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
@@ -45,19 +46,18 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
     if !uncovered.is_empty() {
         out.push_str("\n; Not expressible in RPZ (a wildcard inside a label); Suricata and Sigma cover them:\n");
         for glob in uncovered {
-            let _ = writeln!(out, ";   {} ({})", glob.glob, glob.tool);
+            let _ = writeln!(
+                out,
+                ";   {}",
+                comment_line(&format!("{} ({})", glob.glob, glob.tool))
+            );
             remarks.push(Note {
                 rule: format!("not in the zone: {}", glob.glob),
                 reasons: vec![glob.reason.clone()],
             });
         }
     }
-    for (rule, reason) in plan.remarks {
-        remarks.push(Note {
-            rule,
-            reasons: vec![reason],
-        });
-    }
+    remarks.extend(crate::group_notes(plan.remarks));
     Ok(Output {
         files: vec![OutputFile {
             name: Target::Rpz.default_file_name().to_owned(),
@@ -65,6 +65,7 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
         }],
         notes,
         remarks,
+        warnings: plan.warnings,
     })
 }
 

@@ -2,9 +2,10 @@
 //! how), shared by all generators so that they agree on what is carved out.
 
 use ipnet::IpNet;
-use rmmguard_catalog::{Catalog, Tool};
+use rmmguard_catalog::{Catalog, Origin, Tool};
 use rmmguard_policy::{Authorized, Policy};
 
+use crate::source::Sourcing;
 use crate::{Options, Reason};
 
 /// Catalog, policy and options, with each tool's stance decided once.
@@ -19,6 +20,8 @@ pub(crate) struct Scope<'a> {
 pub(crate) struct ToolScope<'a> {
     pub tool: &'a Tool,
     pub stance: Stance<'a>,
+    /// Which of the tool's facts are built in and which were imported.
+    pub sourcing: Sourcing,
 }
 
 /// What the policy says about a tool.
@@ -37,6 +40,17 @@ pub(crate) struct ApprovedPath {
 
 impl<'a> Scope<'a> {
     pub fn new(catalog: &'a Catalog, policy: &'a Policy, options: &'a Options) -> Scope<'a> {
+        // A widened built-in entry is compared with the built-in one, to tell
+        // its imported facts from its own; parsed only when there is one.
+        let widened = catalog
+            .tools()
+            .iter()
+            .any(|tool| tool.origin == Origin::BuiltinPlusLolrmm);
+        let builtin = if widened {
+            Catalog::builtin().ok()
+        } else {
+            None
+        };
         let tools = catalog
             .tools()
             .iter()
@@ -51,7 +65,14 @@ impl<'a> Scope<'a> {
                 } else {
                     Stance::Authorized(entries)
                 };
-                ToolScope { tool, stance }
+                let base = builtin
+                    .as_ref()
+                    .and_then(|b| b.tools().iter().find(|own| own.id == tool.id));
+                ToolScope {
+                    tool,
+                    stance,
+                    sourcing: Sourcing::new(tool, base),
+                }
             })
             .collect();
         Scope {
@@ -164,20 +185,19 @@ impl ToolScope<'_> {
             Some(line) => format!("{} is authorized (policy line {line})", self.tool.id),
             None => format!("{} is {}", self.tool.id, scope.blocked_because()),
         };
-        Reason {
-            tool: Some(self.tool.id.clone()),
-            field: field.to_owned(),
-            value: value.to_owned(),
-            policy,
-        }
+        self.reason_with(field, value, policy)
     }
 
     /// A reason naming a catalog fact, with an explicit policy text.
     pub fn reason_with(&self, field: &str, value: &str, policy: String) -> Reason {
+        // Tenants and host limits come from the policy, not from the catalog.
+        let source =
+            (!matches!(field, "tenants" | "hosts")).then(|| self.sourcing.of(field, value));
         Reason {
             tool: Some(self.tool.id.clone()),
             field: field.to_owned(),
             value: value.to_owned(),
+            source,
             policy,
         }
     }
@@ -189,6 +209,7 @@ pub(crate) fn policy_reason(field: &str, value: &str, policy: &str) -> Reason {
         tool: None,
         field: field.to_owned(),
         value: value.to_owned(),
+        source: None,
         policy: policy.to_owned(),
     }
 }

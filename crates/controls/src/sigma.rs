@@ -17,8 +17,9 @@ use rmmguard_findings::Severity;
 use rmmguard_findings::rules::{self, Rule as Detection};
 
 use crate::dns::DnsPlan;
+use crate::grammar;
 use crate::scope::{Scope, ToolScope};
-use crate::text::yaml;
+use crate::text::{sigma_literal, yaml};
 use crate::{Note, Output, OutputFile, Reason, Target, uuid};
 
 const ADVISORY: &str = "https://www.cisa.gov/news-events/cybersecurity-advisories/aa23-025a";
@@ -35,8 +36,10 @@ const USER_WRITABLE: &[&str] = &[
 
 pub(crate) fn generate(scope: &Scope<'_>) -> Output {
     let dns = DnsPlan::new(scope);
+    let mut warnings = dns.warnings.clone();
     let mut rules = Vec::new();
     for tool in &scope.tools {
+        check_values(tool, scope, &mut warnings);
         if tool.is_authorized() {
             dns_rule(tool, &dns, &mut rules);
             portable_rule(tool, &mut rules);
@@ -75,7 +78,76 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
         files,
         notes,
         remarks: Vec::new(),
+        warnings,
     }
+}
+
+/// Warns about the tool's values that fail their grammar; the rule
+/// builders below leave them out.
+fn check_values(tool: &ToolScope<'_>, scope: &Scope<'_>, warnings: &mut Vec<Note>) {
+    let binaries = &tool.tool.binaries;
+    let install = &tool.tool.install;
+    let lists: [(&str, &[String], grammar::Check); 5] = [
+        ("binaries.names", &binaries.names, grammar::file_name),
+        (
+            "binaries.original_file_names",
+            &binaries.original_file_names,
+            grammar::name_text,
+        ),
+        ("binaries.products", &binaries.products, grammar::name_text),
+        ("install.services", &install.services, service_name),
+        (
+            "install.installers",
+            &install.installers,
+            grammar::file_name,
+        ),
+    ];
+    let mut bad = |field: &str, value: &str, why: String| {
+        warnings.push(Note {
+            rule: format!("skipped: {field} {value:?} of {}: {why}", tool.tool.id),
+            reasons: vec![tool.reason(field, value, scope)],
+        });
+    };
+    for (field, values, check) in lists {
+        for value in values {
+            if let Err(why) = check(value) {
+                bad(field, value, why);
+            }
+        }
+    }
+    for tell in &tool.tool.tells {
+        for fragment in tell.all.iter().chain(&tell.any) {
+            if let Err(why) = grammar::command_fragment(fragment) {
+                bad("tell", fragment, why);
+            }
+        }
+    }
+}
+
+/// A service name: [`grammar::name_text`], and no `\` (its `*` and `?` are globs).
+fn service_name(text: &str) -> Result<(), String> {
+    grammar::name_text(text)?;
+    if text.contains('\\') {
+        return Err("'\\' is not allowed in a service name".into());
+    }
+    Ok(())
+}
+
+/// The values that pass `check`, as Sigma literals (no wildcards).
+fn literals(values: &[String], check: grammar::Check) -> Vec<String> {
+    values
+        .iter()
+        .filter(|value| check(value).is_ok())
+        .map(|value| sigma_literal(value))
+        .collect()
+}
+
+/// Whether every fragment of a tell passes the grammar.
+fn tell_ok(tell: &rmmguard_catalog::Tell) -> bool {
+    tell.all
+        .iter()
+        .chain(&tell.any)
+        .all(|fragment| grammar::command_fragment(fragment).is_ok())
 }
 
 struct Rule {
@@ -217,6 +289,7 @@ fn image_values(tool: &ToolScope<'_>) -> Vec<String> {
         .binaries
         .names
         .iter()
+        .filter(|name| grammar::file_name(name).is_ok())
         .map(|name| file_suffix(name))
         .collect()
 }
@@ -255,14 +328,14 @@ fn process_rule(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) 
     add(
         "selection_original",
         "OriginalFileName",
-        binaries.original_file_names.clone(),
+        literals(&binaries.original_file_names, grammar::name_text),
         "binaries.original_file_names",
         &binaries.original_file_names,
     );
     add(
         "selection_product",
         "Product",
-        binaries.products.clone(),
+        literals(&binaries.products, grammar::name_text),
         "binaries.products",
         &binaries.products,
     );
@@ -282,7 +355,9 @@ fn process_rule(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) 
 
 fn renamed_rule(tool: &ToolScope<'_>, rules: &mut Vec<Rule>) {
     let binaries = &tool.tool.binaries;
-    if binaries.original_file_names.is_empty() || binaries.names.is_empty() {
+    let originals = literals(&binaries.original_file_names, grammar::name_text);
+    let names = image_values(tool);
+    if originals.is_empty() || names.is_empty() {
         return;
     }
     let mut rule = Rule::new(rules::RENAMED_RMM, tool, "renamed");
@@ -292,16 +367,10 @@ fn renamed_rule(tool: &ToolScope<'_>, rules: &mut Vec<Rule>) {
         tool.tool.name
     );
     rule.logsource = process_logsource();
-    rule.selections.push(Selection::one(
-        "selection",
-        "OriginalFileName",
-        binaries.original_file_names.clone(),
-    ));
-    rule.selections.push(Selection::one(
-        "filter_names",
-        "Image|endswith",
-        image_values(tool),
-    ));
+    rule.selections
+        .push(Selection::one("selection", "OriginalFileName", originals));
+    rule.selections
+        .push(Selection::one("filter_names", "Image|endswith", names));
     rule.condition = "selection and not filter_names".to_owned();
     for value in &binaries.original_file_names {
         rule.reasons.push(tool.reason_with(
@@ -314,7 +383,7 @@ fn renamed_rule(tool: &ToolScope<'_>, rules: &mut Vec<Rule>) {
 }
 
 fn portable_rule(tool: &ToolScope<'_>, rules: &mut Vec<Rule>) {
-    if tool.portable() || tool.tool.binaries.names.is_empty() {
+    if tool.portable() || image_values(tool).is_empty() {
         return;
     }
     let mut rule = Rule::new(rules::PORTABLE_RMM, tool, "portable");
@@ -350,7 +419,13 @@ fn portable_rule(tool: &ToolScope<'_>, rules: &mut Vec<Rule>) {
 }
 
 fn service_rule(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) {
-    let services = &tool.tool.install.services;
+    let services: Vec<&String> = tool
+        .tool
+        .install
+        .services
+        .iter()
+        .filter(|name| service_name(name).is_ok())
+        .collect();
     if services.is_empty() {
         return;
     }
@@ -377,6 +452,7 @@ fn service_rule(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) 
     // A name whose only wildcard is a trailing `*` is a prefix (Sigma style).
     let (prefixes, names): (Vec<&String>, Vec<&String>) = services
         .iter()
+        .copied()
         .partition(|name| name.ends_with('*') && !name[..name.len() - 1].contains(['*', '?']));
     if !names.is_empty() {
         rule.selections.push(Selection::one(
@@ -397,7 +473,7 @@ fn service_rule(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) 
         ));
     }
     rule.condition = "selection and 1 of selection_*".to_owned();
-    for service in services {
+    for service in &services {
         rule.reasons
             .push(tool.reason("install.services", service, scope));
     }
@@ -537,7 +613,7 @@ fn tell_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, kind: TellKind, rules: &m
         .tool
         .tells
         .iter()
-        .filter(|tell| tell.kind == kind && tell.field == Field::CommandLine)
+        .filter(|tell| tell.kind == kind && tell.field == Field::CommandLine && tell_ok(tell))
         .collect();
     for (index, tell) in tells.iter().enumerate() {
         let suffix = if tells.len() > 1 {
@@ -565,13 +641,13 @@ fn tell_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, kind: TellKind, rules: &m
         rule.selections.push(Selection::one(
             "selection_all",
             "CommandLine|contains|all",
-            tell.all.clone(),
+            tell.all.iter().map(|s| sigma_literal(s)).collect(),
         ));
         if !tell.any.is_empty() {
             rule.selections.push(Selection::one(
                 "selection_any",
                 "CommandLine|contains",
-                tell.any.clone(),
+                tell.any.iter().map(|s| sigma_literal(s)).collect(),
             ));
         }
         rule.condition = "all of selection_*".to_owned();
@@ -592,6 +668,7 @@ fn dropped_rule(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) 
         .installers
         .iter()
         .chain(&tool.tool.binaries.names)
+        .filter(|name| grammar::file_name(name).is_ok())
         .map(|name| file_suffix(name))
         .collect();
     names.sort_by_key(|name| name.to_lowercase());

@@ -13,15 +13,18 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use crate::dns::{DnsPlan, DnsRule, Reach};
+use crate::grammar;
 use crate::network::NetworkPlan;
 use crate::ports::{PortClass, PortSegment};
 use crate::scope::{Scope, ToolScope};
-use crate::text::{pcre_literal, suricata as quote};
+use crate::text::{pcre_literal, suricata as quote, suricata_content as content};
 use crate::{Error, ErrorKind, IdsAction, Note, Output, OutputFile, Reason, Target};
 
 pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
     let dns = DnsPlan::new(scope);
     let network = NetworkPlan::new(scope);
+    let mut warnings = dns.warnings.clone();
+    warnings.extend(network.warnings.iter().cloned());
     let mut rules = Vec::new();
     for block in &dns.blocks {
         let carve_outs: Vec<&DnsRule> = dns.allows_under(block).collect();
@@ -39,8 +42,8 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
         }
     }
     for tool in scope.tools.iter().filter(|tool| !tool.is_authorized()) {
-        tls_rules(tool, scope, &mut rules);
-        installer_rules(tool, scope, &mut rules);
+        tls_rules(tool, scope, &mut rules, &mut warnings);
+        installer_rules(tool, scope, &mut rules, &mut warnings);
     }
     port_rules(&network, &mut rules);
     vendor_host_rules(&network, &mut rules);
@@ -82,7 +85,8 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
             text: out,
         }],
         notes,
-        remarks: Vec::new(),
+        remarks: crate::group_notes(network.remarks),
+        warnings,
     })
 }
 
@@ -164,18 +168,18 @@ fn domain_rule(block: &DnsRule, carve_outs: &[&DnsRule], buffer: Buffer) -> Rule
     options.push(keyword.to_owned());
     match block.reach {
         Reach::Exact => {
-            options.push(format!("content:\"{}\"", quote(&block.name)));
+            options.push(format!("content:\"{}\"", content(&block.name)));
             options.push("nocase".to_owned());
             options.push(format!("bsize:{}", block.name.len()));
         }
         Reach::Below => {
-            options.push(format!("content:\".{}\"", quote(&block.name)));
+            options.push(format!("content:\".{}\"", content(&block.name)));
             options.push("nocase".to_owned());
             options.push("endswith".to_owned());
         }
         Reach::Subtree => {
             options.push("dotprefix".to_owned());
-            options.push(format!("content:\".{}\"", quote(&block.name)));
+            options.push(format!("content:\".{}\"", content(&block.name)));
             options.push("nocase".to_owned());
             options.push("endswith".to_owned());
         }
@@ -224,7 +228,7 @@ fn glob_rule(glob: &str, tool: &str, reason: Reason, buffer: Buffer) -> Rule {
         .max_by_key(|piece| piece.len())
         .copied()
         .unwrap_or_default();
-    options.push(format!("content:\"{}\"", quote(longest)));
+    options.push(format!("content:\"{}\"", content(longest)));
     options.push("nocase".to_owned());
     let regex: Vec<String> = pieces.iter().map(|piece| pcre_literal(piece)).collect();
     options.push(format!("pcre:\"/^{}$/i\"", regex.join(".*")));
@@ -239,9 +243,32 @@ fn glob_rule(glob: &str, tool: &str, reason: Reason, buffer: Buffer) -> Rule {
     }
 }
 
-fn tls_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) {
+/// The warning for a catalog value that fails its grammar.
+fn skipped(tool: &ToolScope<'_>, scope: &Scope<'_>, field: &str, value: &str, why: &str) -> Note {
+    Note {
+        rule: format!("skipped: {field} {value:?} of {}: {why}", tool.tool.id),
+        reasons: vec![tool.reason(field, value, scope)],
+    }
+}
+
+fn tls_rules(
+    tool: &ToolScope<'_>,
+    scope: &Scope<'_>,
+    rules: &mut Vec<Rule>,
+    warnings: &mut Vec<Note>,
+) {
     let tls = &tool.tool.network.tls;
     for subject in &tls.cert_subjects {
+        if let Err(why) = grammar::name_text(subject) {
+            warnings.push(skipped(
+                tool,
+                scope,
+                "network.tls.cert_subjects",
+                subject,
+                &why,
+            ));
+            continue;
+        }
         rules.push(Rule {
             key: format!("tls.cert_subject {} {subject}", tool.tool.id),
             protocol: "tls",
@@ -253,13 +280,17 @@ fn tls_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) {
             options: vec![
                 "flow:established".to_owned(),
                 "tls.cert_subject".to_owned(),
-                format!("content:\"{}\"", quote(subject)),
+                format!("content:\"{}\"", content(subject)),
             ],
             per_packet: false,
             reasons: vec![tool.reason("network.tls.cert_subjects", subject, scope)],
         });
     }
     for hash in &tls.ja3 {
+        if let Err(why) = grammar::ja3(hash) {
+            warnings.push(skipped(tool, scope, "network.tls.ja3", hash, &why));
+            continue;
+        }
         rules.push(Rule {
             key: format!("ja3.hash {} {hash}", tool.tool.id),
             protocol: "tls",
@@ -271,7 +302,7 @@ fn tls_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) {
             options: vec![
                 "flow:established,to_server".to_owned(),
                 "ja3.hash".to_owned(),
-                format!("content:\"{}\"", quote(&hash.to_ascii_lowercase())),
+                format!("content:\"{}\"", content(&hash.to_ascii_lowercase())),
             ],
             per_packet: false,
             reasons: vec![tool.reason("network.tls.ja3", hash, scope)],
@@ -279,8 +310,17 @@ fn tls_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) {
     }
 }
 
-fn installer_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule>) {
+fn installer_rules(
+    tool: &ToolScope<'_>,
+    scope: &Scope<'_>,
+    rules: &mut Vec<Rule>,
+    warnings: &mut Vec<Note>,
+) {
     for installer in &tool.tool.install.installers {
+        if let Err(why) = grammar::file_name(installer) {
+            warnings.push(skipped(tool, scope, "install.installers", installer, &why));
+            continue;
+        }
         let lower = installer.to_ascii_lowercase();
         let pieces: Vec<&str> = lower.split(['*', '?']).collect();
         let longest = pieces
@@ -303,7 +343,7 @@ fn installer_rules(tool: &ToolScope<'_>, scope: &Scope<'_>, rules: &mut Vec<Rule
             options: vec![
                 "flow:established,to_server".to_owned(),
                 "http.uri".to_owned(),
-                format!("content:\"{}\"", quote(longest)),
+                format!("content:\"{}\"", content(longest)),
                 "nocase".to_owned(),
                 format!("pcre:\"/\\/{}(?:\\?|$)/i\"", regex.join("[^\\/?]*")),
             ],

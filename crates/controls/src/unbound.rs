@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use crate::dns::{DnsPlan, Reach};
 use crate::scope::Scope;
+use crate::text::comment_line;
 use crate::{DnsAnswer, Note, Output, OutputFile, Target};
 
 pub(crate) fn generate(scope: &Scope<'_>) -> Output {
@@ -78,20 +79,15 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
     for glob in plan.uncovered_globs() {
         let _ = writeln!(
             out,
-            "\t# Not expressible in Unbound: {} ({})",
-            glob.glob, glob.tool
+            "\t# Not expressible in Unbound: {}",
+            comment_line(&format!("{} ({})", glob.glob, glob.tool))
         );
         remarks.push(Note {
             rule: format!("not in the include: {}", glob.glob),
             reasons: vec![glob.reason.clone()],
         });
     }
-    for (rule, reason) in plan.remarks {
-        remarks.push(Note {
-            rule,
-            reasons: vec![reason],
-        });
-    }
+    remarks.extend(crate::group_notes(plan.remarks));
     Output {
         files: vec![OutputFile {
             name: Target::Unbound.default_file_name().to_owned(),
@@ -99,5 +95,6 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Output {
         }],
         notes,
         remarks,
+        warnings: plan.warnings,
     }
 }

@@ -42,6 +42,8 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
         "#\n# Run elevated: powershell -ExecutionPolicy Bypass -File rmmguard-firewall.ps1\n\
          # Idempotent: removes every rule of the group first, then adds them again.\n\
          # Ports of authorized tools stay open from the approved paths only.\n\
+         # Infrastructure ports are never blocked; inbound rules apply to the\n\
+         # Private and Public profiles only, so management on the Domain network stays.\n\
          $ErrorActionPreference = 'Stop'\n\
          $Group = {}\n\
          Get-NetFirewallRule -Group $Group -ErrorAction SilentlyContinue | Remove-NetFirewallRule\n",
@@ -56,13 +58,8 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
         }
     }
     let notes = script.notes;
-    let mut remarks = Vec::new();
-    for (rule, reason) in plan.remarks {
-        remarks.push(Note {
-            rule,
-            reasons: vec![reason],
-        });
-    }
+    let remarks = crate::group_notes(plan.remarks);
+    let warnings = plan.warnings;
     Ok(Output {
         files: vec![OutputFile {
             name: Target::WindowsFirewall.default_file_name().to_owned(),
@@ -70,6 +67,7 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Result<Output, Error> {
         }],
         notes,
         remarks,
+        warnings,
     })
 }
 
@@ -99,8 +97,20 @@ impl Script {
         for (parameter, value) in parameters {
             let _ = write!(self.text, " -{parameter} {value}");
         }
-        self.text
-            .push_str(" -Action Block -Profile Any -Enabled True | Out-Null\n");
+        // Inbound blocks stay off the Domain profile: on the managed network
+        // the host is inside the perimeter, where management reaches it.
+        let profile = if parameters
+            .iter()
+            .any(|(parameter, value)| *parameter == "Direction" && value == "Inbound")
+        {
+            "Private, Public"
+        } else {
+            "Any"
+        };
+        let _ = writeln!(
+            self.text,
+            " -Action Block -Profile {profile} -Enabled True | Out-Null"
+        );
         self.notes.push(Note {
             rule: format!("{}-{name}", self.group),
             reasons,

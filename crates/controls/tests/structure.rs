@@ -263,8 +263,8 @@ fn explain_names_the_catalog_field_and_the_policy_line() {
     let explain = generate(Target::Nftables).explain();
     let expected = format!(
         "set rmm_tcp_approved_only element 8040-8041\n    \
-         because catalog screenconnect network.ports \"tcp/8040\": screenconnect is authorized (policy line {line}): open only from the approved paths\n    \
-         because catalog screenconnect network.ports \"tcp/8041\": screenconnect is authorized (policy line {line}): open only from the approved paths\n"
+         because catalog screenconnect network.ports \"tcp/8040\" (built-in catalog/screenconnect.toml): screenconnect is authorized (policy line {line}): open only from the approved paths\n    \
+         because catalog screenconnect network.ports \"tcp/8041\" (built-in catalog/screenconnect.toml): screenconnect is authorized (policy line {line}): open only from the approved paths\n"
     );
     assert!(explain.contains(&expected), "{explain}");
     let rpz = generate(Target::Rpz).explain();
@@ -276,4 +276,20 @@ fn explain_names_the_catalog_field_and_the_policy_line() {
         "{rpz}"
     );
     assert!(rpz.contains("\nLeft out:\n"), "{rpz}");
+}
+
+#[test]
+fn the_builtin_catalog_passes_every_grammar() {
+    // Grammar warnings are for hostile or broken imports: the catalog we
+    // ship must never trip them (broad-block warnings are another matter).
+    for target in Target::ALL {
+        let output = generate(*target);
+        let skipped: Vec<&str> = output
+            .warnings
+            .iter()
+            .map(|w| w.rule.as_str())
+            .filter(|rule| rule.starts_with("skipped:"))
+            .collect();
+        assert!(skipped.is_empty(), "{target}: {skipped:#?}");
+    }
 }

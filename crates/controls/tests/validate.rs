@@ -1,6 +1,6 @@
 //! Every output validated by the real tool that will load it: `nft -c`,
 //! `iptables-restore --test`, `named-checkzone`, `unbound-checkconf`,
-//! `sigma check` and `sigma convert`. A missing tool fails the test and
+//! `sigma check`, `sigma convert` and `xmllint`. A missing tool fails the test and
 //! names scripts/deps/controls.sh, which installs them all.
 
 mod common;
@@ -63,11 +63,7 @@ fn rpz_passes_named_checkzone() {
         }),
     ] {
         let output = generate_with(Target::Rpz, |o| o.dns_answer = answer);
-        let (_dir, path) = write_temp("rpz.rmmguard.zone", text(&output));
-        let mut command = Command::new(require("named-checkzone"));
-        command.arg("-i").arg("full").arg("rpz.rmmguard").arg(&path);
-        let result = run_ok(command, "named-checkzone");
-        let stdout = String::from_utf8_lossy(&result.stdout);
+        let stdout = common::check_zone(text(&output));
         assert!(stdout.contains("loaded serial 1795651200"), "{stdout}");
     }
 }
@@ -94,6 +90,17 @@ fn unbound_include_passes_unbound_checkconf() {
         let mut command = Command::new(require("unbound-checkconf"));
         command.arg(&conf);
         run_ok(command, "unbound-checkconf");
+    }
+}
+
+#[test]
+fn applocker_passes_xmllint() {
+    for mode in [
+        rmmguard_controls::AppLockerMode::Audit,
+        rmmguard_controls::AppLockerMode::Enforce,
+    ] {
+        let output = generate_with(Target::Applocker, |o| o.applocker_mode = mode);
+        common::check_xml(text(&output));
     }
 }
 
