@@ -87,8 +87,8 @@ pub struct ControlsArgs {
     pub block_infrastructure: Vec<PortRange>,
 
     /// Suricata: rule action
-    #[arg(long, value_name = "ACTION", default_value = "alert", value_parser = ["alert", "drop"])]
-    pub action: String,
+    #[arg(long, value_enum, default_value_t = Action::Alert)]
+    pub action: Action,
 
     /// Suricata: first sid of the range rmmguard may use
     #[arg(long, value_name = "N", default_value_t = 9_100_000)]
@@ -99,8 +99,8 @@ pub struct ControlsArgs {
     pub sid_span: u32,
 
     /// AppLocker: enforcement mode
-    #[arg(long, value_name = "MODE", default_value = "audit", value_parser = ["audit", "enforce"])]
-    pub mode: String,
+    #[arg(long, value_enum, default_value_t = Mode::Audit)]
+    pub mode: Mode,
 
     /// AppLocker: leave out Microsoft's default rules (when merging into a
     /// policy that has its own)
@@ -151,6 +151,24 @@ pub fn run(args: &ControlsArgs, data_dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--action`: what Suricata does on a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Action {
+    /// Log an alert (IDS)
+    Alert,
+    /// Drop the packet and the flow, and log (IPS, inline)
+    Drop,
+}
+
+/// `--mode`: whether AppLocker enforces the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Log what would be blocked, block nothing
+    Audit,
+    /// Block
+    Enforce,
+}
+
 fn parse_target(text: &str) -> Result<Target, String> {
     text.parse()
 }
@@ -191,17 +209,15 @@ fn generated_at() -> Result<jiff::Timestamp> {
 fn options(args: &ControlsArgs, provenance: Provenance) -> Result<Options> {
     let mut options = Options::new(provenance);
     options.dns_answer = sinkhole(&args.sinkhole)?;
-    options.ids_action = if args.action == "drop" {
-        IdsAction::Drop
-    } else {
-        IdsAction::Alert
+    options.ids_action = match args.action {
+        Action::Alert => IdsAction::Alert,
+        Action::Drop => IdsAction::Drop,
     };
     options.sid_base = args.sid_base;
     options.sid_span = args.sid_span;
-    options.applocker_mode = if args.mode == "enforce" {
-        AppLockerMode::Enforce
-    } else {
-        AppLockerMode::Audit
+    options.applocker_mode = match args.mode {
+        Mode::Audit => AppLockerMode::Audit,
+        Mode::Enforce => AppLockerMode::Enforce,
     };
     options.applocker_defaults = if args.no_default_rules {
         AppLockerDefaults::Omit
