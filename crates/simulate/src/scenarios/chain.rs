@@ -400,7 +400,127 @@ impl Planter<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
+    use crate::environment::{Environment, Shape};
+    use crate::scenarios::{Plan, plant};
+    use crate::truth::Activity;
+
+    fn planted(scenario: Scenario) -> (Environment, Plan) {
+        let shape = Shape {
+            sites: 5,
+            hosts_per_site: 2,
+            days: 1,
+        };
+        let env = Environment::new(3, shape);
+        let plan = plant(&env, &[scenario], 3);
+        (env, plan)
+    }
+
+    fn stages(plan: &Plan) -> Vec<&str> {
+        plan.activities.iter().map(|a| a.stage.as_str()).collect()
+    }
+
+    fn expects(activity: &Activity) -> Vec<(&str, Option<&str>)> {
+        activity
+            .expect
+            .iter()
+            .map(|e| (e.rule.as_str(), e.tool.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn a_callback_chain_plants_every_stage_in_time_order_with_its_truth() {
+        let cases = [
+            (Scenario::CallbackAnydesk, "anydesk", "E003", "M001", None),
+            (
+                Scenario::CallbackScreenconnect,
+                "screenconnect",
+                "E004",
+                "M002",
+                Some("downloader"),
+            ),
+        ];
+        for (scenario, tool, verdict, lure_rule, tenant_named_by) in cases {
+            let (env, plan) = planted(scenario);
+            assert_eq!(
+                stages(&plan),
+                [
+                    "lure-mail",
+                    "first-stage-site",
+                    "downloader",
+                    "portable-rmm",
+                    "banking-during-session"
+                ],
+                "{}",
+                scenario.name()
+            );
+            let starts: Vec<Timestamp> = plan
+                .activities
+                .iter()
+                .map(|a| a.start.parse().expect("RFC 3339"))
+                .collect();
+            assert!(starts.is_sorted(), "{starts:?}");
+            let host = env
+                .hosts()
+                .find(|h| h.fqdn == plan.activities[0].host)
+                .expect("victim");
+            assert!(plan.activities.iter().all(|a| a.host == host.fqdn
+                && a.chain.as_deref() == Some("C1")
+                && a.campaign.is_none()
+                && a.malicious));
+            assert_eq!(plan.lures.len(), 1);
+            assert_eq!(plan.activities[0].expect[0].rule, lure_rule);
+            assert_eq!(plan.activities[0].expect[0].host, host.mailbox());
+            assert_eq!(expects(&plan.activities[1]), [("E014", None)]);
+            assert_eq!(
+                expects(&plan.activities[2]),
+                [("E007", Some(tool)), ("E015", Some(tool))]
+            );
+            assert_eq!(
+                expects(&plan.activities[3]),
+                [("E005", Some(tool)), (verdict, Some(tool))]
+            );
+            assert_eq!(expects(&plan.activities[4]), []);
+            let tenant = plan.activities[3].tenant.as_deref().expect("relay");
+            let named: Vec<&str> = plan
+                .activities
+                .iter()
+                .filter(|a| a.tenant.as_deref() == Some(tenant) && a.stage != "portable-rmm")
+                .map(|a| a.stage.as_str())
+                .collect();
+            assert_eq!(named, Vec::from_iter(tenant_named_by));
+            let events: u64 = plan.activities.iter().map(|a| a.events).sum();
+            // The lure is mail, not an event in the host's logs.
+            assert_eq!(events, plan.events.len() as u64 + 1);
+        }
+    }
+
+    #[test]
+    fn a_campaign_is_one_chain_per_site_on_one_relay() {
+        let (_, plan) = planted(Scenario::Campaign);
+        assert_eq!(
+            stages(&plan),
+            ["first-stage-site", "portable-rmm"].repeat(3),
+            "no lure, downloader or banking in the campaign's row"
+        );
+        let distinct = |field: fn(&Activity) -> Option<String>| -> BTreeSet<Option<String>> {
+            plan.activities.iter().map(field).collect()
+        };
+        assert_eq!(distinct(|a| Some(a.site.clone())).len(), 3);
+        assert_eq!(distinct(|a| a.chain.clone()).len(), 3);
+        assert_eq!(distinct(|a| a.campaign.clone()).len(), 1);
+        assert!(plan.activities.iter().all(|a| a.campaign.is_some()));
+        let relays: BTreeSet<Option<&str>> = plan
+            .activities
+            .iter()
+            .filter(|a| a.stage == "portable-rmm")
+            .map(|a| a.tenant.as_deref())
+            .collect();
+        assert_eq!(relays.len(), 1, "{relays:?}");
+        assert!(plan.lures.is_empty());
+    }
 
     #[test]
     fn every_chain_scenario_has_one_row_and_no_other_scenario_has_one() {
