@@ -35,7 +35,7 @@ fn example_evidence_yields_exactly_the_planted_findings() {
         high E006 host=HQ-WS-001.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-001/Sysmon.jsonl:28
         high E007 host=HQ-WS-002.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-002/Sysmon.jsonl:21
         high E014 host=HQ-WS-002.contoso.local tool=- tenant=- count=2 …/hq/HQ-WS-002/Sysmon.jsonl:17
-        high M001 host=- tool=- tenant=- count=1 …/hq/mail/mallory.jones/lure-1-58df5d_rmmguard_simulate.eml@0
+        high M001 host=- tool=- tenant=- count=1 …/hq/mail/mallory.jones/lure-1-df5d9b_rmmguard_simulate.eml@0
         high N004 host=10.11.0.21 tool=vnc tenant=- count=1 …/branch1/network/zeek/conn.log:11
         high N006 host=10.11.0.21 tool=vnc tenant=- count=3 …/branch1/network/zeek/conn.log:11
         medium E010 host=BRANCH1-WS-001.contoso.local tool=screenconnect tenant=rmm.helpdesk-secure.example count=1 …/branch1/BRANCH1-WS-001/System.jsonl:3

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use super::{ANYDESK, CHROME, Planter, Scenario, Stage, at};
 use crate::environment::Host;
 use crate::event::{Proc, WinEvent};
-use crate::mail::{Delivery, LureSpec};
+use crate::mail::{Delivery, LureSpec, order_number};
 use crate::rng::Rng;
 
 /// One chain variant: which stages it has and how each looks.
@@ -384,7 +384,7 @@ impl Planter<'_> {
         )
         .with_delivery(lure.delivery);
         spec.date = time.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
-        spec.order = format!("INV-{}", self.rng.hex(8).to_uppercase());
+        spec.order = order_number(self.rng);
         spec.message_id = format!("lure-{}-{}@rmmguard.simulate", n + 1, self.rng.hex(6));
         self.plan.lures.push((host, spec));
         let stage = Stage {
