@@ -59,10 +59,10 @@ fn readme_command_one_hunts_the_examples() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("E004 ScreenConnect on BRANCH1-WS-002.contoso.local connected to foreign relay host rmm.helpdesk-secure.example"), "{}", out.stdout);
+    assert!(out.stdout.contains("E004 ScreenConnect on BRANCH1-WS-001.contoso.local connected to foreign relay host rmm.helpdesk-secure.example"), "{}", out.stdout);
     assert!(
         out.stdout
-            .contains("E005 AnyDesk ran from the Downloads folder on HQ-WS-001.contoso.local"),
+            .contains("E005 AnyDesk ran from the Downloads folder on HQ-WS-002.contoso.local"),
         "{}",
         out.stdout
     );
@@ -138,10 +138,10 @@ fn jsonl_output_follows_the_schema() {
         evidence["ref"]
             .as_str()
             .unwrap()
-            .ends_with("BRANCH1-WS-002/Sysmon.jsonl:42"),
+            .ends_with("BRANCH1-WS-001/Sysmon.jsonl:22"),
         "{evidence}"
     );
-    assert_eq!(evidence["line"], 42);
+    assert_eq!(evidence["line"], 22);
     assert!(evidence["offset"].as_u64().is_some());
 }
 
@@ -297,10 +297,11 @@ fn simulate_is_deterministic() {
     let (fa, fb) = (files(a.path()), files(b.path()));
     assert_eq!(
         fa.len(),
-        159,
-        "3 sites (the campaign's) x 4 hosts (grown to fit 11 scenarios) x 4 channels x 2 formats, \
-         each site's network files (a pcap, 2 Zeek logs, an EVE file) and mail (2 per user, \
-         2 lures) in both trees, assets, truth and policy"
+        161,
+        "2 sites x 6 hosts (grown to fit 11 scenarios) x 4 channels x 2 formats, each site's \
+         network files (hq's pcap; branch1's Zeek conn, dns, ssl and rfb logs: the VNC victim is \
+         there for this seed) and mail (2 per user, 2 lures) in both trees, assets, truth and \
+         policy"
     );
     assert!(fa == fb, "same seed, same bytes");
     let eval = rmmguard(data.path(), &["eval", a.path().to_str().unwrap()]);

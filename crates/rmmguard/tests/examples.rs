@@ -27,20 +27,20 @@ fn example_evidence_yields_exactly_the_planted_findings() {
         .collect();
     let flags: Vec<Finding> = flags.into_iter().cloned().collect();
     expect_test::expect![[r#"
-        critical E004 host=BRANCH1-WS-002.contoso.local tool=screenconnect tenant=rmm.helpdesk-secure.example count=2 …/branch1/BRANCH1-WS-002/Sysmon.jsonl:42
-        high E003 host=10.11.0.20 tool=vnc tenant=- count=2 …/branch1/network/zeek/conn.log:11
-        high E003 host=HQ-WS-001.contoso.local tool=anydesk tenant=- count=5 …/hq/HQ-WS-001/Sysmon.jsonl:35
-        high E003 host=HQ-WS-002.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-002/Sysmon.jsonl:38
-        high E005 host=HQ-WS-001.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-001/Sysmon.jsonl:37
-        high E006 host=HQ-WS-002.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-002/Sysmon.jsonl:38
-        high E007 host=HQ-WS-001.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-001/Sysmon.jsonl:35
-        high E014 host=HQ-WS-001.contoso.local tool=- tenant=- count=2 …/hq/HQ-WS-001/Sysmon.jsonl:31
-        high M001 host=- tool=- tenant=- count=1 …/hq/mail/rupert.okafor/lure-1-3bb5d6_rmmguard_simulate.eml@0
-        high N004 host=10.11.0.20 tool=vnc tenant=- count=1 …/branch1/network/zeek/conn.log:11
-        high N006 host=10.11.0.20 tool=vnc tenant=- count=3 …/branch1/network/zeek/conn.log:11
-        medium E010 host=BRANCH1-WS-002.contoso.local tool=screenconnect tenant=rmm.helpdesk-secure.example count=1 …/branch1/BRANCH1-WS-002/System.jsonl:3
-        medium N002 host=10.11.0.20 tool=vnc tenant=- count=2 …/branch1/network/zeek/conn.log:11
-        low E015 host=HQ-WS-001.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-001/Sysmon.jsonl:36
+        critical E004 host=BRANCH1-WS-001.contoso.local tool=screenconnect tenant=rmm.helpdesk-secure.example count=2 …/branch1/BRANCH1-WS-001/Sysmon.jsonl:22
+        high E003 host=10.11.0.21 tool=vnc tenant=- count=2 …/branch1/network/zeek/conn.log:11
+        high E003 host=HQ-WS-001.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-001/Sysmon.jsonl:28
+        high E003 host=HQ-WS-002.contoso.local tool=anydesk tenant=- count=4 …/hq/HQ-WS-002/Sysmon.jsonl:21
+        high E005 host=HQ-WS-002.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-002/Sysmon.jsonl:23
+        high E006 host=HQ-WS-001.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-001/Sysmon.jsonl:28
+        high E007 host=HQ-WS-002.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-002/Sysmon.jsonl:21
+        high E014 host=HQ-WS-002.contoso.local tool=- tenant=- count=2 …/hq/HQ-WS-002/Sysmon.jsonl:17
+        high M001 host=- tool=- tenant=- count=1 …/hq/mail/mallory.jones/lure-1-df5d9b_rmmguard_simulate.eml@0
+        high N004 host=10.11.0.21 tool=vnc tenant=- count=1 …/branch1/network/zeek/conn.log:11
+        high N006 host=10.11.0.21 tool=vnc tenant=- count=3 …/branch1/network/zeek/conn.log:11
+        medium E010 host=BRANCH1-WS-001.contoso.local tool=screenconnect tenant=rmm.helpdesk-secure.example count=1 …/branch1/BRANCH1-WS-001/System.jsonl:3
+        medium N002 host=10.11.0.21 tool=vnc tenant=- count=2 …/branch1/network/zeek/conn.log:11
+        low E015 host=HQ-WS-002.contoso.local tool=anydesk tenant=- count=1 …/hq/HQ-WS-002/Sysmon.jsonl:22
     "#]]
     .assert_eq(&render(&flags, &root));
     // Everything else is at info level: the authorized MSP's inventory, and

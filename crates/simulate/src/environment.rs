@@ -1,6 +1,7 @@
 //! The simulated organization: sites (networks) with hosts, users and AD
 //! domains, and the MSP whose RMM tools the policy authorizes.
 
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use jiff::Timestamp;
@@ -132,8 +133,9 @@ impl Environment {
         let start =
             Timestamp::from_second(1_774_000_000 + rng.below(86_400 * 30) as i64 / 3600 * 3600)
                 .unwrap_or(Timestamp::UNIX_EPOCH);
+        let mut users = BTreeSet::new();
         let sites = (0..shape.sites.max(1))
-            .map(|i| site(i, shape.hosts_per_site.max(1), &mut rng))
+            .map(|i| site(i, shape.hosts_per_site.max(1), &mut rng, &mut users))
             .collect();
         Environment {
             organization: "Contoso Freight".into(),
@@ -168,7 +170,10 @@ impl Environment {
     }
 }
 
-fn site(index: usize, hosts: usize, rng: &mut Rng) -> Site {
+/// A site and its hosts; `users` holds the user names taken so far, so that
+/// no two hosts share a user (and a mailbox: mail findings are joined to a
+/// host by its mailbox).
+fn site(index: usize, hosts: usize, rng: &mut Rng, users: &mut BTreeSet<String>) -> Site {
     let name = SITE_NAMES
         .get(index)
         .map_or_else(|| format!("site{index}"), |n| (*n).to_owned());
@@ -176,14 +181,13 @@ fn site(index: usize, hosts: usize, rng: &mut Rng) -> Site {
     let upper = name.to_uppercase();
     let hosts = (0..hosts)
         .map(|n| {
-            let first = rng.pick(FIRST);
-            let last = rng.pick(LAST);
             let short = format!("{upper}-WS-{:03}", n + 1);
+            let user = user_name(rng, users, &short);
             Host {
                 fqdn: format!("{short}.contoso.local"),
                 name: short,
                 ip: Ipv4Addr::new(10, octet, (n / 200) as u8, 20 + (n % 200) as u8),
-                user: format!(r"CONTOSO\{first}.{last}"),
+                user: format!(r"CONTOSO\{user}"),
                 site: name.clone(),
             }
         })
@@ -194,6 +198,23 @@ fn site(index: usize, hosts: usize, rng: &mut Rng) -> Site {
         name,
         hosts,
     }
+}
+
+/// A user name not taken yet: a few draws of first and last name, then the
+/// last draw with the host's number (more hosts than name pairs).
+fn user_name(rng: &mut Rng, users: &mut BTreeSet<String>, host: &str) -> String {
+    let mut name = String::new();
+    for _ in 0..8 {
+        name = format!("{}.{}", rng.pick(FIRST), rng.pick(LAST));
+        if !users.contains(&name) {
+            break;
+        }
+    }
+    if users.contains(&name) {
+        name = format!("{name}.{}", host.to_lowercase());
+    }
+    users.insert(name.clone());
+    name
 }
 
 #[cfg(test)]
@@ -212,5 +233,20 @@ mod tests {
         assert_eq!(a.sites[0].hosts[0].name, "HQ-WS-001");
         assert!(a.sites[1].hosts[0].ip.to_string().starts_with("10.11."));
         assert!(a.sites[0].hosts[0].profile().starts_with(r"C:\Users\"));
+    }
+
+    #[test]
+    fn no_two_hosts_share_a_user() {
+        // 10 x 60 hosts: more than the 400 first/last pairs.
+        let shape = Shape {
+            sites: 10,
+            hosts_per_site: 60,
+            days: 1,
+        };
+        for seed in 0..20 {
+            let env = Environment::new(seed, shape);
+            let users: BTreeSet<&str> = env.hosts().map(|h| h.user.as_str()).collect();
+            assert_eq!(users.len(), 600, "seed {seed}");
+        }
     }
 }

@@ -505,7 +505,7 @@ pub fn write_mbox(path: &Path, seed: u64, count: u64, lure_every: u64) -> io::Re
                 sender: format!("{}.{}@gmail.com", rng.hex(6), rng.below(10_000)),
                 sender_name: format!("{brand} Billing"),
                 delivery,
-                order: format!("INV-{}", rng.hex(10).to_uppercase()),
+                order: order_number(&mut rng),
                 date,
                 message_id,
             };
@@ -531,6 +531,16 @@ pub fn write_mbox(path: &Path, seed: u64, count: u64, lure_every: u64) -> io::Re
     Ok(summary)
 }
 
+/// A random order number (`INV-C0FFEE1234`) that cannot be read as a phone
+/// number: it starts with a letter, so it never holds the ten digits in a
+/// row of a North American number. The subject and body carry it, and a
+/// PDF or invitation lure must not have a number there (its truth says the
+/// number is only in the attachment).
+pub(crate) fn order_number(rng: &mut Rng) -> String {
+    let letter = char::from(b"ABCDEF"[rng.below(6) as usize]);
+    format!("INV-{letter}{}", rng.hex(9).to_uppercase())
+}
+
 /// mboxrd quoting: `>` before every line that starts with `>*From `.
 fn escape_from_lines(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + 16);
@@ -550,6 +560,20 @@ fn escape_from_lines(message: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_numbers_never_hold_ten_digits_in_a_row() {
+        let mut rng = Rng::new(11, 0);
+        for _ in 0..10_000 {
+            let order = order_number(&mut rng);
+            assert_eq!(order.len(), 14, "{order}");
+            let longest = order
+                .split(|c: char| !c.is_ascii_digit())
+                .map(str::len)
+                .max();
+            assert!(longest < Some(10), "{order}");
+        }
+    }
 
     #[test]
     fn base64_and_folding() {
