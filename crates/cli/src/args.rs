@@ -41,8 +41,10 @@ pub enum Command {
     /// incidents, the RMM audit and the findings; --jsonl/--csv write them for
     /// a SIEM, --html writes a report.
     ///
-    /// Exit status: 0 when no finding reaches --fail-on (or it is not given),
-    /// 1 when one does, 2 on error.
+    /// Exit status: 0 when no finding reaches --fail-on (or it is not given);
+    /// 1 when one does; 2 on error: a bad flag or file, no evidence read at
+    /// all, or (with --fail-on, unless --lenient) an error listed while
+    /// reading evidence.
     #[command(after_help = "Examples:\n  rmmguard hunt examples/evidence\n  \
         rmmguard hunt --policy policy.toml --fail-on high C:/Windows/System32/winevt/Logs\n  \
         rmmguard hunt --ioc iocs.txt --jsonl findings.jsonl --site-from-dir cases/")]
@@ -99,9 +101,16 @@ pub struct HuntArgs {
     #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = parse_severity)]
     pub min_severity: Severity,
 
-    /// Exit with status 1 if any finding is at or above this severity
+    /// Exit with status 1 if any finding is at or above this severity (and
+    /// with 2 if reading the evidence listed an error: a gate must not pass
+    /// on evidence it could not read)
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+
+    /// With --fail-on: judge the findings even when reading some evidence
+    /// listed errors (status 1 or 0 instead of 2)
+    #[arg(long, requires = "fail_on")]
+    pub lenient: bool,
 
     /// Write every finding (all severities) as JSON lines to FILE ("-" for stdout)
     #[arg(long, value_name = "FILE")]

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use rmmguard::detect::{DetectConfig, Detector};
 use rmmguard::sinks::{self, Sink};
-use rmmguard::{HuntConfig, SiteMode, hunt};
+use rmmguard::sources::DiagnosticLevel;
+use rmmguard::{Hunt, HuntConfig, SiteMode, hunt};
 
 use crate::args::HuntArgs;
 use crate::load;
@@ -65,12 +66,50 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         };
         write_to(Path::new("-"), |out| summary.write(&view, out))?;
     }
-    let failed = args
-        .fail_on
-        .is_some_and(|threshold| view.findings.iter().any(|f| f.severity >= threshold));
-    Ok(if failed {
+    Ok(exit_status(&run, args))
+}
+
+/// The documented exit status: 2 when no evidence could be read at all, or
+/// (with `--fail-on`, unless `--lenient`) when reading listed an error — a
+/// gate must not pass because the evidence was unreadable; 1 when a finding
+/// reaches `--fail-on`; 0 otherwise.
+fn exit_status(run: &Hunt, args: &HuntArgs) -> ExitCode {
+    if run.records() == 0 {
+        eprintln!(
+            "rmmguard: error: no evidence could be read ({} read, {} skipped; see the problems listed)",
+            plural(run.files.len(), "file"),
+            plural(run.skipped.len(), "file"),
+        );
+        return ExitCode::from(2);
+    }
+    let errors = run
+        .files
+        .iter()
+        .flat_map(|file| &file.stats.diagnostics)
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .count();
+    let Some(threshold) = args.fail_on else {
+        return ExitCode::SUCCESS;
+    };
+    if errors > 0 && !args.lenient {
+        eprintln!(
+            "rmmguard: error: {} while reading evidence (listed above); --lenient judges the findings anyway",
+            plural(errors, "error"),
+        );
+        return ExitCode::from(2);
+    }
+    if run.report.findings.iter().any(|f| f.severity >= threshold) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -96,6 +96,31 @@ pub struct SimulateArgs {
     /// List the scenarios and exit
     #[arg(long)]
     pub list_scenarios: bool,
+
+    /// Write into --out even when it already holds files (they may be
+    /// overwritten; files the generator does not write stay)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Generated evidence replaces what a folder holds, so an existing folder
+/// with something in it is only written with `--force`.
+fn refuse_to_overwrite(dir: &Path, force: bool) -> Result<()> {
+    let has_entries = match fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => false,
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", dir.display()));
+        }
+    };
+    if has_entries && !force {
+        bail!(
+            "{} is not empty: simulate writes a whole folder of evidence and would overwrite \
+             files in it; choose a new folder, or pass --force",
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// The endpoint evidence `simulate --format` writes.
@@ -157,6 +182,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
     let Some(dir) = &args.out else {
         bail!("--out is required")
     };
+    refuse_to_overwrite(dir, args.force)?;
     if args.mailbox > 0 {
         let path = dir.join("inbox.mbox");
         fs::create_dir_all(dir)?;

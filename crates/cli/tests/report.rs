@@ -281,3 +281,136 @@ fn a_report_with_100000_findings_renders() {
         "summaries are text, not markup"
     );
 }
+
+/// Host names an attacker can write into forged or relayed logs: terminal
+/// escapes (window title, screen clear), spreadsheet formulas, markup that
+/// would close the report's script or open a comment, an event handler, and
+/// a JavaScript line separator.
+const HOSTILE_HOSTS: [&str; 5] = [
+    "=HYPERLINK(\"http://evil.example/\",\"click\")",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "WS-7\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m",
+    "</script><script>document.title='pwned'</script><!--",
+    "\"><img src=x onerror=\"document.title='pwned'\">\u{2028}WS-9",
+];
+
+fn hostile_evidence(dir: &Path) -> PathBuf {
+    let lines: String = HOSTILE_HOSTS
+        .iter()
+        .enumerate()
+        .map(|(n, host)| {
+            let event = serde_json::json!({
+                "@timestamp": format!("2026-11-20T09:0{n}:00.000Z"),
+                "event": {"code": "1", "provider": "Microsoft-Windows-Sysmon", "kind": "event"},
+                "host": {"name": host},
+                "winlog": {
+                    "channel": "Microsoft-Windows-Sysmon/Operational",
+                    "computer_name": host,
+                    "event_id": "1",
+                    "provider_name": "Microsoft-Windows-Sysmon",
+                    "record_id": n + 1,
+                    "event_data": {
+                        "UtcTime": format!("2026-11-20 09:0{n}:00.000"),
+                        "Image": "C:\\Users\\bob\\Downloads\\AnyDesk.exe",
+                        "CommandLine": format!("AnyDesk.exe =cmd|'/C calc'!A{n} {host}"),
+                        "User": host,
+                    },
+                },
+            });
+            event.to_string() + "\n"
+        })
+        .collect();
+    let path = dir.join("Sysmon.jsonl");
+    fs::write(&path, lines).unwrap();
+    path
+}
+
+#[test]
+fn hostile_evidence_comes_out_inert_in_every_output() {
+    let out = tempfile::tempdir().unwrap();
+    let evidence = hostile_evidence(out.path());
+    let html = out.path().join("report.html");
+    let jsonl = out.path().join("findings.jsonl");
+    let csv = out.path().join("findings.csv");
+    let terminal = Command::new(env!("CARGO_BIN_EXE_rmmguard"))
+        .args(["hunt", "--html", html.to_str().unwrap()])
+        .args([
+            "--jsonl",
+            jsonl.to_str().unwrap(),
+            "--csv",
+            csv.to_str().unwrap(),
+        ])
+        .arg(&evidence)
+        .env("RMMGUARD_DATA_DIR", out.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run rmmguard");
+    assert!(
+        terminal.status.success(),
+        "{}",
+        String::from_utf8_lossy(&terminal.stderr)
+    );
+
+    // JSON lines: every value round-trips exactly.
+    let records: Vec<serde_json::Value> = fs::read_to_string(&jsonl)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    let hosts: std::collections::BTreeSet<&str> =
+        records.iter().filter_map(|r| r["host"].as_str()).collect();
+    let expected: std::collections::BTreeSet<&str> = HOSTILE_HOSTS.into_iter().collect();
+    assert_eq!(hosts, expected);
+
+    // Terminal: no control byte reaches it; the escapes are shown.
+    let stdout = String::from_utf8_lossy(&terminal.stdout);
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal:\n{stdout:?}"
+    );
+    assert!(
+        stdout.contains("WS-7\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\\u{2028}WS-9"), "{stdout}");
+
+    // CSV: no cell a spreadsheet would evaluate.
+    let text = fs::read_to_string(&csv).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut rows = 0;
+    for row in reader.records() {
+        let row = row.expect("CSV row");
+        rows += 1;
+        for cell in row.iter() {
+            let first = cell.trim_start_matches(' ').chars().next();
+            assert!(
+                !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')),
+                "formula cell {cell:?}"
+            );
+        }
+    }
+    assert_eq!(rows, records.len());
+    assert!(text.contains("'=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")"));
+    assert!(text.contains("'@SUM(1+1)*cmd|' /C calc'!A0"));
+
+    // HTML: the findings table is complete and no script from evidence ran.
+    let screenshot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-hostile.png");
+    let page = load(&html, &screenshot);
+    assert_eq!(
+        page.console,
+        Vec::<String>::new(),
+        "no console messages (a CSP refusal is one)"
+    );
+    assert!(
+        page.dom.contains("<title>rmmguard report</title>"),
+        "title changed"
+    );
+    assert!(!page.dom.contains("<title>pwned"));
+    let shown = records.iter().filter(|r| r["severity"] != "info").count();
+    assert_eq!(page.dom.matches("data-finding=").count(), shown);
+    assert!(page.dom.contains(&format!("{shown} findings, page 1 of 1")));
+    assert!(
+        !page.dom.contains("<img src=\"x\""),
+        "evidence markup became an element"
+    );
+}

@@ -3,7 +3,7 @@
 //! The detector records visits (rule E016, info) and the correlator decides
 //! whether they fall inside a session.
 
-use crate::DomainTrie;
+use crate::domain_trie::DomainTrie;
 use crate::needles::Needles;
 
 /// Banking, brokerage and payment domains, each also matching its subdomains.

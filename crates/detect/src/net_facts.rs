@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use rmmguard_catalog::{Catalog, Category, PortRange, PortTransport};
 
-use crate::Needles;
+use crate::needles::Needles;
 
 /// Ports that no catalog tool owns but that mean remote access (RDP).
 const GENERIC_PORTS: &[(PortTransport, u16, &str)] = &[

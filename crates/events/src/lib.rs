@@ -1,7 +1,7 @@
 //! The normalized event model of rmmguard.
 //!
-//! Every source (EVTX, JSON lines, inventories, and later pcap, Zeek, mail and
-//! vendor tenant data) turns what it reads into [`Event`]s, and every detector
+//! Every source (EVTX, JSON lines, inventories, pcap, Zeek and Suricata logs,
+//! mail) turns what it reads into [`Event`]s, and every detector
 //! reads only `Event`s. An event is a [`Meta`] (when, where, which evidence) plus
 //! an [`EventKind`] (what happened, as typed fields whose names follow the
 //! Elastic Common Schema: `process.executable`, `destination.ip`, …).
@@ -9,7 +9,8 @@
 //! Every event carries a [`SourceRef`], so every finding can point at the file
 //! and record it came from.
 //!
-//! This crate is pure data: no IO, no parsing of formats.
+//! This crate is pure data: no IO, no parsing of formats. (RMM vendors'
+//! tenant events are another model, in `rmmguard-tenants`.)
 //!
 //! ```
 //! use rmmguard_events::{Event, EventKind, Location, Meta, Process, ProcessStart, SourceRef};

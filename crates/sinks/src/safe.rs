@@ -6,9 +6,10 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Text for a terminal: control characters (C0, DEL, C1), and the Unicode
-/// controls that reorder or hide text (bidirectional overrides and
-/// isolates, zero-width joiners, BOM), shown escaped (`\x1b`, `\u{202e}`)
+/// Text for a terminal: control characters (C0, DEL, C1), the Unicode line
+/// and paragraph separators, and the controls that reorder or hide text
+/// (bidirectional marks, overrides and isolates, zero-width characters,
+/// BOM), shown escaped (`\x1b`, `\u{202e}`)
 /// so no escape sequence reaches the terminal and what is shown is what is
 /// there.
 pub fn terminal(text: &str) -> Cow<'_, str> {
@@ -31,7 +32,8 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
 fn is_hidden_control(c: char) -> bool {
     c.is_control()
         || matches!(c,
-            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+            '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// A CSV cell a spreadsheet will not run: a cell whose first character (after
@@ -94,6 +96,7 @@ mod tests {
             "a\\x1b]0;pwned\\x07b\\x1b[2J\\x9bc"
         );
         assert_eq!(terminal("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+        assert_eq!(terminal("a\u{2028}b"), "a\\u{2028}b");
         assert_eq!(terminal("tab\there"), "tab\\x09here");
         assert_eq!(terminal("Grüße 東京"), "Grüße 東京");
     }

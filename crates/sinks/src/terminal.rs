@@ -1,11 +1,13 @@
 //! The terminal summary: what was read, which RMM tools run where, the
 //! findings by severity, and the problems met while reading.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use rmmguard_correlate::indicators;
 use rmmguard_correlate::sites;
+use rmmguard_events::SourceRef;
 use rmmguard_findings::{Finding, IndicatorKind, Severity};
 
 use crate::safe::terminal as t;
@@ -341,6 +343,14 @@ fn sites(s: &mut String, view: &View<'_, '_>) {
     }
 }
 
+/// How many problems of one kind are listed before the rest are counted.
+const LISTED: usize = 20;
+/// How many paths are shown for each reason files were skipped.
+const SKIPPED_EXAMPLES: usize = 3;
+
+/// Problems met while reading: the first [`LISTED`] diagnostics (errors
+/// first) and the skipped files counted per reason with a few examples, so
+/// a folder of 10,000 unreadable files is a few lines, not a flood.
 fn problems(s: &mut String, view: &View<'_, '_>) {
     if view.run.diagnostics.is_empty() && view.run.skipped_files.is_empty() {
         return;
@@ -350,11 +360,50 @@ fn problems(s: &mut String, view: &View<'_, '_>) {
         "\n{}",
         paint("Problems reading evidence", Style::Bold, view.color)
     );
-    for (source, level, message) in &view.run.diagnostics {
+    let mut diagnostics: Vec<&(&SourceRef, &str, &str)> = view.run.diagnostics.iter().collect();
+    diagnostics.sort_by_key(|(_, level, _)| *level != "error");
+    for (source, level, message) in diagnostics.iter().take(LISTED) {
         let _ = writeln!(s, "  {level}: {}: {}", t(&source.to_string()), t(message));
     }
+    if diagnostics.len() > LISTED {
+        let files: BTreeSet<&std::path::Path> = diagnostics
+            .iter()
+            .map(|(source, _, _)| &*source.file)
+            .collect();
+        let _ = writeln!(
+            s,
+            "  … and {} more in {}",
+            thousands((diagnostics.len() - LISTED) as u64),
+            counted(files.len() as u64, "file"),
+        );
+    }
+    let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (path, reason) in &view.run.skipped_files {
-        let _ = writeln!(s, "  skipped: {}: {}", t(path), t(reason));
+        by_reason.entry(reason).or_default().push(path);
+    }
+    for (reason, paths) in by_reason {
+        if paths.len() == 1 {
+            let _ = writeln!(s, "  skipped: {}: {}", t(paths[0]), t(reason));
+            continue;
+        }
+        let examples: Vec<String> = paths
+            .iter()
+            .take(SKIPPED_EXAMPLES)
+            .map(|p| t(p).into_owned())
+            .collect();
+        let more = paths.len().saturating_sub(SKIPPED_EXAMPLES);
+        let _ = writeln!(
+            s,
+            "  skipped {}: {}: {}{}",
+            counted(paths.len() as u64, "file"),
+            t(reason),
+            examples.join(", "),
+            if more > 0 {
+                format!(", … ({more} more)")
+            } else {
+                String::new()
+            }
+        );
     }
 }
 
@@ -436,6 +485,34 @@ fn paint(text: &str, style: Style, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floods_of_problems_are_summarized() {
+        let skipped: Vec<(String, String)> = (0..10_000)
+            .map(|n| {
+                (
+                    format!("junk/{n}.bin"),
+                    "binary content of an unknown format".into(),
+                )
+            })
+            .chain([("notes.txt".into(), "not evidence".into())])
+            .collect();
+        let source = SourceRef::new("big.jsonl", rmmguard_events::Location::Offset(0));
+        let diagnostics = vec![(&source, "warning", "line 9: bad JSON"); 25];
+        let run = Run {
+            skipped_files: skipped,
+            diagnostics,
+            ..Run::default()
+        };
+        let text = Summary::default().render(&run);
+        let problems = &text[text.find("Problems").unwrap()..];
+        assert_eq!(problems.lines().count(), 1 + 20 + 1 + 2, "{problems}");
+        assert!(problems.contains("  … and 5 more in 1 file\n"));
+        assert!(problems.contains(
+            "  skipped 10,000 files: binary content of an unknown format: junk/0.bin, junk/1.bin, junk/2.bin, … (9997 more)\n"
+        ));
+        assert!(problems.contains("  skipped: notes.txt: not evidence\n"));
+    }
 
     #[test]
     fn numbers() {
