@@ -1,36 +1,15 @@
-//! Mail: `.eml` files (one message; Maildir folders are files of this
-//! kind), mbox mailboxes (many messages, split on `From ` lines) and their
-//! gzip-compressed forms, each message turned into one `Mail` event.
-//!
-//! The flow for one message: `framing` cuts it out of the stream with
-//! bounded memory (a header line or a message over its limit is cut, and
-//! said so), `message` decodes the MIME structure with `mail-parser` and
-//! builds the event (body text from text and HTML parts, attachments with
-//! the text of PDF, DOCX, calendar and text files), and `normalize` makes
-//! all text comparable (NFKC, invisible characters removed).
-//!
-//! Mail is never prefiltered: the callback-phishing rules need no catalog
-//! needle, so every message is read. Every limit is in [`limits`]; a message
-//! or attachment over one becomes a diagnostic with the file and the byte
-//! offset of the message, never a crash or an unbounded allocation.
-
-mod docx;
-mod framing;
-mod html;
-mod ics;
-pub(crate) mod limits;
-mod links;
-mod message;
-mod normalize;
-mod pdf;
+//! Reading mail files: one `.eml` message, or the messages of an mbox
+//! (whole, or the range of a plain file that one worker reads), each turned
+//! into one `Mail` event or one diagnostic.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
 use rmmguard_events::{Event, EventKind, Location, Meta, SourceRef};
 
-use crate::mail::framing::{Framing, RawMessage};
-use crate::{Error, FileStats, Input, Sink, Unit};
+use crate::mail::framing::{self, Framing, RawMessage};
+use crate::mail::message;
+use crate::{Error, EventSink, FileStats, Input, Unit};
 
 /// Splits a plain mbox file into units of about `unit_bytes`; each unit reads
 /// the messages whose `From ` line starts inside it.
@@ -61,7 +40,7 @@ pub(crate) fn plan(index: usize, len: u64, unit_bytes: u64) -> Vec<Unit> {
 pub(crate) fn read_eml(
     reader: Box<dyn Read>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
     let mut read = Reading { stats, sink };
     let bytes = framing::read_messages(reader, 0, Framing::Single, None, &mut |raw| {
@@ -76,7 +55,7 @@ pub(crate) fn read_eml(
 pub(crate) fn read_mbox_stream(
     reader: Box<dyn Read>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
     let mut read = Reading { stats, sink };
     let bytes =
@@ -92,7 +71,7 @@ pub(crate) fn read_mbox_range(
     start: u64,
     end: u64,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
     let mut file = File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
     // A few bytes early: they tell whether a `From ` line at `start` follows a blank line.
@@ -115,7 +94,7 @@ pub(crate) fn read_mbox_range(
 /// Turns framed messages into events and diagnostics.
 struct Reading<'s, 'k> {
     stats: &'s mut FileStats,
-    sink: &'s mut Sink<'k>,
+    sink: &'s mut EventSink<'k>,
 }
 
 impl Reading<'_, '_> {

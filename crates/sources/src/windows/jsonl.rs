@@ -1,24 +1,26 @@
 //! JSON lines of Windows events (evtx_dump, Winlogbeat/ECS, NXLog).
 //!
 //! A plain file is read as byte ranges in parallel: a line belongs to the
-//! range its first byte is in. Within a range the prefilter searches the
-//! whole buffer at once and only the lines it hits are parsed; the rest are
-//! counted by their newlines. Locations are byte offsets (the engine turns
-//! them into line numbers for the findings it reports); a `.gz` stream is
-//! read line by line with line numbers from the start.
+//! range its first byte is in. Within a range the prefilter searches whole
+//! blocks of lines at once and only the lines it hits are parsed; the rest
+//! are counted by their newlines. Locations are byte offsets (the engine
+//! turns them into line numbers for the findings it reports); a stream
+//! (`.gz`, a pipe, converted UTF-16) is read line by line with line numbers
+//! from the start. Both go through the shared line loop (`crate::lines`).
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::os::unix::fs::FileExt;
 
 use rmmguard_events::{Location, SourceRef};
+use serde_json::Value;
 
-use crate::lines::{Line, MAX_LINE, for_each_line, skip_too_long, trim_newline};
-use crate::winevent::{from_json, to_event};
-use crate::{Error, FileStats, Input, ReadContext, Sink};
+use crate::lines::{Block, Places, Scanner, parse_json};
+use crate::windows::winevent::{from_json, to_event};
+use crate::{Error, EventSink, FileStats, Input, ReadContext};
 
-/// Reads more past the end of a range, this much at a time, to finish its last line.
-const TAIL_STEP: usize = 64 << 10;
+/// How much is read at a time while looking for a range's first line.
+const SEARCH_STEP: usize = 64 << 10;
 
 /// Reads the lines that start in `[start, end)` of a plain file.
 pub(crate) fn read_range(
@@ -27,121 +29,80 @@ pub(crate) fn read_range(
     end: u64,
     context: &ReadContext<'_>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
-    let file = File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
-    // Read from one byte early: it tells whether `start` begins a line.
-    let read_from = start.saturating_sub(1);
-    let mut buffer = read_at(&file, read_from, end, input)?;
+    let mut file = File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
     stats.bytes += end - start;
-    let mut owned_end = buffer.len();
-    // Extend until the last line that starts in range is complete.
-    loop {
-        let last_newline = memchr::memrchr(b'\n', &buffer).map_or(0, |i| i + 1);
-        let range_len = usize::try_from(end - read_from).unwrap_or(usize::MAX);
-        if last_newline >= range_len || read_from + buffer.len() as u64 >= input.len {
-            break;
-        }
-        if buffer.len() > range_len + MAX_LINE {
-            owned_end = range_len; // A huge final line: cut here, reported by the parse.
-            break;
-        }
-        let more_from = read_from + buffer.len() as u64;
-        let more_to = (more_from + TAIL_STEP as u64).min(input.len);
-        buffer.extend(read_at(&file, more_from, more_to, input)?);
-        owned_end = buffer.len();
-    }
-    let begin = if start == 0 {
-        0
-    } else {
-        match memchr::memchr(b'\n', &buffer) {
-            Some(i) => i + 1,
-            None => return Ok(()), // The whole range is inside a line owned by an earlier range.
-        }
+    let first = match first_line_start(&file, start, end).map_err(|e| Error::io(&input.path, e))? {
+        Some(first) => first,
+        None => return Ok(()), // The whole range is inside a line owned by an earlier range.
     };
-    let range_len = usize::try_from(end - read_from).unwrap_or(usize::MAX);
-    let lines = Lines {
-        buffer: &buffer[..owned_end],
-        begin,
-        range_len,
-        base: read_from,
-    };
-    lines.scan(context, stats, sink);
+    file.seek(SeekFrom::Start(first))
+        .map_err(|e| Error::io(&input.path, e))?;
+    let path = sink.shared_path();
+    Scanner::new(file, &path, Places::Offsets, first, end)
+        .run(stats, &mut |stats, block| {
+            stats.records += block.count();
+            scan_block(block, context, stats, sink);
+        })
+        .map_err(|e| Error::io(&path, e))?;
     Ok(())
 }
 
-fn read_at(file: &File, from: u64, to: u64, input: &Input) -> Result<Vec<u8>, Error> {
-    let len =
-        usize::try_from(to.saturating_sub(from)).map_err(|_| Error::format("range too large"))?;
-    let mut buffer = vec![0u8; len];
-    file.read_exact_at(&mut buffer, from)
-        .map_err(|e| Error::io(&input.path, e))?;
-    Ok(buffer)
-}
-
-/// The lines of a buffer that start before `range_len`.
-struct Lines<'a> {
-    buffer: &'a [u8],
-    begin: usize,
-    range_len: usize,
-    base: u64,
-}
-
-impl Lines<'_> {
-    fn line_at(&self, start: usize) -> (usize, usize) {
-        let end =
-            memchr::memchr(b'\n', &self.buffer[start..]).map_or(self.buffer.len(), |i| start + i);
-        (start, end)
+/// The first line that starts in `[start, end)`: at `start` itself when the
+/// byte before it ends a line, else just after the first line break.
+fn first_line_start(file: &File, start: u64, end: u64) -> std::io::Result<Option<u64>> {
+    if start == 0 {
+        return Ok(Some(0));
     }
-
-    fn scan(&self, context: &ReadContext<'_>, stats: &mut FileStats, sink: &mut Sink<'_>) {
-        // Records: every line that starts in range (the one at `begin`, and one
-        // after each newline that is followed by a byte still in range).
-        let limit = self.range_len.min(self.buffer.len());
-        if self.begin < limit {
-            let newlines = memchr::memchr_iter(b'\n', &self.buffer[self.begin..limit - 1]).count();
-            stats.records += 1 + newlines as u64;
+    let mut buffer = vec![0u8; SEARCH_STEP];
+    let mut from = start - 1;
+    while from + 1 < end {
+        let want = usize::try_from((end - 1 - from).min(SEARCH_STEP as u64)).unwrap_or(SEARCH_STEP);
+        let read = file.read_at(&mut buffer[..want], from)?;
+        if read == 0 {
+            break;
         }
-        let Some(prefilter) = context.prefilter else {
-            let mut cursor = self.begin;
-            while cursor < limit {
-                let (start, end) = self.line_at(cursor);
-                self.handle(start, end, stats, sink);
-                cursor = end + 1;
-            }
-            return;
+        if let Some(i) = memchr::memchr(b'\n', &buffer[..read]) {
+            return Ok(Some(from + i as u64 + 1));
+        }
+        from += read as u64;
+    }
+    Ok(None)
+}
+
+/// Handles a block of lines: with the prefilter, only the lines it hits.
+fn scan_block(
+    block: Block<'_>,
+    context: &ReadContext<'_>,
+    stats: &mut FileStats,
+    sink: &mut EventSink<'_>,
+) {
+    let Some(prefilter) = context.prefilter else {
+        for (location, line) in block.lines() {
+            line_event(line, location, stats, sink);
+        }
+        return;
+    };
+    let mut cursor = 0;
+    while cursor < block.bytes.len() {
+        let Some(hit) = prefilter.find_utf8(block.bytes, cursor) else {
+            break;
         };
-        let mut cursor = self.begin;
-        while cursor < limit {
-            let Some(hit) = prefilter.find_utf8(self.buffer, cursor) else {
-                break;
-            };
-            let start = memchr::memrchr(b'\n', &self.buffer[cursor..hit])
-                .map_or(cursor, |i| cursor + i + 1);
-            if start >= limit {
-                break;
-            }
-            let (start, end) = self.line_at(start);
-            self.handle(start, end, stats, sink);
-            cursor = end + 1;
-        }
-    }
-
-    fn handle(&self, start: usize, end: usize, stats: &mut FileStats, sink: &mut Sink<'_>) {
-        let offset = self.base + start as u64;
-        let line = trim_newline(&self.buffer[start..end]);
-        line_event(line, Location::Offset(offset), stats, sink);
+        let (location, line, next) = block.line_at(hit);
+        line_event(line, location, stats, sink);
+        cursor = next;
     }
 }
 
 /// Parses one JSON line into an event.
-fn line_event(line: &[u8], location: Location, stats: &mut FileStats, sink: &mut Sink<'_>) {
+fn line_event(line: &[u8], location: Location, stats: &mut FileStats, sink: &mut EventSink<'_>) {
     let line = line.trim_ascii();
     if line.is_empty() {
         return;
     }
-    let path = sink.path().to_path_buf();
-    let value: serde_json::Value = match serde_json::from_slice(line) {
+    let path = sink.shared_path();
+    let value: Value = match parse_json(line, stats, &path, location) {
         Ok(value) => value,
         Err(error) => {
             stats.error(
@@ -166,35 +127,27 @@ fn line_event(line: &[u8], location: Location, stats: &mut FileStats, sink: &mut
     }
 }
 
-/// Reads a whole stream (a decompressed `.gz`) line by line.
+/// Reads a whole stream line by line.
 pub(crate) fn read_stream(
     reader: Box<dyn Read>,
     context: &ReadContext<'_>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
-    let path = sink.path().to_path_buf();
-    let total = for_each_line(reader, |number, offset, line| {
-        let location = Location::Line {
-            line: number,
-            offset,
-        };
-        match line {
-            Line::TooLong(len) => {
-                skip_too_long(stats, &path, location, len);
-            }
-            Line::Text(text) => {
+    let path = sink.shared_path();
+    let total = Scanner::new(reader, &path, Places::Lines, 0, u64::MAX)
+        .run(stats, &mut |stats, block| {
+            for (location, text) in block.lines() {
                 if text.trim_ascii().is_empty() {
-                    return;
+                    continue;
                 }
                 stats.records += 1;
                 if context.prefilter.is_none_or(|p| p.hits_utf8(text)) {
                     line_event(text, location, stats, sink);
                 }
             }
-        }
-    })
-    .map_err(|e| Error::io(&path, e))?;
+        })
+        .map_err(|e| Error::io(&path, e))?;
     stats.bytes += total;
     Ok(())
 }

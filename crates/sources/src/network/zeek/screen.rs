@@ -4,7 +4,7 @@
 //! or two, not an event.
 
 use super::logs::{Joins, Log};
-use crate::screen::may_name;
+use crate::network::screen::may_name;
 use crate::{NetScreen, Prefilter};
 
 /// The cells the screen reads.
@@ -176,7 +176,7 @@ fn certificate_needle(cells: &dyn Cells, prefilter: &Prefilter, joins: &Joins) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zeek::tsv::{Header, TsvRecord, split_first};
+    use crate::network::zeek::tsv::{Header, TsvRecord, split_first};
     use rmmguard_events::Transport;
 
     /// Whether the screen keeps `row` of a log with `fields`.
