@@ -32,8 +32,6 @@ pub fn read_unit(
         Split::Lines => jsonl::read_range(input, start, end, context, &mut stats, &mut sink),
         #[cfg(feature = "mail")]
         Split::Messages => crate::mail::read_mbox_range(input, start, end, &mut stats, &mut sink),
-        #[cfg(not(feature = "mail"))]
-        Split::Messages => Err(Error::format("mail support is not built in")),
         Split::Whole => open_stream(input)
             .and_then(|reader| read_stream(input.format, reader, context, &mut stats, &mut sink)),
     };

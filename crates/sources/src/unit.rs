@@ -22,6 +22,7 @@ pub(crate) enum Split {
     /// Byte ranges; a line belongs to the range its first byte is in.
     Lines,
     /// Byte ranges; a message belongs to the range its `From ` line is in.
+    #[cfg(feature = "mail")]
     Messages,
     /// The file is read whole, as one stream.
     Whole,
