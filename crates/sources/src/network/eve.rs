@@ -106,7 +106,7 @@ fn record_of(
 }
 
 /// Whether a record may produce a finding and must be parsed in full (see
-/// `crate::screen`): any name, fingerprint or indicator a rule matches
+/// `crate::network::screen`): any name, fingerprint or indicator a rule matches
 /// holds a needle (escaped text might hide one); otherwise a flow counts
 /// by its protocol and server port, a TLS or QUIC handshake when it has no
 /// SNI, a DNS record when addresses are watched (so that queries and

@@ -1,5 +1,5 @@
 //! Which Zeek records the network screen lets through to a full parse (see
-//! `crate::screen` for why each way in is needed). The check reads a few
+//! `crate::network::screen` for why each way in is needed). The check reads a few
 //! cells by position, so a record screened out costs a split and a lookup
 //! or two, not an event.
 
