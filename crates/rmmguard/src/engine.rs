@@ -344,9 +344,9 @@ fn resolve_lines(inputs: &[Input], report: &mut Report, stats: &mut [FileStats])
     let mut by_file: Vec<(usize, Vec<u64>)> = Vec::new();
     let mut wanted = |source: &SourceRef| {
         if let Location::Offset(offset) = source.location
-            && let Some(index) = inputs
-                .iter()
-                .position(|i| i.path == source.file && i.format == Format::EventJson && !i.gzip)
+            && let Some(index) = inputs.iter().position(|i| {
+                i.path == source.file && i.format == Format::EventJson && i.is_seekable()
+            })
         {
             match by_file.iter_mut().find(|(i, _)| *i == index) {
                 Some((_, offsets)) => offsets.push(offset),

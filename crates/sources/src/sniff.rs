@@ -49,21 +49,10 @@ impl Format {
     }
 }
 
-/// Column names that mark a CSV or JSON row as an inventory row.
-const INVENTORY_KEYS: &[&str] = &[
-    "install_location",
-    "publisher",
-    "display_name",
-    "start_type",
-    "service_type",
-    "identifying_number",
-    "uninstall_string",
-    "module_path",
-    "displayname",
-    "displayversion",
-];
-
-/// Sniffs the format of content from its first bytes (up to 64 KiB is plenty).
+/// Sniffs the format of content from its first bytes (up to 64 KiB is
+/// plenty): binary signatures first, then the text shapes of each family.
+/// Text is read as UTF-8; a byte order mark, leading blank lines and zero
+/// padding are passed over.
 ///
 /// # Errors
 ///
@@ -72,69 +61,25 @@ pub fn sniff(head: &[u8]) -> Result<Format, &'static str> {
     if head.starts_with(b"ElfFile\0") {
         return Ok(Format::Evtx);
     }
-    if let Some(format) = crate::net_sniff::network_format(head) {
+    if let Some(format) = crate::network::sniff::network_format(head) {
         return Ok(format);
     }
     let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let start = text
         .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .ok_or("empty file")?;
+        .position(|&b| !b.is_ascii_whitespace() && b != 0)
+        .ok_or(
+            if text.is_empty() || text.iter().all(u8::is_ascii_whitespace) {
+                "empty file"
+            } else {
+                "nothing but NUL bytes at the start"
+            },
+        )?;
     let text = &text[start..];
-    if let Some(format) = crate::mail_sniff::mail_format(text) {
+    if let Some(format) = crate::mail::sniff::mail_format(text) {
         return Ok(format);
     }
-    let first_line = match memchr::memchr(b'\n', text) {
-        Some(end) => &text[..end],
-        None => text,
-    };
-    let lower = String::from_utf8_lossy(first_line).to_lowercase();
-    match text.first() {
-        Some(b'{') => {
-            if lower.contains("\"hostidentifier\"")
-                && (lower.contains("\"columns\"") || lower.contains("\"snapshot\""))
-            {
-                Ok(Format::InventoryJsonLines)
-            } else if lower.contains("\"winlog\"")
-                || lower.contains("\"event\"")
-                || lower.contains("\"eventid\"")
-            {
-                Ok(Format::EventJson)
-            } else {
-                Err("JSON records of an unknown shape (expected Windows events or osquery results)")
-            }
-        }
-        Some(b'[') => {
-            if INVENTORY_KEYS
-                .iter()
-                .any(|key| lower.contains(&format!("\"{key}\"")))
-                || lower.contains("\"name\"")
-            {
-                Ok(Format::InventoryJson)
-            } else {
-                Err(
-                    "a JSON array that is not an inventory (expected name/version/publisher or service keys)",
-                )
-            }
-        }
-        _ if !text.contains(&0) => {
-            let header: Vec<String> = lower
-                .trim_end_matches('\r')
-                .split(',')
-                .map(|h| h.trim().trim_matches('"').to_owned())
-                .collect();
-            let has_name = header.iter().any(|h| h == "name" || h == "displayname");
-            let has_inventory = header
-                .iter()
-                .any(|h| INVENTORY_KEYS.contains(&h.as_str()) || h == "version" || h == "path");
-            if header.len() > 1 && has_name && has_inventory {
-                Ok(Format::InventoryCsv)
-            } else {
-                Err("text that is neither JSON events nor an inventory CSV")
-            }
-        }
-        _ => Err("binary content of an unknown format"),
-    }
+    crate::windows::sniff::windows_format(text)
 }
 
 #[cfg(test)]

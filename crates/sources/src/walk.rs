@@ -1,12 +1,22 @@
 //! Finding the evidence: walk the paths given, sniff every file, and list
 //! what will be read and what was passed over (and why).
+//!
+//! Folders are walked in sorted order. Symlinks are followed, folders once
+//! each: a folder met again (a symlink loop, or a second link to it) is
+//! told by its device and inode and passed over with a note. A pipe,
+//! character device or `/dev/stdin` named as a path (`hunt <(zcat x.gz)`)
+//! is read as one sequential stream: its first bytes are kept from sniffing
+//! and read again with the rest, since a stream cannot be opened twice.
 
-use std::fs::{self, File};
-use std::io::Read;
+use std::collections::HashSet;
+use std::fmt;
+use std::fs::{self, File, Metadata};
+use std::io::{Cursor, Read};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use crate::{Error, ErrorKind, Format, sniff};
+use crate::{Encoding, Error, ErrorKind, Format, sniff};
 
 /// How many bytes sniffing reads (decompressed, for `.gz`).
 const SNIFF_BYTES: usize = 64 << 10;
@@ -20,10 +30,71 @@ pub struct Input {
     pub format: Format,
     /// Whether the content is gzip-compressed.
     pub gzip: bool,
-    /// The file's size on disk.
+    /// The encoding of its text. UTF-16 is converted to UTF-8 as it is read;
+    /// the byte offsets such an input's events name count the UTF-8 text.
+    pub encoding: Encoding,
+    /// The file's size on disk (0 for a stream).
     pub len: u64,
     /// The site (network) its events belong to, set by the caller.
     pub site: Option<Arc<str>>,
+    /// A pipe or device, read once as it comes.
+    stream: Option<Arc<Stream>>,
+}
+
+impl Input {
+    /// An input read from memory or a fresh file (not a stream).
+    pub(crate) fn new(path: Arc<Path>, format: Format, gzip: bool, len: u64) -> Input {
+        Input {
+            path,
+            format,
+            gzip,
+            encoding: Encoding::Utf8,
+            len,
+            site: None,
+            stream: None,
+        }
+    }
+
+    /// Whether the input is a pipe or device read as one stream.
+    pub fn is_stream(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    /// Whether parts of the input can be read on their own by positioned
+    /// reads: a plain, UTF-8, regular file.
+    pub fn is_seekable(&self) -> bool {
+        !self.gzip && self.stream.is_none() && self.encoding == Encoding::Utf8
+    }
+
+    /// The raw bytes of the input from its start (still compressed and in
+    /// its own encoding): a stream hands over what sniffing read and the
+    /// rest, once; a file is opened.
+    pub(crate) fn open_raw(&self) -> Result<Box<dyn Read>, Error> {
+        let Some(stream) = &self.stream else {
+            let file = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+            return Ok(Box::new(file));
+        };
+        let taken = stream
+            .pending
+            .lock()
+            .ok()
+            .and_then(|mut pending| pending.take());
+        match taken {
+            Some((head, file)) => Ok(Box::new(Cursor::new(head).chain(file))),
+            None => Err(Error::format("a stream can be read only once").at(&self.path)),
+        }
+    }
+}
+
+/// A stream being read: the bytes sniffing took and the open file.
+struct Stream {
+    pending: Mutex<Option<(Vec<u8>, File)>>,
+}
+
+impl fmt::Debug for Stream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Stream")
+    }
 }
 
 /// A file passed over, and why.
@@ -44,99 +115,175 @@ pub struct Discovery {
     pub skipped: Vec<Skipped>,
 }
 
-/// Walks files and folders (recursively, in sorted order, not following
-/// symlinked folders) and sniffs every file.
+/// Walks files and folders (recursively, in sorted order, following
+/// symlinks and reading each folder once) and sniffs every file. Pipes and
+/// devices named as paths are read as streams.
 ///
 /// # Errors
 ///
 /// A path given that does not exist. Unreadable or unrecognized files found
 /// inside folders are listed in [`Discovery::skipped`] instead.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, Error> {
-    let mut discovery = Discovery::default();
+    let mut walk = Walk::default();
     for path in paths {
         let metadata = fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::new(ErrorKind::NotFound).at(path),
             _ => Error::io(path, e),
         })?;
         if metadata.is_dir() {
-            walk_dir(path, &mut discovery);
+            walk.dir(path, &metadata);
+        } else if metadata.is_file() {
+            walk.file(path, metadata.len());
         } else {
-            add_file(path, metadata.len(), &mut discovery);
+            walk.stream(path, &metadata);
         }
     }
-    Ok(discovery)
+    Ok(walk.discovery)
 }
 
-fn walk_dir(dir: &Path, discovery: &mut Discovery) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => {
-            discovery.skipped.push(Skipped {
-                path: dir.to_path_buf(),
-                reason: format!("cannot list folder: {error}"),
-            });
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let Ok(link) = fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if link.file_type().is_symlink() {
-            match fs::metadata(&path) {
-                Ok(target) if target.is_file() => add_file(&path, target.len(), discovery),
-                _ => {}
-            }
-        } else if link.is_dir() {
-            walk_dir(&path, discovery);
-        } else if link.is_file() {
-            add_file(&path, link.len(), discovery);
-        }
-    }
+#[derive(Default)]
+struct Walk {
+    discovery: Discovery,
+    /// Folders read, by device and inode.
+    folders: HashSet<(u64, u64)>,
 }
 
-fn add_file(path: &Path, len: u64, discovery: &mut Discovery) {
-    let skip = |discovery: &mut Discovery, reason: String| {
-        discovery.skipped.push(Skipped {
+impl Walk {
+    fn skip(&mut self, path: &Path, reason: String) {
+        self.discovery.skipped.push(Skipped {
             path: path.to_path_buf(),
             reason,
         });
-    };
-    if len == 0 {
-        return skip(discovery, "empty file".into());
     }
-    let (head, gzip) = match read_head(path) {
-        Ok(head) => head,
-        Err(error) => return skip(discovery, format!("cannot read: {error}")),
-    };
-    match sniff(&head) {
-        Ok(format) => discovery.inputs.push(Input {
-            path: Arc::from(path),
-            format,
-            gzip,
-            len,
-            site: None,
-        }),
-        Err(reason) => skip(discovery, format!("not evidence rmmguard reads: {reason}")),
+
+    fn dir(&mut self, dir: &Path, metadata: &Metadata) {
+        if !self.folders.insert((metadata.dev(), metadata.ino())) {
+            let reason = "folder already read (a symlink loop or a second link to it): passed over";
+            return self.skip(dir, reason.into());
+        }
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => return self.skip(dir, format!("cannot list folder: {error}")),
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let Ok(link) = fs::symlink_metadata(&path) else {
+                continue;
+            };
+            let metadata = if link.file_type().is_symlink() {
+                match fs::metadata(&path) {
+                    Ok(target) => target,
+                    Err(error) => {
+                        self.skip(&path, format!("broken symlink: {error}"));
+                        continue;
+                    }
+                }
+            } else {
+                link
+            };
+            if metadata.is_dir() {
+                self.dir(&path, &metadata);
+            } else if metadata.is_file() {
+                self.file(&path, metadata.len());
+            } else {
+                let kind = kind_of(&metadata);
+                let reason = format!(
+                    "not a regular file ({kind}): name it as a path of its own to read it as a stream"
+                );
+                self.skip(&path, reason);
+            }
+        }
+    }
+
+    fn file(&mut self, path: &Path, len: u64) {
+        if len == 0 {
+            return self.skip(path, "empty file".into());
+        }
+        let head = File::open(path).and_then(|mut file| read_head(&mut file));
+        match head {
+            Ok(head) => self.sniffed(path, len, &head, None),
+            Err(error) => self.skip(path, format!("cannot read: {error}")),
+        }
+    }
+
+    /// A pipe or device: its head is read once and kept for the reader.
+    fn stream(&mut self, path: &Path, metadata: &Metadata) {
+        let kind = kind_of(metadata);
+        let opened = File::open(path).and_then(|mut file| Ok((read_head(&mut file)?, file)));
+        match opened {
+            Ok((head, _)) if head.is_empty() => self.skip(path, format!("empty stream ({kind})")),
+            Ok((head, file)) => {
+                let pending = Mutex::new(Some((head.clone(), file)));
+                self.sniffed(path, 0, &head, Some(Arc::new(Stream { pending })));
+            }
+            Err(error) => self.skip(path, format!("cannot read {kind}: {error}")),
+        }
+    }
+
+    fn sniffed(&mut self, path: &Path, len: u64, head: &[u8], stream: Option<Arc<Stream>>) {
+        let (text, gzip) = match decompress_head(head) {
+            Ok(text) => text,
+            Err(error) => return self.skip(path, format!("cannot read: {error}")),
+        };
+        let encoding = Encoding::of(&text);
+        let text = match encoding {
+            Encoding::Utf8 => text,
+            _ => {
+                let mut decoded = Vec::with_capacity(text.len());
+                // The head may end inside a character: what decodes is enough.
+                let _ = encoding
+                    .decode(Box::new(Cursor::new(text)))
+                    .read_to_end(&mut decoded);
+                decoded
+            }
+        };
+        match sniff(&text) {
+            Ok(format) => self.discovery.inputs.push(Input {
+                path: Arc::from(path),
+                format,
+                gzip,
+                encoding,
+                len,
+                site: None,
+                stream,
+            }),
+            Err(reason) => self.skip(path, format!("not evidence rmmguard reads: {reason}")),
+        }
     }
 }
 
-/// The first bytes of a file's content, decompressed if it is gzip.
-fn read_head(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
-    let mut file = File::open(path)?;
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    (&mut file)
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut head)?;
-    if !head.starts_with(&[0x1f, 0x8b]) {
-        return Ok((head, false));
+/// What kind of file that is not a regular file or folder this is.
+fn kind_of(metadata: &Metadata) -> &'static str {
+    let file_type = metadata.file_type();
+    if file_type.is_fifo() {
+        "a pipe"
+    } else if file_type.is_char_device() {
+        "a character device"
+    } else if file_type.is_block_device() {
+        "a block device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
     }
-    let file = File::open(path)?;
+}
+
+/// The first bytes of a file or stream.
+fn read_head(file: &mut File) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    file.take(SNIFF_BYTES as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// The first bytes of content, decompressed if they are gzip.
+fn decompress_head(head: &[u8]) -> std::io::Result<(Vec<u8>, bool)> {
+    if !head.starts_with(&[0x1f, 0x8b]) {
+        return Ok((head.to_vec(), false));
+    }
     let mut decoded = Vec::with_capacity(SNIFF_BYTES);
-    let mut decoder = flate2::read::MultiGzDecoder::new(file).take(SNIFF_BYTES as u64);
-    // A truncated archive still sniffs from what decompressed before the damage.
+    let mut decoder = flate2::read::MultiGzDecoder::new(head).take(SNIFF_BYTES as u64);
+    // The head ends inside the archive: what decompressed before is enough.
     if let Err(error) = decoder.read_to_end(&mut decoded)
         && decoded.is_empty()
     {

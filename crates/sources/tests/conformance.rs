@@ -219,7 +219,8 @@ fn inventories_in_every_shape() {
         "osquery.log",
         b"{\"name\":\"pack_inv_programs\",\"hostIdentifier\":\"WS-3\",\"calendarTime\":\"Mon Jan  5 10:00:00 2026 UTC\",\"columns\":{\"name\":\"TeamViewer 15\",\"version\":\"15.50\"},\"action\":\"added\"}\n{\"name\":\"pack_inv_services\",\"hostIdentifier\":\"WS-3\",\"snapshot\":[{\"name\":\"AnyDesk\",\"start_type\":\"AUTO_START\"}]}\nnot json\n",
     );
-    // UTF-16 text is not a format rmmguard reads: passed over, with a reason.
+    // UTF-16 text without a byte order mark cannot be told from binary:
+    // passed over, with a reason (with one it is converted: edge_cases.rs).
     let utf16: Vec<u8> = "name,version\r\nAnyDesk,8\r\n"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
@@ -252,12 +253,14 @@ fn inventories_in_every_shape() {
             ("WS-3".into(), "TeamViewer 15".into()),
             ("WS-3".into(), "AnyDesk".into()),
             ("WS-1".into(), "AnyDesk".into()),
+            ("WS-1".into(), "\u{fffd}\u{fffd} bad bytes".into()),
             ("WS-2".into(), "Notepad++".into()),
             (String::new(), "AteraAgent".into()),
         ]
     );
-    let skipped: Vec<u64> = stats.iter().map(|s| s.skipped).collect();
-    assert_eq!(skipped, [1, 1, 2]);
+    // Invalid UTF-8 costs no row: it is replaced, and counted as a warning.
+    let skipped: Vec<(u64, u64)> = stats.iter().map(|s| (s.skipped, s.warnings)).collect();
+    assert_eq!(skipped, [(1, 0), (0, 1), (2, 0)]);
 }
 
 #[test]
@@ -276,4 +279,142 @@ fn empty_and_unknown_files_are_passed_over_with_reasons() {
         .collect();
     assert_eq!(reasons.len(), 4);
     assert!(reasons.iter().all(|r| !r.is_empty()));
+}
+
+/// One record of every line-based format (with a `Q` in a string value),
+/// after the header lines the format needs.
+fn line_formats() -> Vec<(Format, &'static str, &'static str)> {
+    vec![
+        (Format::EventJson, "", GOOD_Q),
+        (
+            Format::InventoryJsonLines,
+            "",
+            r#"{"name":"pack_inv_programs","hostIdentifier":"WS-Q","columns":{"name":"TeamViewer 15","version":"15.50"},"action":"added"}"#,
+        ),
+        (
+            Format::ZeekTsv,
+            "#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\n",
+            "1700000000.000000\tC1\t10.0.0.5\t50000\t8.8.8.8\t53\tudp\trelay.Qanydesk.com",
+        ),
+        (
+            Format::ZeekJson,
+            "",
+            r#"{"_path":"dns","ts":1700000000.0,"uid":"C1","id.orig_h":"10.0.0.5","id.orig_p":50000,"id.resp_h":"8.8.8.8","id.resp_p":53,"proto":"udp","query":"relay.Qanydesk.com"}"#,
+        ),
+        (
+            Format::SuricataEve,
+            "",
+            r#"{"timestamp":"2024-01-01T00:00:00.000000+0000","flow_id":1,"event_type":"flow","src_ip":"10.0.0.5","src_port":50000,"dest_ip":"1.2.3.4","dest_port":5938,"proto":"TCP","app_proto":"Qfailed"}"#,
+        ),
+    ]
+}
+
+const GOOD_Q: &str = r#"{"@timestamp":"2026-01-02T03:04:05Z","winlog":{"channel":"Microsoft-Windows-Sysmon/Operational","computer_name":"H","event_id":"1","provider_name":"Microsoft-Windows-Sysmon","record_id":1,"event_data":{"Image":"C:\\Users\\u\\Downloads\\AnyDesk.exe","CommandLine":"AnyDesk.exe Q"}}}"#;
+
+/// Reads `bytes` as `format` from memory and says what came of it:
+/// (records, events, skipped, warnings, first diagnostic message).
+fn outcome(format: Format, bytes: &[u8]) -> (u64, u64, u64, u64, String) {
+    let mut events = 0;
+    let stats =
+        rmmguard_sources::read_bytes(format, "x", bytes, &ReadContext::default(), &mut |e| {
+            assert!(e.meta.source.location.offset().is_some());
+            events += 1;
+        });
+    assert_eq!(stats.events, events);
+    let first = stats
+        .diagnostics
+        .first()
+        .map(|d| d.message.clone())
+        .unwrap_or_default();
+    (
+        stats.records,
+        stats.events,
+        stats.skipped,
+        stats.warnings,
+        first,
+    )
+}
+
+#[test]
+fn every_line_format_keeps_the_line_contract() {
+    let utf16 = |text: &str, big: bool| -> Vec<u8> {
+        let mut bytes = if big {
+            vec![0xfe, 0xff]
+        } else {
+            vec![0xff, 0xfe]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        bytes
+    };
+    let long = format!(
+        "record skipped: line of {} bytes is over the limit of {} bytes",
+        (16 << 20) + 1,
+        16 << 20
+    );
+    for (format, header, record) in line_formats() {
+        let three = format!("{header}{record}\n{record}\n{record}\n");
+        let ok = (3, 3, 0, 0, String::new());
+        assert_eq!(outcome(format, three.as_bytes()), ok, "{format:?}");
+        // A byte order mark, UTF-8 or UTF-16 either way round: read as the text.
+        let bom = format!("\u{feff}{three}");
+        assert_eq!(outcome(format, bom.as_bytes()), ok, "{format:?} BOM");
+        assert_eq!(
+            outcome(format, &utf16(&three, false)),
+            ok,
+            "{format:?} UTF-16LE"
+        );
+        assert_eq!(
+            outcome(format, &utf16(&three, true)),
+            ok,
+            "{format:?} UTF-16BE"
+        );
+        // Zero padding between records: one warning (the padding and its
+        // line break), no record lost.
+        let padded = format!(
+            "{header}{record}\n{}\n{record}\n{record}\n",
+            "\0".repeat(100)
+        );
+        let warned = (
+            3,
+            3,
+            0,
+            1,
+            "101 bytes of NUL padding skipped (a preallocated, sparse or damaged file)".to_owned(),
+        );
+        assert_eq!(
+            outcome(format, padded.as_bytes()),
+            warned,
+            "{format:?} padding"
+        );
+        // One invalid byte: the record is kept, the replacement counted.
+        let bad: Vec<u8> = three
+            .replacen('Q', "\u{1}", 1)
+            .bytes()
+            .map(|b| if b == 1 { 0xff } else { b })
+            .collect();
+        let lossy = (
+            3,
+            3,
+            0,
+            1,
+            "invalid UTF-8 replaced by U+FFFD; the record was read".to_owned(),
+        );
+        assert_eq!(outcome(format, &bad), lossy, "{format:?} invalid UTF-8");
+        // A line over the limit: skipped with its length, the rest read.
+        let over = format!(
+            "{header}{record}\n{}\n{record}\n{record}\n",
+            "a".repeat((16 << 20) + 1)
+        );
+        assert_eq!(
+            outcome(format, over.as_bytes()),
+            (4, 3, 1, 0, long.clone()),
+            "{format:?} long line"
+        );
+    }
 }

@@ -152,12 +152,12 @@ mod tests {
         assert_eq!(req.host.as_deref(), Some("download.anydesk.com"));
         assert_eq!(len, 84);
         assert_eq!(
-            crate::sensor::uri_file_name(&req.uri).as_deref(),
+            crate::network::sensor::uri_file_name(&req.uri).as_deref(),
             Some("AnyDesk.exe")
         );
-        assert_eq!(crate::sensor::uri_file_name("/"), None);
+        assert_eq!(crate::network::sensor::uri_file_name("/"), None);
         assert_eq!(
-            crate::sensor::uri_file_name("http://h.example/a/b.msi").as_deref(),
+            crate::network::sensor::uri_file_name("http://h.example/a/b.msi").as_deref(),
             Some("b.msi")
         );
         let Head::Complete(resp, _) = response(

@@ -23,8 +23,9 @@ use std::path::{Path, PathBuf};
 use rmmguard_events::{Location, SourceRef, Timestamp};
 use serde_json::{Map, Value};
 
-use crate::lines::{Line, for_each_line, skip_too_long};
-use crate::{Error, FileStats, Format, NetScreen, Prefilter, ReadContext, Sink, sensor};
+use crate::lines::{LOSSY, for_each_line};
+use crate::network::sensor;
+use crate::{Error, EventSink, FileStats, Format, NetScreen, Prefilter, ReadContext};
 use logs::{Joins, Log};
 
 /// Field access common to TSV and JSON records.
@@ -49,9 +50,9 @@ pub(crate) fn read_stream(
     reader: Box<dyn Read>,
     context: &ReadContext<'_>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
-    let path = sink.path().to_path_buf();
+    let path = sink.shared_path();
     let mut state = State {
         header: tsv::Header::default(),
         spans: Vec::new(),
@@ -63,17 +64,10 @@ pub(crate) fn read_stream(
             sibling_read: false,
         },
     };
-    let total = for_each_line(reader, |number, offset, line| {
+    let total = for_each_line(reader, &path, stats, |stats, number, offset, text| {
         let location = Location::Line {
             line: number,
             offset,
-        };
-        let text = match line {
-            Line::TooLong(len) => {
-                skip_too_long(stats, &path, location, len);
-                return;
-            }
-            Line::Text(text) => text,
         };
         let result = match format {
             Format::ZeekTsv => state.tsv_line(text, number, offset, stats, sink),
@@ -113,7 +107,7 @@ impl State<'_> {
         number: u64,
         offset: u64,
         stats: &mut FileStats,
-        sink: &mut Sink<'_>,
+        sink: &mut EventSink<'_>,
     ) -> Result<(), String> {
         if line.first() == Some(&b'#') {
             let text = String::from_utf8_lossy(line);
@@ -133,7 +127,19 @@ impl State<'_> {
         if !self.header.has_fields() {
             return Err("a record before any #fields header".into());
         }
-        let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
+        let lossy;
+        let text = match std::str::from_utf8(line) {
+            Ok(text) => text,
+            Err(_) => {
+                lossy = String::from_utf8_lossy(line);
+                let location = Location::Line {
+                    line: number,
+                    offset,
+                };
+                stats.warning(&self.emitter.base.file, location, LOSSY.into());
+                &lossy
+            }
+        };
         let separator = self.header.separator;
         let cells = tsv::count_cells(text, separator);
         if cells != self.header.columns {
@@ -173,13 +179,35 @@ impl State<'_> {
         number: u64,
         offset: u64,
         stats: &mut FileStats,
-        sink: &mut Sink<'_>,
+        sink: &mut EventSink<'_>,
     ) -> Result<(), String> {
         let line = line.trim_ascii();
         if line.is_empty() {
             return Ok(());
         }
         stats.records += 1;
+        match self.json_record(line, number, offset, stats, sink) {
+            Err(_) if std::str::from_utf8(line).is_err() => {
+                let location = Location::Line {
+                    line: number,
+                    offset,
+                };
+                stats.warning(&self.emitter.base.file, location, LOSSY.into());
+                let lossy = String::from_utf8_lossy(line);
+                self.json_record(lossy.as_bytes(), number, offset, stats, sink)
+            }
+            result => result,
+        }
+    }
+
+    fn json_record(
+        &mut self,
+        line: &[u8],
+        number: u64,
+        offset: u64,
+        stats: &mut FileStats,
+        sink: &mut EventSink<'_>,
+    ) -> Result<(), String> {
         if let Some((prefilter, net)) = self.screen {
             let cells: json::JsonCells<'_> =
                 serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
@@ -218,7 +246,7 @@ impl Emitter {
         number: u64,
         offset: u64,
         stats: &mut FileStats,
-        sink: &mut Sink<'_>,
+        sink: &mut EventSink<'_>,
     ) {
         let Some((timestamp, kind)) = logs::event(log, record, &mut self.joins) else {
             return;
@@ -266,8 +294,9 @@ fn read_sibling_certificates(path: &Path, joins: &mut Joins) {
     };
     let mut header = tsv::Header::default();
     let mut spans = Vec::new();
-    let _ = for_each_line(reader, |_, _, line| {
-        let Line::Text(line) = line else { return };
+    // The sibling's own problems are reported when it is read as an input.
+    let mut ignored = FileStats::default();
+    let _ = for_each_line(reader, path, &mut ignored, |_, _, _, line| {
         let Ok(text) = std::str::from_utf8(line) else {
             return;
         };

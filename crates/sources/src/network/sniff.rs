@@ -29,7 +29,9 @@ pub(crate) fn network_format(head: &[u8]) -> Option<Format> {
         _ => {}
     }
     let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let mut text = &text[text.iter().position(|b| !b.is_ascii_whitespace())?..];
+    let mut text = &text[text
+        .iter()
+        .position(|&b| !b.is_ascii_whitespace() && b != 0)?..];
     // Comment lines before the header (a test harness's banner) are passed over.
     for _ in 0..MAX_COMMENT_LINES {
         if text.starts_with(b"#separator") || text.starts_with(b"#fields\t") {

@@ -1,10 +1,10 @@
 //! Which Zeek records the network screen lets through to a full parse (see
-//! `crate::screen` for why each way in is needed). The check reads a few
+//! `crate::network::screen` for why each way in is needed). The check reads a few
 //! cells by position, so a record screened out costs a split and a lookup
 //! or two, not an event.
 
 use super::logs::{Joins, Log};
-use crate::screen::may_name;
+use crate::network::screen::may_name;
 use crate::{NetScreen, Prefilter};
 
 /// The cells the screen reads.
@@ -176,7 +176,7 @@ fn certificate_needle(cells: &dyn Cells, prefilter: &Prefilter, joins: &Joins) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::zeek::tsv::{Header, TsvRecord, split_first};
+    use crate::network::zeek::tsv::{Header, TsvRecord, split_first};
     use rmmguard_events::Transport;
 
     /// Whether the screen keeps `row` of a log with `fields`.

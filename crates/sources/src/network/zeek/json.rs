@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use super::Record;
 use super::logs::Log;
 use super::screen::{Cells, Field};
-use crate::light::{Present, Text, Texts};
-use crate::sensor;
+use crate::network::light::{Present, Text, Texts};
+use crate::network::sensor;
 
 /// A parsed record's log: its `_path`, or else told from its fields.
 pub(crate) fn log_of(record: &Map<String, Value>) -> Log {

@@ -10,7 +10,7 @@ use rmmguard_events::{
 };
 
 use super::Record;
-use crate::sensor::{self, BoundedMap};
+use crate::network::sensor::{self, BoundedMap};
 
 /// Most certificates (x509 records) and file names (http records) remembered for joins.
 pub(crate) const MAX_JOIN: usize = 1 << 20;

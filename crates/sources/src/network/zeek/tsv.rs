@@ -11,7 +11,7 @@ use rmmguard_events::Timestamp;
 use super::Record;
 use super::logs::Log;
 use super::screen::{Cells, Field};
-use crate::sensor;
+use crate::network::sensor;
 
 /// The header of the log being read.
 #[derive(Debug, Clone)]

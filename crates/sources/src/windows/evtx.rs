@@ -12,13 +12,14 @@
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::FileExt;
+use std::path::Path;
 use std::sync::Arc;
 
 use evtx::{EvtxChunkData, ParserSettings};
 use rmmguard_events::{Location, SourceRef};
 
-use crate::winevent::{from_evtx_json, to_event};
-use crate::{Error, FileStats, Input, ReadContext, Sink, Unit};
+use crate::windows::winevent::{from_evtx_json, to_event};
+use crate::{Error, EventSink, FileStats, Input, ReadContext, Unit};
 
 const FILE_HEADER: u64 = 4096;
 const CHUNK: usize = 65536;
@@ -68,7 +69,7 @@ pub(crate) fn read_range(
     end: u64,
     context: &ReadContext<'_>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
     let file = File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
     let settings = settings();
@@ -80,16 +81,16 @@ pub(crate) fn read_range(
         file.read_exact_at(&mut header, 0)
             .map_err(|e| Error::io(&input.path, e))?;
         stats.bytes += FILE_HEADER.min(input.len);
+        if input.len < FILE_HEADER + CHUNK as u64 {
+            no_whole_chunk(input.len, stats, &input.path);
+            return Ok(());
+        }
     }
     while offset < end {
         let available = usize::try_from((input.len - offset).min(CHUNK as u64)).unwrap_or(CHUNK);
         if available < CHUNK {
             stats.bytes += available as u64;
-            stats.warning(
-                &input.path,
-                Location::Offset(offset),
-                format!("{available} trailing bytes after the last whole chunk ignored"),
-            );
+            cut_chunk(offset, available, stats, &input.path);
             break;
         }
         file.read_exact_at(&mut buffer, offset)
@@ -109,19 +110,49 @@ pub(crate) fn read_range(
     Ok(())
 }
 
+/// Reports a file too short to hold one whole chunk.
+fn no_whole_chunk(len: u64, stats: &mut FileStats, path: &Path) {
+    let partial = len.saturating_sub(FILE_HEADER);
+    let detail = if partial > 0 {
+        format!(" ({partial} trailing bytes of a cut chunk ignored)")
+    } else {
+        String::new()
+    };
+    stats.error(
+        path,
+        Location::Offset(0),
+        format!(
+            "truncated EVTX: {len} bytes, no complete chunk (a {FILE_HEADER}-byte header and {CHUNK}-byte chunks expected){detail}"
+        ),
+    );
+}
+
+/// Warns about a last chunk cut short (its records are not read).
+fn cut_chunk(offset: u64, available: usize, stats: &mut FileStats, path: &Path) {
+    stats.warning(
+        path,
+        Location::Offset(offset),
+        format!(
+            "truncated EVTX: the last chunk is cut after {available} of {CHUNK} bytes; {available} trailing bytes after the last whole chunk ignored"
+        ),
+    );
+}
+
 /// Reads a whole EVTX stream (a decompressed `.gz`) chunk after chunk.
 pub(crate) fn read_stream(
     mut reader: Box<dyn Read>,
     context: &ReadContext<'_>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
-    let path = sink.input.path.clone();
+    let path = sink.shared_path();
     let mut header = vec![0u8; FILE_HEADER as usize];
-    reader
-        .read_exact(&mut header)
-        .map_err(|e| Error::io(&path, e))?;
-    stats.bytes += FILE_HEADER;
+    let filled = read_full(&mut reader, &mut header).map_err(|e| Error::io(&path, e))?;
+    stats.bytes += filled as u64;
+    if filled < header.len() {
+        no_whole_chunk(filled as u64, stats, &path);
+        return Ok(());
+    }
     let settings = settings();
     let mut buffer = vec![0u8; CHUNK];
     let mut scratch = Vec::with_capacity(CHUNK);
@@ -129,15 +160,15 @@ pub(crate) fn read_stream(
     loop {
         let filled = read_full(&mut reader, &mut buffer).map_err(|e| Error::io(&path, e))?;
         stats.bytes += filled as u64;
+        if filled < CHUNK && offset == FILE_HEADER {
+            no_whole_chunk(FILE_HEADER + filled as u64, stats, &path);
+            return Ok(());
+        }
         if filled == 0 {
             return Ok(());
         }
         if filled < CHUNK {
-            stats.warning(
-                &path,
-                Location::Offset(offset),
-                format!("{filled} trailing bytes after the last whole chunk ignored"),
-            );
+            cut_chunk(offset, filled, stats, &path);
             return Ok(());
         }
         chunk(
@@ -190,9 +221,9 @@ fn chunk(
     settings: &Arc<ParserSettings>,
     scratch: &mut Vec<u8>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) {
-    let path = sink.input.path.clone();
+    let path = sink.shared_path();
     let at = Location::Offset(offset);
     if !bytes.starts_with(CHUNK_MAGIC) {
         if bytes.iter().all(|&b| b == 0) {
@@ -263,9 +294,9 @@ fn parse_chunk(
     records: Option<u64>,
     settings: &Arc<ParserSettings>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) {
-    let path = sink.input.path.clone();
+    let path = sink.shared_path();
     let mut data = match EvtxChunkData::new(bytes.to_vec(), false) {
         Ok(data) => data,
         Err(error) => {

@@ -15,11 +15,11 @@ use rmmguard_events::{
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::light::Text;
-use crate::lines::{Line, for_each_line, skip_too_long};
-use crate::screen::may_name;
-use crate::sensor::{self, BoundedMap};
-use crate::{Error, FileStats, NetScreen, Prefilter, ReadContext, Sink};
+use crate::lines::{LOSSY, for_each_line};
+use crate::network::light::Text;
+use crate::network::screen::may_name;
+use crate::network::sensor::{self, BoundedMap};
+use crate::{Error, EventSink, FileStats, NetScreen, Prefilter, ReadContext};
 
 /// Most DNS queries waiting for their answers.
 const MAX_PENDING_DNS: usize = 1 << 16;
@@ -29,42 +29,34 @@ pub(crate) fn read_stream(
     reader: Box<dyn Read>,
     context: &ReadContext<'_>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
     let screen = context.prefilter.zip(context.screen);
-    let path = sink.path().to_path_buf();
+    let path = sink.shared_path();
     let base = SourceRef::new(&path, Location::Offset(0));
     let mut pending: BoundedMap<(u64, u64), PendingQuery> = BoundedMap::new(MAX_PENDING_DNS);
-    let total = for_each_line(reader, |number, offset, line| {
+    let total = for_each_line(reader, &path, stats, |stats, number, offset, text| {
         let location = Location::Line {
             line: number,
             offset,
         };
-        let text = match line {
-            Line::TooLong(len) => {
-                skip_too_long(stats, &path, location, len);
-                return;
-            }
-            Line::Text(text) => text.trim_ascii(),
-        };
+        let text = text.trim_ascii();
         if text.is_empty() {
             return;
         }
         stats.records += 1;
-        match screen.map(|(prefilter, net)| keep(text, prefilter, net)) {
-            Some(Ok(false)) => return,
-            Some(Err(error)) => {
-                stats.error(
-                    &path,
-                    location,
-                    format!("record skipped: invalid JSON: {error}"),
-                );
-                return;
+        let outcome = match record_of(text, screen) {
+            // Checked only for records that fail as they are: one stray byte
+            // must not cost the record.
+            Err(_) if std::str::from_utf8(text).is_err() => {
+                stats.warning(&path, location, LOSSY.into());
+                record_of(String::from_utf8_lossy(text).as_bytes(), screen)
             }
-            Some(Ok(true)) | None => {}
-        }
-        let record: Map<String, Value> = match serde_json::from_slice(text) {
-            Ok(record) => record,
+            outcome => outcome,
+        };
+        let record = match outcome {
+            Ok(Some(record)) => record,
+            Ok(None) => return,
             Err(error) => {
                 stats.error(
                     &path,
@@ -100,8 +92,21 @@ pub(crate) fn read_stream(
     Ok(())
 }
 
+/// A record parsed in full, or `None` when the screen passes it over.
+fn record_of(
+    text: &[u8],
+    screen: Option<(&Prefilter, &NetScreen)>,
+) -> Result<Option<Map<String, Value>>, serde_json::Error> {
+    if let Some((prefilter, net)) = screen
+        && !keep(text, prefilter, net)?
+    {
+        return Ok(None);
+    }
+    serde_json::from_slice(text).map(Some)
+}
+
 /// Whether a record may produce a finding and must be parsed in full (see
-/// `crate::screen`): any name, fingerprint or indicator a rule matches
+/// `crate::network::screen`): any name, fingerprint or indicator a rule matches
 /// holds a needle (escaped text might hide one); otherwise a flow counts
 /// by its protocol and server port, a TLS or QUIC handshake when it has no
 /// SNI, a DNS record when addresses are watched (so that queries and

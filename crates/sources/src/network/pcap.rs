@@ -30,7 +30,7 @@ use std::io::Read;
 
 use rmmguard_events::{Event, Location, SourceRef, Timestamp};
 
-use crate::{Error, FileStats, Sink};
+use crate::{Error, EventSink, FileStats};
 use capture::{Capture, Next};
 use decode::Decoded;
 use flow::FlowTable;
@@ -40,7 +40,7 @@ use session::At;
 pub(crate) fn read_stream(
     reader: Box<dyn Read>,
     stats: &mut FileStats,
-    sink: &mut Sink<'_>,
+    sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
     let mut capture = Capture::open(reader).map_err(Error::format)?;
     let base = SourceRef::new(sink.path(), Location::Offset(0));
@@ -91,7 +91,7 @@ pub(crate) fn read_stream(
 pub(crate) struct Out<'s, 'k> {
     base: SourceRef,
     stats: &'s mut FileStats,
-    sink: &'s mut Sink<'k>,
+    sink: &'s mut EventSink<'k>,
 }
 
 impl Out<'_, '_> {

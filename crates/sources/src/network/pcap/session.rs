@@ -410,7 +410,7 @@ impl HttpSession {
         let file_name = response.file_name.clone().or_else(|| {
             request
                 .as_ref()
-                .and_then(|(r, _)| crate::sensor::uri_file_name(&r.uri))
+                .and_then(|(r, _)| crate::network::sensor::uri_file_name(&r.uri))
         });
         let request_at = request.as_ref().map_or(at, |(_, at)| *at);
         let http = Http {
@@ -477,7 +477,7 @@ impl HttpSession {
                 client: endpoint(ends[0]),
                 server: endpoint(ends[1]),
                 method: Some(request.method),
-                file_name: crate::sensor::uri_file_name(&request.uri),
+                file_name: crate::network::sensor::uri_file_name(&request.uri),
                 host: request.host,
                 uri: Some(request.uri),
                 user_agent: request.user_agent,
