@@ -35,6 +35,7 @@
 //! # Ok::<(), rmmguard_sources::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod context;
