@@ -17,6 +17,8 @@ pub enum ErrorKind {
     Catalog(String),
     /// An IOC file could not be read as any supported format.
     Ioc(String),
+    /// A setting the detector cannot use (an unknown `--phone-region`).
+    Config(String),
 }
 
 impl Error {
@@ -44,6 +46,7 @@ impl fmt::Display for Error {
         match &self.kind {
             ErrorKind::Catalog(message) => write!(f, "catalog: {message}"),
             ErrorKind::Ioc(message) => write!(f, "{message}"),
+            ErrorKind::Config(message) => write!(f, "{message}"),
         }
     }
 }

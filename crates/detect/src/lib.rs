@@ -73,6 +73,9 @@ pub struct DetectConfig {
     pub today: Date,
     /// Banking and payment domains beyond the built-in list (rule E016).
     pub financial_domains: Vec<String>,
+    /// The country (ISO 3166 code, `DE`) a mail's national phone numbers are
+    /// read in when the message itself says nothing (`None`: `US`).
+    pub phone_region: Option<String>,
 }
 
 impl Default for DetectConfig {
@@ -81,6 +84,7 @@ impl Default for DetectConfig {
             max_evidence: 5,
             today: jiff::Zoned::now().date(),
             financial_domains: Vec::new(),
+            phone_region: None,
         }
     }
 }
@@ -91,7 +95,7 @@ pub struct Detector {
     index: CatalogIndex,
     iocs: IocSet,
     financial: financial::FinancialSites,
-    lexicon: lure::Lexicon,
+    lure: lure::Lure,
     policy: Option<Policy>,
     config: DetectConfig,
     needles: Needles,
@@ -142,12 +146,21 @@ impl Detector {
             needles.admit(&value);
         }
         let financial = financial::FinancialSites::new(&config.financial_domains, &mut needles);
-        let lexicon = lure::Lexicon::new().map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
+        let region = config.phone_region.as_deref().unwrap_or("US");
+        let default_region = region
+            .to_ascii_uppercase()
+            .parse::<phonenumber::country::Id>()
+            .map_err(|_| {
+                Error::new(ErrorKind::Config(format!(
+                    "phone region {region:?} is not an ISO 3166 country code libphonenumber knows"
+                )))
+            })?;
+        let lure = lure::Lure::new(default_region).map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
         Ok(Detector {
             index,
             iocs,
             financial,
-            lexicon,
+            lure,
             policy,
             config,
             needles,

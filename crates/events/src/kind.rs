@@ -423,6 +423,21 @@ pub struct Mail {
     /// `In-Reply-To` (or, without it, the last `References` id): set when the
     /// message answers another one.
     pub in_reply_to: Option<String>,
+    /// The sender checks the receiving server recorded (its topmost
+    /// `Authentication-Results`, else the first ARC set), in header order.
+    pub authentication: Vec<AuthResult>,
+}
+
+/// One sender-authentication result as a receiving server recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthResult {
+    /// The method, lower case: `dkim`, `spf`, `dmarc`, `arc`, …
+    pub method: String,
+    /// The result, lower case: `pass`, `fail`, `softfail`, `none`, …
+    pub result: String,
+    /// The domain it is about, lower case: `header.d` (DKIM), `smtp.mailfrom`
+    /// (SPF, the domain part), `header.from` (DMARC).
+    pub domain: Option<String>,
 }
 
 /// A file written (Sysmon 11).

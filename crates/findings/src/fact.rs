@@ -166,6 +166,10 @@ fact_keys! {
     PhoneE164 = "phone.e164" => Phone;
     /// A phone number hidden from text search (split, homoglyphs).
     PhoneHidden = "phone.hidden";
+    /// The region of each number in `phone.e164`, in its order (`DE`).
+    PhoneRegion = "phone.region";
+    /// The line type of each number in `phone.e164`, in its order (`toll-free`, `mobile`).
+    PhoneLineType = "phone.line_type";
     /// The sender address.
     EmailFromAddress = "email.from.address" => Sender;
     /// The sender's display name.
@@ -186,6 +190,8 @@ fact_keys! {
     EmailBrand = "email.lure.brand";
     /// The lure score.
     EmailLureScore = "email.lure.score";
+    /// The lure's language (ISO 639-1), and why its national numbers were read where they were.
+    EmailLureLanguage = "email.lure.language";
     /// Lure signal: a callback phone number.
     SignalPhone = "email.signal.phone";
     /// Lure signal: a brand named.
@@ -194,6 +200,18 @@ fact_keys! {
     SignalTransaction = "email.signal.transaction";
     /// Lure signal: a money amount.
     SignalAmount = "email.signal.amount";
+    /// Lure signal: refund, cancellation or dispute words.
+    SignalDispute = "email.signal.dispute";
+    /// Lure signal: urgency (a deadline, a threat).
+    SignalUrgency = "email.signal.urgency";
+    /// Lure signal: a sender or link domain imitating a brand.
+    SignalLookalikeDomain = "email.signal.lookalike-domain";
+    /// Lure signal: a brand's domain whose authentication failed.
+    SignalBrandAuthFailed = "email.signal.brand-auth-failed";
+    /// Lure signal: a brand's domain with no authentication recorded.
+    SignalBrandAuthMissing = "email.signal.brand-auth-missing";
+    /// Lure signal: the brand's own domain, authenticated (a negative).
+    SignalBrandAuthenticated = "email.signal.brand-authenticated";
     /// Lure signal: a free-mail sender.
     SignalFreemailSender = "email.signal.freemail-sender";
     /// Lure signal: the display name names another address or brand.

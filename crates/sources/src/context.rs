@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rmmguard_events::Event;
 
-use crate::{Input, NetScreen, Prefilter};
+use crate::{Input, NetScreen, Ocr, Prefilter};
 
 /// What every reader needs besides the input itself.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +16,8 @@ pub struct ReadContext<'a> {
     /// Skip sensor records no network rule could flag (used only together
     /// with the prefilter, which judges their names).
     pub screen: Option<&'a NetScreen>,
+    /// Read the text of mail images with OCR (`None`: images are not read).
+    pub ocr: Option<&'a Ocr>,
 }
 
 /// Where readers hand their events: stamps the input's site on each and

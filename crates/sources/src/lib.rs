@@ -55,6 +55,7 @@ mod windows;
 pub(crate) use context::EventSink;
 pub use context::ReadContext;
 pub use encoding::Encoding;
+pub use mail::ocr::Ocr;
 pub use error::{Error, ErrorKind};
 pub use network::screen::NetScreen;
 pub use prefilter::Prefilter;

@@ -31,7 +31,9 @@ pub fn read_unit(
         Split::Chunks => evtx::read_range(input, start, end, context, &mut stats, &mut sink),
         Split::Lines => jsonl::read_range(input, start, end, context, &mut stats, &mut sink),
         #[cfg(feature = "mail")]
-        Split::Messages => crate::mail::read_mbox_range(input, start, end, &mut stats, &mut sink),
+        Split::Messages => {
+            crate::mail::read_mbox_range(input, start, end, context.ocr, &mut stats, &mut sink)
+        }
         Split::Whole => open_stream(input)
             .and_then(|reader| read_stream(input.format, reader, context, &mut stats, &mut sink)),
     };
@@ -92,9 +94,9 @@ fn read_stream(
         }
         // Mail is never prefiltered: the callback rules need no catalog needle.
         #[cfg(feature = "mail")]
-        Format::Eml => crate::mail::read_eml(reader, stats, sink),
+        Format::Eml => crate::mail::read_eml(reader, context.ocr, stats, sink),
         #[cfg(feature = "mail")]
-        Format::Mbox => crate::mail::read_mbox_stream(reader, stats, sink),
+        Format::Mbox => crate::mail::read_mbox_stream(reader, context.ocr, stats, sink),
         #[cfg(not(feature = "mail"))]
         Format::Eml | Format::Mbox => Err(Error::format(
             "mail support is not built in (cargo feature `mail`)",

@@ -3,24 +3,37 @@
 //! is a sum against a threshold behind three gates.
 //!
 //! Gates (all required for a callback lure):
-//! 1. a valid phone number with a call to action just before it
-//!    (`call`, `contact`, `support`, `helpline`, `📞`, …);
-//! 2. lure content about money: two or more transaction words, or an amount;
+//! 1. a valid phone number with a call to action near it: in its line or
+//!    the two lines before it (`call`, `rufen Sie … an`, `appelez`, `📞`, …,
+//!    in the message's language or English);
+//! 2. lure content: money (two or more transaction words, or an amount) and
+//!    pressure or a name to trust (a brand, a look-alike domain, two or more
+//!    refund/cancellation words, or urgency) — a plumber's invoice has the
+//!    first and none of the second;
 //! 3. an untrusted sender: freemail, a display name that does not match the
-//!    address, a brand named by a sender outside the brand's domains, or a
-//!    Reply-To that differs from the sender.
+//!    address, a brand named by a sender outside the brand's domains, a
+//!    look-alike domain, a brand domain whose authentication failed, or a
+//!    Reply-To elsewhere; never a brand's own domain that the receiving
+//!    server authenticated (DMARC pass with aligned DKIM or SPF).
 //!
 //! Then the score (see [`Weights`]) must reach [`THRESHOLD`]. A message with
-//! no readable text, image attachments and brand or transaction words in
-//! its subject is an image-only lure instead (images are not read: no OCR).
+//! no readable text, image attachments and brand or transaction words in its
+//! subject is an image-only lure; with `--ocr` the images are read, and a
+//! number in them is reported like any other.
 //!
-//! Numbers in text the HTML hides from the reader are reported apart
-//! (`hidden_phones`): context, never a call to action or an indicator.
+//! The message's language picks the vocabulary (its own and English), and
+//! with its currency, domains, country names and `+` numbers tells which
+//! country its national numbers belong to (`region`). Numbers in text the
+//! HTML hides from the reader are reported apart (`hidden_phones`): context,
+//! never a call to action or an indicator.
 
+use phonenumber::country;
 use rmmguard_events::{AttachmentKind, Mail};
 
-use crate::lure::lexicon::{BRANDS, FREEMAIL, Hit, Lexicon, TRANSACTION_TERMS};
-use crate::lure::phone;
+use crate::lure::Lure;
+use crate::lure::auth::{self, SenderAuth};
+use crate::lure::lexicon::{Category, ENGLISH, FREEMAIL, Hit, INFRASTRUCTURE, Lexicon, WordHit};
+use crate::lure::{amount, phone, region};
 
 /// The score a callback lure needs.
 pub(crate) const THRESHOLD: i32 = 4;
@@ -31,22 +44,36 @@ const SHORT_BODY: usize = 1750;
 /// Body text longer than this (in characters) is newsletter-shaped.
 const LONG_BODY: usize = 4000;
 
-/// How far before a number (bytes) a call to action is looked for.
-const CALL_WINDOW: usize = 100;
-
 /// Brands count when named in the subject, the sender's name, or this many
 /// first bytes of a text: a lure puts the brand up front, a newsletter that
 /// mentions one deep in an article is not impersonating it.
 const PROMINENT: usize = 1000;
+
+/// Lines before a number's line that its call to action may be on.
+const CALL_LINES_BEFORE: usize = 2;
+
+/// However the lines fall, the call to action is at most this far (bytes)
+/// before the number, or after it on its line.
+const CALL_REACH_BEFORE: usize = 400;
+const CALL_REACH_AFTER: usize = 120;
+
+/// Bytes of subject and body the language detector reads.
+const LANGUAGE_SAMPLE: usize = 2000;
+
+/// Link hosts looked at for look-alike domains and country hints.
+const LINK_HOSTS: usize = 16;
 
 /// The weights of the signals.
 struct Weights;
 
 impl Weights {
     const BRAND: i32 = 2;
+    const LOOKALIKE: i32 = 2;
     const TRANSACTION: i32 = 1;
     const MANY_TRANSACTION: i32 = 2;
     const AMOUNT: i32 = 1;
+    const DISPUTE: i32 = 1;
+    const URGENCY: i32 = 1;
     const NO_LINKS: i32 = 1;
     const SOME_LINKS: i32 = -1;
     const MANY_LINKS: i32 = -2;
@@ -55,6 +82,9 @@ impl Weights {
     const FREEMAIL: i32 = 1;
     const DISPLAY_NAME: i32 = 1;
     const SENDER_NOT_BRAND: i32 = 1;
+    const BRAND_AUTH_FAILED: i32 = 2;
+    const BRAND_AUTH_MISSING: i32 = 1;
+    const BRAND_AUTHENTICATED: i32 = -4;
     const REPLY_TO: i32 = 1;
     const ATTACHMENT_ONLY: i32 = 1;
     const HIDDEN_TEXT: i32 = 1;
@@ -78,7 +108,8 @@ pub(crate) enum Verdict {
     Clean,
     /// A callback lure, with the call to action in this place.
     Callback(Place),
-    /// No text to read, images attached, and lure words around them.
+    /// Images carry the lure: not read (no text, images, lure words around
+    /// them), or read by OCR with the number in them.
     ImageOnly,
 }
 
@@ -88,11 +119,17 @@ pub(crate) enum Verdict {
 pub(crate) const SIGNAL_NAMES: &[&str] = &[
     "phone",
     "brand",
+    "lookalike-domain",
     "transaction",
     "amount",
+    "dispute",
+    "urgency",
     "freemail-sender",
     "display-name-mismatch",
     "sender-not-brand",
+    "brand-auth-failed",
+    "brand-auth-missing",
+    "brand-authenticated",
     "reply-to-differs",
     "no-links",
     "some-links",
@@ -120,11 +157,15 @@ pub(crate) struct Signal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FoundPhone {
     pub e164: String,
+    /// The region libphonenumber gives it (`DE`).
+    pub region: String,
+    /// Its line type (`toll-free`, `mobile`, …).
+    pub line: &'static str,
     /// `body:812`, `attachment invoice.pdf:40`.
     pub at: String,
     /// The number as written.
     pub written: String,
-    /// The call to action before it, if any.
+    /// The call to action near it, if any.
     pub call: Option<String>,
     /// Which place (for the attachment-only decision).
     pub place: Place,
@@ -137,8 +178,12 @@ pub(crate) struct Assessment {
     pub phones: Vec<FoundPhone>,
     pub signals: Vec<Signal>,
     pub score: i32,
-    /// Brands named, by name, in order of first mention.
-    pub brands: Vec<&'static str>,
+    /// Brands named or imitated, by name, in order of first mention.
+    pub brands: Vec<String>,
+    /// The message's language (ISO 639-1).
+    pub language: String,
+    /// Why national numbers were read in their region (`currency €, language de`).
+    pub region_reason: String,
     /// Valid numbers in hidden text, E.164 (context, not indicators).
     pub hidden_phones: Vec<String>,
 }
@@ -154,29 +199,35 @@ impl Assessment {
             .join(", ")
     }
 
-    /// The phones a reader is asked to call (with a call to action), in E.164.
+    /// The phones a reader is asked to call (with a call to action), first sighting first.
+    pub fn call_phones(&self) -> Vec<&FoundPhone> {
+        self.phones.iter().filter(|p| p.call.is_some()).collect()
+    }
+
+    /// The numbers a reader is asked to call, in E.164.
     pub fn call_numbers(&self) -> Vec<&str> {
-        let mut numbers: Vec<&str> = Vec::new();
-        for phone in self.phones.iter().filter(|p| p.call.is_some()) {
-            if !numbers.contains(&phone.e164.as_str()) {
-                numbers.push(&phone.e164);
-            }
-        }
-        numbers
+        self.call_phones().into_iter().map(|p| p.e164.as_str()).collect()
     }
 }
 
-/// One text of the message, with its label for evidence.
+/// One text of the message, with its label for evidence and its words.
 struct Text<'a> {
     label: String,
     text: &'a str,
     place: Place,
+    words: Vec<WordHit>,
+    candidates: Vec<phone::Candidate>,
 }
 
 /// Judges a message.
-pub(crate) fn assess(lexicon: &Lexicon, mail: &Mail) -> Assessment {
-    let texts = texts(mail);
-    let phones = find_phones(lexicon, &texts);
+pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
+    let lexicon = &lure.lexicon;
+    let texts = texts(lexicon, mail);
+    let language = language(lexicon, mail, &texts);
+    let amounts: Vec<Vec<amount::Amount>> = texts.iter().map(|t| amount::find(t.text)).collect();
+    let hosts = link_hosts(mail);
+    let order = region_order(lure, mail, &texts, &amounts, &hosts, language);
+    let phones = find_phones(lexicon, &texts, &order.regions, language);
     let place = if phones
         .iter()
         .any(|p| p.call.is_some() && p.place == Place::Body)
@@ -194,24 +245,40 @@ pub(crate) fn assess(lexicon: &Lexicon, mail: &Mail) -> Assessment {
             name: "phone",
             weight: 0,
             detail: format!(
-                "{:?} at {} after {:?}",
+                "{:?} at {} near {:?}: {} ({}, {})",
                 first.written,
                 first.at,
-                first.call.as_deref().unwrap_or("")
+                first.call.as_deref().unwrap_or(""),
+                first.e164,
+                first.region,
+                first.line
             ),
         });
     }
-    let content = content_signals(lexicon, mail, &texts, &mut signals);
-    let sender = sender_signals(mail, &content.brands, &mut signals);
-    shape_signals(lexicon, mail, &place, &texts, &mut signals);
+    let mut content = content_signals(lexicon, mail, &texts, &amounts, language, &mut signals);
+    let lookalike = lookalike_signal(lure, mail, &hosts, &mut signals);
+    if let Some(brand) = lookalike
+        && !content.brands.contains(&brand)
+    {
+        content.brands.push(brand);
+    }
+    let sender = sender_signals(lexicon, mail, &content.brands, lookalike.is_some(), &mut signals);
+    shape_signals(mail, &place, &texts, &mut signals);
     let score: i32 = signals.iter().map(|s| s.weight).sum();
-    // A callback lure is about money: a brand alone (credential phishing
-    // often names one, with the brand's number in a footer) is not enough.
-    let lure_content = content.terms >= 2 || content.amount;
+    let money = content.terms >= 2 || content.amount;
+    let pressure = !content.brands.is_empty() || content.disputes >= 2 || content.urgent;
     let verdict = match &place {
-        Some(place) if lure_content && sender && score >= THRESHOLD => {
-            Verdict::Callback(place.clone())
-        }
+        Some(place) if money && pressure && sender && score >= THRESHOLD => match place {
+            Place::Attachment(index)
+                if mail
+                    .attachments
+                    .get(*index)
+                    .is_some_and(|a| a.kind == AttachmentKind::Image) =>
+            {
+                Verdict::ImageOnly
+            }
+            _ => Verdict::Callback(place.clone()),
+        },
         _ if is_image_only(mail)
             && sender
             && (!content.brands.is_empty() || content.terms >= 1) =>
@@ -220,7 +287,7 @@ pub(crate) fn assess(lexicon: &Lexicon, mail: &Mail) -> Assessment {
         }
         _ => Verdict::Clean,
     };
-    let hidden_phones = phone::find(&mail.hidden_text)
+    let hidden_phones = phone::find(&mail.hidden_text, &order.regions)
         .into_iter()
         .map(|p| p.e164)
         .collect();
@@ -229,25 +296,32 @@ pub(crate) fn assess(lexicon: &Lexicon, mail: &Mail) -> Assessment {
         phones,
         signals,
         score,
-        brands: content.brands,
+        brands: content
+            .brands
+            .iter()
+            .map(|&b| lexicon.brand(b).name.clone())
+            .collect(),
+        language: lexicon.languages()[language].clone(),
+        region_reason: order.reason,
         hidden_phones,
     }
 }
 
-fn texts(mail: &Mail) -> Vec<Text<'_>> {
+fn texts<'a>(lexicon: &Lexicon, mail: &'a Mail) -> Vec<Text<'a>> {
     let mut texts = Vec::new();
-    if let Some(subject) = &mail.subject {
+    let mut push = |label: String, text: &'a str, place: Place| {
         texts.push(Text {
-            label: "subject".into(),
-            text: subject,
-            place: Place::Body,
+            label,
+            words: lexicon.words(text),
+            candidates: phone::candidates(text),
+            text,
+            place,
         });
+    };
+    if let Some(subject) = &mail.subject {
+        push("subject".into(), subject, Place::Body);
     }
-    texts.push(Text {
-        label: "body".into(),
-        text: &mail.body,
-        place: Place::Body,
-    });
+    push("body".into(), &mail.body, Place::Body);
     for (index, attachment) in mail.attachments.iter().enumerate() {
         let readable = matches!(
             attachment.kind,
@@ -255,38 +329,119 @@ fn texts(mail: &Mail) -> Vec<Text<'_>> {
                 | AttachmentKind::Docx
                 | AttachmentKind::Calendar
                 | AttachmentKind::Text
+                | AttachmentKind::Image
         );
         if let (true, Some(text)) = (readable, &attachment.text) {
             let name = attachment
                 .name
                 .as_deref()
                 .unwrap_or(&attachment.content_type);
-            texts.push(Text {
-                label: format!("attachment {name}"),
-                text,
-                place: Place::Attachment(index),
-            });
+            push(format!("attachment {name}"), text, Place::Attachment(index));
         }
     }
     texts
 }
 
-fn find_phones(lexicon: &Lexicon, texts: &[Text<'_>]) -> Vec<FoundPhone> {
+/// The message's language: of its subject and body, or of its first
+/// attachment when the body says little.
+fn language(lexicon: &Lexicon, mail: &Mail, texts: &[Text<'_>]) -> usize {
+    let mut sample = String::new();
+    if let Some(subject) = &mail.subject {
+        sample.push_str(subject);
+        sample.push('\n');
+    }
+    for text in texts.iter().filter(|t| t.label != "subject") {
+        if sample.len() >= LANGUAGE_SAMPLE {
+            break;
+        }
+        let room = LANGUAGE_SAMPLE - sample.len();
+        sample.push_str(&text.text[..floor_boundary(text.text, room.min(text.text.len()))]);
+        sample.push('\n');
+    }
+    let hits: Vec<WordHit> = texts.iter().flat_map(|t| t.words.iter().copied()).collect();
+    lexicon.language(&sample, &hits)
+}
+
+/// Hosts of the message's links, distinct, at most [`LINK_HOSTS`].
+fn link_hosts(mail: &Mail) -> Vec<String> {
+    let mut hosts: Vec<String> = Vec::new();
+    for link in &mail.links {
+        if hosts.len() == LINK_HOSTS {
+            break;
+        }
+        if let Some(host) = url_host(link)
+            && !hosts.contains(&host)
+        {
+            hosts.push(host);
+        }
+    }
+    hosts
+}
+
+fn region_order(
+    lure: &Lure,
+    mail: &Mail,
+    texts: &[Text<'_>],
+    amounts: &[Vec<amount::Amount>],
+    hosts: &[String],
+    language: usize,
+) -> region::Order {
+    let lexicon = &lure.lexicon;
+    let mut evidence = region::Evidence {
+        language: &lexicon.languages()[language],
+        ..region::Evidence::default()
+    };
+    for amount in amounts.iter().flatten() {
+        if !evidence.currencies.contains(&amount.currency.as_str()) {
+            evidence.currencies.push(&amount.currency);
+        }
+    }
+    let addresses = mail
+        .from
+        .iter()
+        .chain(mail.reply_to.iter())
+        .chain(mail.to.iter().take(4));
+    for address in addresses {
+        evidence.domains.push(domain_of(&address.address));
+    }
+    evidence.domains.extend(hosts.iter().map(String::as_str));
+    for text in texts {
+        for hit in &text.words {
+            if let Category::Country(index) = hit.category
+                && !evidence.named.contains(&index)
+            {
+                evidence.named.push(index);
+            }
+        }
+        for id in phone::dialled_regions(&text.candidates) {
+            if !evidence.dialled.contains(&id) {
+                evidence.dialled.push(id);
+            }
+        }
+    }
+    region::order(lexicon.regions(), &evidence, lure.default_region)
+}
+
+fn find_phones(
+    lexicon: &Lexicon,
+    texts: &[Text<'_>],
+    regions: &[country::Id],
+    language: usize,
+) -> Vec<FoundPhone> {
     let mut found: Vec<FoundPhone> = Vec::new();
     for text in texts {
-        for phone in phone::find(text.text) {
-            let window_start = floor_boundary(text.text, phone.start.saturating_sub(CALL_WINDOW));
-            let before = &text.text[window_start..phone.start];
-            let call = lexicon
-                .last_call(before)
-                .map(|hit| before[hit.start..hit.end].to_owned());
+        for phone in phone::resolve(text.text, &text.candidates, regions) {
+            let call = call_near(lexicon, text, phone.start, phone.end, language)
+                .map(|hit| text.text[hit.start..hit.end].to_owned());
+            let written = text.text[phone.start..phone.end].to_owned();
+            let at = format!("{}:{}", text.label, phone.start);
             let known = found.iter_mut().find(|p| p.e164 == phone.e164);
             match known {
                 // Keep the first sighting, but let a later one supply the call to action.
                 Some(known) if known.call.is_none() && call.is_some() => {
                     known.call = call;
-                    known.at = format!("{}:{}", text.label, phone.start);
-                    known.written = text.text[phone.start..phone.end].to_owned();
+                    known.at = at;
+                    known.written = written;
                     if text.place == Place::Body {
                         known.place = Place::Body;
                     }
@@ -298,8 +453,10 @@ fn find_phones(lexicon: &Lexicon, texts: &[Text<'_>]) -> Vec<FoundPhone> {
                 }
                 None => found.push(FoundPhone {
                     e164: phone.e164,
-                    at: format!("{}:{}", text.label, phone.start),
-                    written: text.text[phone.start..phone.end].to_owned(),
+                    region: phone.region,
+                    line: phone.line,
+                    at,
+                    written,
                     call,
                     place: text.place.clone(),
                 }),
@@ -309,10 +466,50 @@ fn find_phones(lexicon: &Lexicon, texts: &[Text<'_>]) -> Vec<FoundPhone> {
     found
 }
 
+/// The call to action nearest a number: on its line or the lines just
+/// before it (the nearest before wins), else after it on its line.
+fn call_near<'t>(
+    _lexicon: &Lexicon,
+    text: &'t Text<'_>,
+    start: usize,
+    end: usize,
+    language: usize,
+) -> Option<&'t WordHit> {
+    let body = text.text;
+    let mut window_start = body[..start].rfind('\n').map_or(0, |at| at + 1);
+    let mut lines = 0;
+    while window_start > 0 && lines < CALL_LINES_BEFORE {
+        let previous = body[..window_start - 1].rfind('\n').map_or(0, |at| at + 1);
+        if !body[previous..window_start].trim().is_empty() {
+            lines += 1;
+        }
+        window_start = previous;
+    }
+    window_start = window_start.max(floor_boundary(body, start.saturating_sub(CALL_REACH_BEFORE)));
+    let line_end = body[end..].find('\n').map_or(body.len(), |at| end + at);
+    let window_end = line_end.min(end + CALL_REACH_AFTER);
+    let calls = text.words.iter().filter(|hit| {
+        hit.category == Category::Call && (hit.language == language || hit.language == ENGLISH)
+    });
+    let mut before = None;
+    let mut after = None;
+    for hit in calls {
+        if hit.start >= window_start && hit.end <= start {
+            before = Some(hit);
+        } else if hit.start >= end && hit.end <= window_end && after.is_none() {
+            after = Some(hit);
+        }
+    }
+    before.or(after)
+}
+
 /// What the lure content amounted to.
 struct Content {
-    brands: Vec<&'static str>,
+    /// Brand indices.
+    brands: Vec<usize>,
     terms: usize,
+    disputes: usize,
+    urgent: bool,
     amount: bool,
 }
 
@@ -320,43 +517,57 @@ fn content_signals(
     lexicon: &Lexicon,
     mail: &Mail,
     texts: &[Text<'_>],
+    amounts: &[Vec<amount::Amount>],
+    language: usize,
     signals: &mut Vec<Signal>,
 ) -> Content {
-    let display_name = mail.from.as_ref().and_then(|from| from.name.as_deref());
-    let mut all: Vec<(String, &str)> = texts.iter().map(|t| (t.label.clone(), t.text)).collect();
-    if let Some(name) = display_name {
-        all.insert(0, ("sender name".into(), name));
-    }
-    let mut brands: Vec<&'static str> = Vec::new();
+    let mut brands: Vec<usize> = Vec::new();
     let mut first_brand: Option<String> = None;
-    let mut terms: Vec<&'static str> = Vec::new();
-    let mut first_term: Option<String> = None;
-    let mut amount: Option<String> = None;
-    for (label, text) in &all {
-        let lead = &text[..floor_boundary(text, PROMINENT.min(text.len()))];
-        for hit in lexicon.brands(lead) {
-            let name = BRANDS[hit.index].name;
-            if !brands.contains(&name) {
-                brands.push(name);
+    if let Some(name) = mail.from.as_ref().and_then(|from| from.name.as_deref()) {
+        for hit in lexicon.brands(name) {
+            if !brands.contains(&hit.index) {
+                brands.push(hit.index);
             }
-            first_brand.get_or_insert_with(|| spot(lead, hit, label));
+            first_brand.get_or_insert_with(|| spot(name, hit.start, hit.end, "sender name"));
         }
-        for hit in lexicon.terms(text) {
-            let term = TRANSACTION_TERMS[hit.index];
-            if !terms.contains(&term) {
-                terms.push(term);
+    }
+    let mut found: [(Vec<usize>, Option<String>); 3] = Default::default();
+    let mut amount: Option<String> = None;
+    for (text, text_amounts) in texts.iter().zip(amounts) {
+        let lead = &text.text[..floor_boundary(text.text, PROMINENT.min(text.text.len()))];
+        for Hit { index, start, end } in lexicon.brands(lead) {
+            if !brands.contains(&index) {
+                brands.push(index);
             }
-            first_term.get_or_insert_with(|| spot(text, hit, label));
+            first_brand.get_or_insert_with(|| spot(lead, start, end, &text.label));
+        }
+        for hit in &text.words {
+            if hit.language != language && hit.language != ENGLISH {
+                continue;
+            }
+            let slot = match hit.category {
+                Category::Transaction => 0,
+                Category::Dispute => 1,
+                Category::Urgency => 2,
+                _ => continue,
+            };
+            let (terms, first) = &mut found[slot];
+            let term = lexicon.term(hit.term);
+            if !terms.iter().any(|&t| lexicon.term(t) == term) {
+                terms.push(hit.term);
+            }
+            first.get_or_insert_with(|| spot(text.text, hit.start, hit.end, &text.label));
         }
         if amount.is_none()
-            && let Some(hit) = find_amount(text)
+            && let Some(first) = text_amounts.first()
         {
-            amount = Some(spot(text, hit, label));
+            amount = Some(spot(text.text, first.start, first.end, &text.label));
         }
     }
     if let Some(first) = first_brand {
         let also = if brands.len() > 1 {
-            format!(" (brands: {})", brands.join(", "))
+            let names: Vec<&str> = brands.iter().map(|&b| lexicon.brand(b).name.as_str()).collect();
+            format!(" (brands: {})", names.join(", "))
         } else {
             String::new()
         };
@@ -366,19 +577,21 @@ fn content_signals(
             detail: format!("{first}{also}"),
         });
     }
-    if terms.len() >= 2 {
+    let listed = |terms: &[usize], first: &Option<String>| {
+        let words: Vec<&str> = terms.iter().map(|&t| lexicon.term(t)).collect();
+        format!("{} (first {})", words.join(", "), first.as_deref().unwrap_or(""))
+    };
+    let [(transactions, first_transaction), (disputes, first_dispute), (urgencies, first_urgency)] =
+        &found;
+    if transactions.len() >= 2 {
         signals.push(Signal {
             name: "transaction",
-            weight: if terms.len() >= 4 {
+            weight: if transactions.len() >= 4 {
                 Weights::MANY_TRANSACTION
             } else {
                 Weights::TRANSACTION
             },
-            detail: format!(
-                "{} (first {})",
-                terms.join(", "),
-                first_term.unwrap_or_default()
-            ),
+            detail: listed(transactions, first_transaction),
         });
     }
     if let Some(amount) = &amount {
@@ -388,19 +601,113 @@ fn content_signals(
             detail: amount.clone(),
         });
     }
+    if disputes.len() >= 2 {
+        signals.push(Signal {
+            name: "dispute",
+            weight: Weights::DISPUTE,
+            detail: listed(disputes, first_dispute),
+        });
+    }
+    if !urgencies.is_empty() {
+        signals.push(Signal {
+            name: "urgency",
+            weight: Weights::URGENCY,
+            detail: listed(urgencies, first_urgency),
+        });
+    }
     Content {
         brands,
-        terms: terms.len(),
+        terms: transactions.len(),
+        disputes: disputes.len(),
+        urgent: !urgencies.is_empty(),
         amount: amount.is_some(),
     }
 }
 
+/// A sender, Reply-To, Return-Path or link domain imitating a brand; returns the brand.
+fn lookalike_signal(
+    lure: &Lure,
+    mail: &Mail,
+    hosts: &[String],
+    signals: &mut Vec<Signal>,
+) -> Option<usize> {
+    let senders = mail
+        .from
+        .iter()
+        .chain(mail.reply_to.iter())
+        .map(|a| domain_of(&a.address))
+        .chain(mail.return_path.as_deref().map(domain_of));
+    for domain in senders.chain(hosts.iter().map(String::as_str)) {
+        if domain.is_empty()
+            || is_freemail(domain)
+            || INFRASTRUCTURE.iter().any(|d| is_within(domain, d))
+        {
+            continue;
+        }
+        if let Some(found) = lure.names.check(&lure.lexicon, domain) {
+            signals.push(Signal {
+                name: "lookalike-domain",
+                weight: Weights::LOOKALIKE,
+                detail: format!(
+                    "{} imitates {}: {}",
+                    found.domain,
+                    lure.lexicon.brand(found.brand).name,
+                    found.how
+                ),
+            });
+            return Some(found.brand);
+        }
+    }
+    None
+}
+
 /// Sender signals; returns whether the sender is untrusted (gate 3).
-fn sender_signals(mail: &Mail, brands: &[&'static str], signals: &mut Vec<Signal>) -> bool {
+fn sender_signals(
+    lexicon: &Lexicon,
+    mail: &Mail,
+    brands: &[usize],
+    lookalike: bool,
+    signals: &mut Vec<Signal>,
+) -> bool {
     let Some(from) = &mail.from else {
         return false;
     };
     let domain = domain_of(&from.address);
+    let owns = |brand: usize| {
+        lexicon
+            .brand(brand)
+            .domains
+            .iter()
+            .any(|d| is_within(domain, d))
+    };
+    let mut untrusted = lookalike;
+    if let Some(&brand) = brands.iter().find(|&&b| owns(b)) {
+        let name = &lexicon.brand(brand).name;
+        match auth::judge(mail) {
+            SenderAuth::Aligned => {
+                signals.push(Signal {
+                    name: "brand-authenticated",
+                    weight: Weights::BRAND_AUTHENTICATED,
+                    detail: format!("{} is {name}'s, and the receiving server authenticated it", from.address),
+                });
+                // The brand's own, authenticated mail: whatever else it says, not a lure.
+                return false;
+            }
+            SenderAuth::Failed(why) => {
+                signals.push(Signal {
+                    name: "brand-auth-failed",
+                    weight: Weights::BRAND_AUTH_FAILED,
+                    detail: format!("{domain} is {name}'s, but {why}"),
+                });
+                untrusted = true;
+            }
+            SenderAuth::Missing => signals.push(Signal {
+                name: "brand-auth-missing",
+                weight: Weights::BRAND_AUTH_MISSING,
+                detail: format!("{domain} is {name}'s, but no authentication was recorded"),
+            }),
+        }
+    }
     let before = signals.len();
     if is_freemail(domain) {
         signals.push(Signal {
@@ -410,7 +717,7 @@ fn sender_signals(mail: &Mail, brands: &[&'static str], signals: &mut Vec<Signal
         });
     }
     if let Some(name) = &from.name
-        && let Some(reason) = display_name_mismatch(name, &from.address)
+        && let Some(reason) = display_name_mismatch(lexicon, name, &from.address)
     {
         signals.push(Signal {
             name: "display-name-mismatch",
@@ -418,18 +725,11 @@ fn sender_signals(mail: &Mail, brands: &[&'static str], signals: &mut Vec<Signal
             detail: format!("{name:?} <{}>: {reason}", from.address),
         });
     }
-    let owned = |brand: &&str| {
-        BRANDS
-            .iter()
-            .filter(|b| b.name == *brand)
-            .flat_map(|b| b.domains.iter())
-            .any(|d| is_within(domain, d))
-    };
-    if let Some(brand) = brands.iter().find(|brand| !owned(brand)) {
+    if let Some(&brand) = brands.iter().find(|&&b| !owns(b)) {
         signals.push(Signal {
             name: "sender-not-brand",
             weight: Weights::SENDER_NOT_BRAND,
-            detail: format!("names {brand}, sent from {domain}"),
+            detail: format!("names {}, sent from {domain}", lexicon.brand(brand).name),
         });
     }
     let organization = organization_of(domain);
@@ -444,17 +744,11 @@ fn sender_signals(mail: &Mail, brands: &[&'static str], signals: &mut Vec<Signal
             detail: format!("replies go to {}, not {}", reply_to.address, from.address),
         });
     }
-    signals.len() > before
+    untrusted || signals.len() > before
 }
 
 /// Links, length, where the lure is, and the negatives.
-fn shape_signals(
-    lexicon: &Lexicon,
-    mail: &Mail,
-    place: &Option<Place>,
-    texts: &[Text<'_>],
-    signals: &mut Vec<Signal>,
-) {
+fn shape_signals(mail: &Mail, place: &Option<Place>, texts: &[Text<'_>], signals: &mut Vec<Signal>) {
     match mail.links.len() {
         0 => signals.push(Signal {
             name: "no-links",
@@ -515,7 +809,7 @@ fn shape_signals(
         });
     }
     let subject = mail.subject.as_deref().unwrap_or("").to_lowercase();
-    let reply_prefix = ["re:", "aw:", "sv:", "antw:", "fw:", "fwd:"]
+    let reply_prefix = ["re:", "aw:", "sv:", "antw:", "fw:", "fwd:", "tr:", "rv:", "r:"]
         .iter()
         .any(|p| subject.starts_with(p));
     if mail.in_reply_to.is_some() && reply_prefix {
@@ -527,7 +821,17 @@ fn shape_signals(
     }
     let statement = texts
         .iter()
-        .map(|t| lexicon.statement_terms(t.text))
+        .map(|t| {
+            let mut seen: Vec<usize> = t
+                .words
+                .iter()
+                .filter(|h| h.category == Category::Statement)
+                .map(|h| h.term)
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            seen.len()
+        })
         .max()
         .unwrap_or(0);
     if statement >= 2 {
@@ -539,22 +843,21 @@ fn shape_signals(
     }
 }
 
-/// No text worth reading, and at least one image attached.
+/// No text worth reading outside images, and at least one image attached.
 fn is_image_only(mail: &Mail) -> bool {
     let visible = mail.body.chars().filter(|c| !c.is_whitespace()).count();
     let has_image = mail
         .attachments
         .iter()
         .any(|a| a.kind == AttachmentKind::Image);
-    let has_text = mail
-        .attachments
-        .iter()
-        .any(|a| a.text.as_deref().is_some_and(|t| t.trim().len() > 50));
+    let has_text = mail.attachments.iter().any(|a| {
+        a.kind != AttachmentKind::Image && a.text.as_deref().is_some_and(|t| t.trim().len() > 50)
+    });
     visible < 200 && has_image && !has_text
 }
 
 /// Why a display name does not fit its address, if it does not.
-pub(crate) fn display_name_mismatch(name: &str, address: &str) -> Option<String> {
+pub(crate) fn display_name_mismatch(lexicon: &Lexicon, name: &str, address: &str) -> Option<String> {
     let domain = domain_of(address);
     let lower = name.to_lowercase();
     if let Some(at) = lower.find('@') {
@@ -570,9 +873,9 @@ pub(crate) fn display_name_mismatch(name: &str, address: &str) -> Option<String>
     if lower.chars().filter(char::is_ascii_digit).count() >= 3 {
         return Some("the name is a number or reference, not a sender".into());
     }
-    for brand in BRANDS {
-        let named = brand.spellings.iter().any(|s| lower.contains(s));
-        if named && !brand.domains.iter().any(|d| is_within(domain, d)) {
+    for hit in lexicon.brands(name) {
+        let brand = lexicon.brand(hit.index);
+        if !brand.domains.iter().any(|d| is_within(domain, d)) {
             return Some(format!(
                 "the name says {} but the address is at {domain}",
                 brand.name
@@ -583,83 +886,17 @@ pub(crate) fn display_name_mismatch(name: &str, address: &str) -> Option<String>
 }
 
 /// `"McAfee" at body:120`.
-fn spot(text: &str, hit: Hit, label: &str) -> String {
-    format!("{:?} at {label}:{}", &text[hit.start..hit.end], hit.start)
+fn spot(text: &str, start: usize, end: usize, label: &str) -> String {
+    format!("{:?} at {label}:{start}", &text[start..end])
 }
 
-/// An amount of money: `$389.99`, `USD 344.78`, `USD574.99`, `$ 476.44`, `389.99 USD`.
-fn find_amount(text: &str) -> Option<Hit> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let rest = &text[i..];
-        let prefix = if rest.starts_with('$') || rest.starts_with('€') || rest.starts_with('£') {
-            rest.chars().next().map_or(1, char::len_utf8)
-        } else if rest.len() >= 3
-            && rest.as_bytes()[..3].eq_ignore_ascii_case(b"usd")
-            && !bytes.get(i + 3).is_some_and(u8::is_ascii_alphabetic)
-        {
-            3
-        } else {
-            0
-        };
-        if prefix > 0 && (i == 0 || !bytes[i - 1].is_ascii_alphabetic()) {
-            let mut j = i + prefix;
-            while bytes.get(j) == Some(&b' ') && j < i + prefix + 2 {
-                j += 1;
-            }
-            let number = digits_with_cents(&bytes[j..]);
-            if number > 0 {
-                return Some(Hit {
-                    index: 0,
-                    start: i,
-                    end: j + number,
-                });
-            }
-        }
-        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
-            let number = digits_with_cents(&bytes[i..]);
-            let after = &text[i + number..];
-            let after_trimmed = after.trim_start_matches(' ');
-            if number > 0
-                && bytes[i..i + number].contains(&b'.')
-                && after_trimmed.len() >= 3
-                && after_trimmed.as_bytes()[..3].eq_ignore_ascii_case(b"usd")
-            {
-                let end = i + number + (after.len() - after_trimmed.len()) + 3;
-                return Some(Hit {
-                    index: 0,
-                    start: i,
-                    end,
-                });
-            }
-            i += number.max(1);
-            continue;
-        }
-        i += rest.chars().next().map_or(1, char::len_utf8);
-    }
-    None
-}
-
-/// Length of `1,234.56` / `389.99` / `3891` at the start of `bytes` (0 if none).
-fn digits_with_cents(bytes: &[u8]) -> usize {
-    let mut i = 0;
-    while i < bytes.len()
-        && (bytes[i].is_ascii_digit()
-            || (bytes[i] == b',' && i > 0 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)))
-    {
-        i += 1;
-    }
-    if i == 0 {
-        return 0;
-    }
-    if bytes.get(i) == Some(&b'.')
-        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-        && bytes.get(i + 2).is_some_and(u8::is_ascii_digit)
-    {
-        i += 3;
-    }
-    i
+/// The host of a web link, lower-cased (`https://user@Host:8080/x` → `host`).
+pub(crate) fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#', '\\']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?.trim_end_matches('.').to_lowercase();
+    (!host.is_empty() && host.contains('.')).then_some(host)
 }
 
 /// The domain of an address (`a@b.example` → `b.example`).
@@ -718,108 +955,4 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signal_names_list_every_signal_made() {
-        let source = include_str!("assess.rs");
-        for (at, _) in source.match_indices("name: \"") {
-            let rest = &source[at + 7..];
-            let name = &rest[..rest.find('"').unwrap()];
-            assert!(
-                SIGNAL_NAMES.contains(&name),
-                "signal {name} missing from SIGNAL_NAMES"
-            );
-        }
-    }
-    use rmmguard_events::{Address, Attachment};
-
-    fn lure() -> Mail {
-        Mail {
-            from: Some(Address {
-                name: Some("Your Order #865999".into()),
-                address: "gersidemiriey@gmail.com".into(),
-            }),
-            subject: Some("Order Confirmation".into()),
-            body: "Microsoft Defender Team. Invoice Id: MS-2801-1396259. Amount $389.99 will be \
-                   charged. To cancel and get a refund, contact our customer service at \
-                   +1(845) 555-0127."
-                .into(),
-            ..Mail::default()
-        }
-    }
-
-    #[test]
-    fn a_body_lure_and_its_signals() {
-        let lexicon = Lexicon::new().unwrap();
-        let assessment = assess(&lexicon, &lure());
-        assert_eq!(assessment.verdict, Verdict::Callback(Place::Body));
-        assert_eq!(assessment.call_numbers(), ["+18455550127"]);
-        assert_eq!(assessment.brands, ["Microsoft"]);
-        assert_eq!(
-            assessment.breakdown(),
-            "brand +2, transaction +2, amount +1, freemail-sender +1, display-name-mismatch +1, \
-             sender-not-brand +1, no-links +1, short-body +1"
-        );
-        let phone = &assessment.signals[0];
-        assert_eq!(
-            phone.detail,
-            "\"+1(845) 555-0127\" at body:146 after \"customer service\""
-        );
-    }
-
-    #[test]
-    fn near_misses_stay_clean() {
-        let lexicon = Lexicon::new().unwrap();
-        // The brand's own domain, its real support line: no untrusted sender.
-        let mut genuine = lure();
-        genuine.from = Some(Address {
-            name: Some("Microsoft".into()),
-            address: "billing@microsoft.com".into(),
-        });
-        assert_eq!(assess(&lexicon, &genuine).verdict, Verdict::Clean);
-        // A number in a postal footer, no call to action: not a callback.
-        let mut footer = lure();
-        footer.body = "Your deposit is restricted; clarify it on our portal. Coinbase, 100 Pine \
-                       Street, San Francisco, CA 94111 | United States 1-888-555-0130"
-            .into();
-        assert_eq!(assess(&lexicon, &footer).verdict, Verdict::Clean);
-        // A lure in a PDF only.
-        let mut pdf = lure();
-        pdf.body = "review on your activity".into();
-        pdf.attachments.push(Attachment {
-            name: Some("invoice.pdf".into()),
-            content_type: "application/pdf".into(),
-            size: 100,
-            kind: AttachmentKind::Pdf,
-            text: Some("Norton LifeLock renewal $499.99. Call support: +1 (803) 555-0175".into()),
-            note: None,
-        });
-        let assessment = assess(&lexicon, &pdf);
-        assert_eq!(assessment.verdict, Verdict::Callback(Place::Attachment(0)));
-        assert_eq!(assessment.call_numbers(), ["+18035550175"]);
-    }
-
-    #[test]
-    fn amounts_and_names() {
-        let amount = |text: &str| find_amount(text).map(|h| text[h.start..h.end].to_owned());
-        assert_eq!(amount("pay $ 476.44 now").as_deref(), Some("$ 476.44"));
-        assert_eq!(amount("USD574.99 today").as_deref(), Some("USD574.99"));
-        assert_eq!(amount("charged 389.99 USD").as_deref(), Some("389.99 USD"));
-        assert_eq!(amount("$1,478.92").as_deref(), Some("$1,478.92"));
-        assert_eq!(amount("no money 12 here"), None);
-        assert!(display_name_mismatch("support@inlt.paypal.com", "x@freeducation.co.uk").is_some());
-        assert!(display_name_mismatch("LifeLock by Norton", "x@gmail.com").is_some());
-        assert!(display_name_mismatch("Norton", "billing@norton.com").is_none());
-        assert!(display_name_mismatch("Jane Doe", "jane@corp.example").is_none());
-        assert!(is_within("mail.norton.com", "norton.com"));
-        assert!(!is_within("evilnorton.com", "norton.com"));
-        assert!(
-            is_freemail("gmail.com") && is_freemail("yahoo.co.jp") && !is_freemail("corp.example")
-        );
-        assert_eq!(organization_of("hq.lp.example"), "lp.example");
-        assert_eq!(organization_of("mail.shop.co.uk"), "shop.co.uk");
-        assert_eq!(organization_of("example"), "example");
-    }
-}
+mod tests;

@@ -1,235 +1,22 @@
-//! The words of callback lures, compiled once: impersonated brands (with the
-//! domains that may legitimately send in their name), transaction language,
-//! the phrases that turn a phone number into a call to action, freemail
-//! providers, and the web infrastructure that is never a lure domain.
+//! The words of callback lures, compiled once from the data files: brands
+//! (with the domains that may legitimately send in their name), the
+//! transaction, dispute, urgency, call-to-action and bank-statement words of
+//! every language, country names, and the language detector; plus the
+//! freemail providers and the web infrastructure that is never a lure
+//! domain.
 //!
-//! Brands are matched on a folded copy of the text (lower case, Cyrillic and
-//! Greek look-alikes as Latin letters) at word boundaries, and also with the
-//! separators squeezed out when the original is letter-spaced (`P a y P a l`,
-//! `N.o.r.t.o.n`).
+//! Words are matched on folded text (`fold`) at word boundaries, all
+//! languages in one pass (overlapping matches, so that `contact` is found
+//! inside a text where `contacte` is also a pattern); a pattern marked `*`
+//! may sit inside a compound. Brands are matched on text folded further
+//! (`N0rt0n`), letter-spaced (`P a y P a l`), and short ones (`UPS`) only
+//! as written.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use whatlang::Lang;
 
-/// A brand scammers impersonate: its name, spellings, and its own domains.
-pub(crate) struct Brand {
-    pub name: &'static str,
-    pub spellings: &'static [&'static str],
-    pub domains: &'static [&'static str],
-}
-
-pub(crate) const BRANDS: &[Brand] = &[
-    Brand {
-        name: "Norton",
-        spellings: &[
-            "norton",
-            "n0rton",
-            "nort0n",
-            "n0rt0n",
-            "nortonlifelock",
-            "norton360",
-            "gen digital",
-        ],
-        domains: &[
-            "norton.com",
-            "nortonlifelock.com",
-            "lifelock.com",
-            "gendigital.com",
-            "symantec.com",
-        ],
-    },
-    Brand {
-        name: "LifeLock",
-        spellings: &["lifelock", "lifel0ck", "life lock"],
-        domains: &[
-            "lifelock.com",
-            "norton.com",
-            "nortonlifelock.com",
-            "gendigital.com",
-        ],
-    },
-    Brand {
-        name: "McAfee",
-        spellings: &["mcafee", "mc afee", "mcafe", "mcaffee", "mcafee+", "mcafée"],
-        domains: &["mcafee.com"],
-    },
-    Brand {
-        name: "Geek Squad",
-        spellings: &["geek squad", "geeksquad", "geek-squad", "geek squad's"],
-        domains: &["geeksquad.com", "bestbuy.com"],
-    },
-    Brand {
-        name: "Best Buy",
-        spellings: &["best buy", "bestbuy"],
-        domains: &["bestbuy.com"],
-    },
-    Brand {
-        name: "PayPal",
-        spellings: &["paypal", "pay pal", "paypa1", "paypai", "pay-pal"],
-        domains: &["paypal.com", "paypal.me", "paypal-communication.com"],
-    },
-    Brand {
-        name: "Amazon",
-        spellings: &["amazon", "amazon prime", "amzn"],
-        domains: &[
-            "amazon.com",
-            "amazon.co.uk",
-            "amazon.de",
-            "amazon.ca",
-            "amazon.in",
-            "amazonses.com",
-            "amazon.fr",
-            "amazon.es",
-            "amazon.it",
-        ],
-    },
-    Brand {
-        name: "Microsoft",
-        spellings: &[
-            "microsoft",
-            "micros0ft",
-            "windows defender",
-            "microsoft defender",
-            "windows security",
-        ],
-        domains: &[
-            "microsoft.com",
-            "microsoftonline.com",
-            "office.com",
-            "office365.com",
-        ],
-    },
-    Brand {
-        name: "Coinbase",
-        spellings: &["coinbase", "c0inbase"],
-        domains: &["coinbase.com"],
-    },
-    Brand {
-        name: "eBay",
-        spellings: &["ebay"],
-        domains: &["ebay.com", "ebay.co.uk", "ebay.de"],
-    },
-    Brand {
-        name: "Symantec",
-        spellings: &["symantec"],
-        domains: &["symantec.com", "broadcom.com"],
-    },
-    Brand {
-        name: "AT&T",
-        spellings: &["at&t", "at & t"],
-        domains: &["att.com", "att.net"],
-    },
-    Brand {
-        name: "Webroot",
-        spellings: &["webroot"],
-        domains: &["webroot.com", "opentext.com"],
-    },
-    Brand {
-        name: "Avast",
-        spellings: &["avast"],
-        domains: &["avast.com"],
-    },
-    Brand {
-        name: "Kaspersky",
-        spellings: &["kaspersky"],
-        domains: &["kaspersky.com"],
-    },
-    Brand {
-        name: "Malwarebytes",
-        spellings: &["malwarebytes"],
-        domains: &["malwarebytes.com"],
-    },
-    Brand {
-        name: "Binance",
-        spellings: &["binance"],
-        domains: &["binance.com"],
-    },
-    Brand {
-        name: "Cash App",
-        spellings: &["cash app", "cashapp"],
-        domains: &["cash.app", "squareup.com"],
-    },
-    Brand {
-        name: "Venmo",
-        spellings: &["venmo"],
-        domains: &["venmo.com"],
-    },
-];
-
-/// Words of orders, invoices, renewals, charges and refunds.
-pub(crate) const TRANSACTION_TERMS: &[&str] = &[
-    "renewal",
-    "renewed",
-    "renew",
-    "auto-renew",
-    "auto renewal",
-    "automatic renewal",
-    "auto-renewal",
-    "subscription",
-    "membership",
-    "invoice",
-    "receipt",
-    "billing",
-    "bill",
-    "order",
-    "purchase",
-    "purchased",
-    "payment",
-    "paid",
-    "charged",
-    "charge",
-    "debited",
-    "deducted",
-    "auto debit",
-    "transaction",
-    "refund",
-    "refunded",
-    "cancel",
-    "cancellation",
-    "dispute",
-    "unauthorized",
-    "license key",
-    "activation key",
-    "total amount",
-    "amount",
-];
-
-/// Phrases that ask the reader to phone (looked for just before a number).
-pub(crate) const CALL_PHRASES: &[&str] = &[
-    "call",
-    "contact",
-    "reach",
-    "phone",
-    "telephone",
-    "tel",
-    "toll free",
-    "toll-free",
-    "helpline",
-    "help line",
-    "hotline",
-    "support",
-    "assistance",
-    "helpdesk",
-    "help desk",
-    "customer care",
-    "customer service",
-    "dial",
-    "desk",
-    "number",
-    "speak",
-    "📞",
-    "☎",
-    "📱",
-];
-
-/// Phrases of bank statements (two or more: not a lure, a statement).
-pub(crate) const STATEMENT_TERMS: &[&str] = &[
-    "opening balance",
-    "closing balance",
-    "direct debit",
-    "interest rate",
-    "account balance",
-    "available balance",
-];
+use crate::lure::data::{self, Brand, RegionHints};
+use crate::lure::fold::{Fold, Folded, at_boundaries, fold_str};
 
 /// Free webmail providers: anyone can send from them.
 pub(crate) const FREEMAIL: &[&str] = &[
@@ -311,7 +98,19 @@ pub(crate) const INFRASTRUCTURE: &[&str] = &[
     "youtube.com",
 ];
 
-/// A match: the index of what matched, and its byte span in the text searched.
+/// What a word says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Category {
+    Transaction,
+    Dispute,
+    Urgency,
+    Call,
+    Statement,
+    /// A country's name (index into the regions).
+    Country(usize),
+}
+
+/// A brand named in a text: the brand's index and the byte span as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Hit {
     pub index: usize,
@@ -319,74 +118,202 @@ pub(crate) struct Hit {
     pub end: usize,
 }
 
-/// The compiled word lists.
+/// A word found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WordHit {
+    /// Index into [`Lexicon::term`] (the same word in two languages is two terms).
+    pub term: usize,
+    /// Index into [`Lexicon::languages`].
+    pub language: usize,
+    pub category: Category,
+    /// Byte span in the original text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What one pattern of the word automaton is.
+#[derive(Debug, Clone, Copy)]
+struct WordInfo {
+    language: usize,
+    category: Category,
+    /// Whether the word may continue a compound before / after it.
+    open: (bool, bool),
+}
+
+/// The compiled data.
 #[derive(Debug)]
 pub(crate) struct Lexicon {
-    brands: AhoCorasick,
+    brands: Vec<Brand>,
+    brand_words: AhoCorasick,
     brand_of: Vec<usize>,
     squeezed_brands: AhoCorasick,
     squeezed_brand_of: Vec<usize>,
-    terms: AhoCorasick,
-    calls: AhoCorasick,
-    statements: AhoCorasick,
+    exact_brands: Option<AhoCorasick>,
+    exact_brand_of: Vec<usize>,
+    words: AhoCorasick,
+    word_info: Vec<WordInfo>,
+    terms: Vec<String>,
+    languages: Vec<String>,
+    regions: Vec<RegionHints>,
+    detector: whatlang::Detector,
 }
 
+/// Index of English in [`Lexicon::languages`] (its vocabulary is read in every message).
+pub(crate) const ENGLISH: usize = 0;
+
 impl Lexicon {
-    /// Compiles the lists (they are constants: failure is a bug).
+    /// Compiles the data files (they are compiled in: failure is a bug the tests catch).
     pub fn new() -> Result<Lexicon, String> {
+        let brands = data::brands()?;
+        let vocabularies = data::vocabularies()?;
+        let regions = data::regions()?;
         let mut spellings = Vec::new();
         let mut brand_of = Vec::new();
-        let mut squeezed = Vec::new();
+        let mut squeezed: Vec<String> = Vec::new();
         let mut squeezed_brand_of = Vec::new();
-        for (index, brand) in BRANDS.iter().enumerate() {
-            for spelling in brand.spellings {
-                spellings.push(*spelling);
+        let mut exact = Vec::new();
+        let mut exact_brand_of = Vec::new();
+        for (index, brand) in brands.iter().enumerate() {
+            for spelling in &brand.spellings {
+                spellings.push(fold_str(spelling, Fold::Brands));
                 brand_of.push(index);
-                let letters: String = spelling
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .collect();
+                let letters = fold_str(spelling, Fold::Squeezed);
                 if letters.len() >= 5 && !squeezed.contains(&letters) {
                     squeezed.push(letters);
                     squeezed_brand_of.push(index);
                 }
             }
+            for name in &brand.exact {
+                exact.push(name.clone());
+                exact_brand_of.push(index);
+            }
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let mut word_info = Vec::new();
+        let mut languages = Vec::new();
+        let mut push = |word: &str, language: usize, category: Category| {
+            let open = (word.starts_with('*'), word.ends_with('*'));
+            let folded = fold_str(word.trim_matches('*'), Fold::Words);
+            if !folded.is_empty() {
+                patterns.push(folded);
+                word_info.push(WordInfo {
+                    language,
+                    category,
+                    open,
+                });
+            }
+        };
+        for (language, vocabulary) in vocabularies.iter().enumerate() {
+            languages.push(vocabulary.language.clone());
+            for (words, category) in [
+                (&vocabulary.transaction, Category::Transaction),
+                (&vocabulary.dispute, Category::Dispute),
+                (&vocabulary.urgency, Category::Urgency),
+                (&vocabulary.call, Category::Call),
+                (&vocabulary.statement, Category::Statement),
+            ] {
+                for word in words {
+                    push(word, language, category);
+                }
+            }
+        }
+        for (index, region) in regions.iter().enumerate() {
+            for name in &region.names {
+                push(name, ENGLISH, Category::Country(index));
+            }
+        }
+        let allow: Vec<Lang> = languages.iter().filter_map(|code| lang_of(code)).collect();
+        if allow.len() != languages.len() {
+            return Err("data/lure/lang: a language whatlang does not know".into());
         }
         Ok(Lexicon {
-            brands: automaton(&spellings)?,
+            brand_words: automaton(&spellings, MatchKind::LeftmostLongest)?,
             brand_of,
-            squeezed_brands: automaton(&squeezed)?,
+            squeezed_brands: automaton(&squeezed, MatchKind::LeftmostLongest)?,
             squeezed_brand_of,
-            terms: automaton(TRANSACTION_TERMS)?,
-            calls: automaton(CALL_PHRASES)?,
-            statements: automaton(STATEMENT_TERMS)?,
+            exact_brands: if exact.is_empty() {
+                None
+            } else {
+                Some(
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .build(&exact)
+                        .map_err(|e| format!("brand names: {e}"))?,
+                )
+            },
+            exact_brand_of,
+            words: automaton(&patterns, MatchKind::Standard)?,
+            word_info,
+            terms: patterns,
+            languages,
+            regions,
+            detector: whatlang::Detector::with_allowlist(allow),
+            brands,
         })
     }
 
-    /// Brands named in `text` (index into [`BRANDS`], span in `text`), in order.
+    /// Every brand, in data order.
+    pub fn brand_list(&self) -> &[Brand] {
+        &self.brands
+    }
+
+    /// One brand.
+    pub fn brand(&self, index: usize) -> &Brand {
+        &self.brands[index]
+    }
+
+    /// The languages, in data order (English first).
+    pub fn languages(&self) -> &[String] {
+        &self.languages
+    }
+
+    /// The regions, in data order.
+    pub fn regions(&self) -> &[RegionHints] {
+        &self.regions
+    }
+
+    /// The folded text of a term.
+    pub fn term(&self, term: usize) -> &str {
+        &self.terms[term]
+    }
+
+    /// Brands named in `text` (index into [`Lexicon::brand_list`], span in `text`), in order.
     pub fn brands(&self, text: &str) -> Vec<Hit> {
-        let folded = Folded::new(text);
-        let mut hits: Vec<Hit> = whole_words(&self.brands, &folded.text)
-            .map(|hit| Hit {
-                index: self.brand_of[hit.index],
-                ..folded.original(hit)
-            })
-            .collect();
-        let squeezed = Folded::squeezed(text);
-        for hit in self.squeezed_brands.find_iter(&squeezed.text) {
-            let span = squeezed.original(Hit {
-                index: 0,
-                start: hit.start(),
-                end: hit.end(),
-            });
-            if is_letter_spaced(&text[span.start..span.end])
-                && !hits
-                    .iter()
-                    .any(|h| h.start <= span.start && span.end <= h.end)
+        let folded = Folded::new(text, Fold::Brands);
+        let mut hits: Vec<Hit> = Vec::new();
+        for m in self.brand_words.find_iter(&folded.text) {
+            if at_boundaries(&folded.text, m.start(), m.end(), (false, false)) {
+                let (start, end) = folded.original(m.start(), m.end());
+                hits.push(Hit {
+                    index: self.brand_of[m.pattern().as_usize()],
+                    start,
+                    end,
+                });
+            }
+        }
+        if let Some(exact) = &self.exact_brands {
+            for m in exact.find_iter(text) {
+                if at_boundaries(text, m.start(), m.end(), (false, false))
+                    && !hits.iter().any(|h| h.start <= m.start() && m.end() <= h.end)
+                {
+                    hits.push(Hit {
+                        index: self.exact_brand_of[m.pattern().as_usize()],
+                        start: m.start(),
+                        end: m.end(),
+                    });
+                }
+            }
+        }
+        let squeezed = Folded::new(text, Fold::Squeezed);
+        for m in self.squeezed_brands.find_iter(&squeezed.text) {
+            let (start, end) = squeezed.original(m.start(), m.end());
+            if is_letter_spaced(&text[start..end])
+                && !hits.iter().any(|h| h.start <= start && end <= h.end)
             {
                 hits.push(Hit {
-                    index: self.squeezed_brand_of[hit.pattern().as_usize()],
-                    ..span
+                    index: self.squeezed_brand_of[m.pattern().as_usize()],
+                    start,
+                    end,
                 });
             }
         }
@@ -394,52 +321,99 @@ impl Lexicon {
         hits
     }
 
-    /// Transaction words in `text` (index into [`TRANSACTION_TERMS`]), at word boundaries.
-    pub fn terms(&self, text: &str) -> Vec<Hit> {
-        whole_words(&self.terms, text).collect()
+    /// Every word of every language in `text`, in order; a word inside a
+    /// longer one of the same category and language is left out.
+    pub fn words(&self, text: &str) -> Vec<WordHit> {
+        let folded = Folded::new(text, Fold::Words);
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.words.find_overlapping_iter(&folded.text) {
+            let info = self.word_info[m.pattern().as_usize()];
+            if at_boundaries(&folded.text, m.start(), m.end(), info.open) {
+                hits.push((m.pattern().as_usize(), m.start(), m.end()));
+            }
+        }
+        let mut out: Vec<WordHit> = Vec::with_capacity(hits.len());
+        for &(pattern, start, end) in &hits {
+            let info = self.word_info[pattern];
+            let inside_longer = hits.iter().any(|&(other, s, e)| {
+                let other_info = self.word_info[other];
+                other != pattern
+                    && other_info.category == info.category
+                    && other_info.language == info.language
+                    && s <= start
+                    && end <= e
+                    && e - s > end - start
+            });
+            if inside_longer {
+                continue;
+            }
+            let (start, end) = folded.original(start, end);
+            out.push(WordHit {
+                term: pattern,
+                language: info.language,
+                category: info.category,
+                start,
+                end,
+            });
+        }
+        out.sort_by_key(|hit| (hit.start, hit.end));
+        out
     }
 
-    /// The call-to-action phrase nearest the end of `text`, if any.
-    pub fn last_call(&self, text: &str) -> Option<Hit> {
-        whole_words(&self.calls, text).last()
-    }
-
-    /// How many distinct bank-statement phrases `text` has.
-    pub fn statement_terms(&self, text: &str) -> usize {
-        let mut seen: Vec<usize> = whole_words(&self.statements, text)
-            .map(|h| h.index)
-            .collect();
-        seen.sort_unstable();
-        seen.dedup();
-        seen.len()
+    /// The language of `sample` (index into [`Lexicon::languages`]): the
+    /// detector's answer when it is sure, else the language whose words the
+    /// message uses most (English when none stands out).
+    pub fn language(&self, sample: &str, hits: &[WordHit]) -> usize {
+        let mut counts = vec![0usize; self.languages.len()];
+        for hit in hits {
+            if !matches!(hit.category, Category::Country(_)) {
+                counts[hit.language] += 1;
+            }
+        }
+        let by_words = counts
+            .iter()
+            .enumerate()
+            .skip(1)
+            .max_by_key(|&(index, count)| (*count, std::cmp::Reverse(index)))
+            .filter(|&(_, count)| *count >= 2 && *count * 2 >= counts[ENGLISH])
+            .map_or(ENGLISH, |(index, _)| index);
+        let detected = self
+            .detector
+            .detect(sample)
+            .filter(|info| info.is_reliable() || info.confidence() > 0.5)
+            .and_then(|info| {
+                self.languages
+                    .iter()
+                    .position(|code| lang_of(code) == Some(info.lang()))
+            });
+        match detected {
+            // The detector is sure, and the words do not contradict it.
+            Some(language) if language == by_words || counts[language] > 0 => language,
+            Some(language) if counts[by_words] == 0 => language,
+            _ => by_words,
+        }
     }
 }
 
-fn automaton<P: AsRef<[u8]>>(patterns: &[P]) -> Result<AhoCorasick, String> {
+/// The whatlang language of an ISO 639-1 code.
+fn lang_of(code: &str) -> Option<Lang> {
+    Some(match code {
+        "en" => Lang::Eng,
+        "de" => Lang::Deu,
+        "fr" => Lang::Fra,
+        "es" => Lang::Spa,
+        "it" => Lang::Ita,
+        "pt" => Lang::Por,
+        "nl" => Lang::Nld,
+        _ => return None,
+    })
+}
+
+fn automaton<P: AsRef<[u8]>>(patterns: &[P], kind: MatchKind) -> Result<AhoCorasick, String> {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
+        .match_kind(kind)
         .build(patterns)
         .map_err(|e| format!("mail word list: {e}"))
-}
-
-/// Matches that start and end at word boundaries.
-fn whole_words<'a>(automaton: &'a AhoCorasick, text: &'a str) -> impl Iterator<Item = Hit> + 'a {
-    let bytes = text.as_bytes();
-    automaton.find_iter(text).filter_map(move |m| {
-        let before = m.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(m.end()).copied();
-        let word = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
-        let first = bytes[m.start()];
-        let last = bytes[m.end() - 1];
-        let open = !word(before) || !first.is_ascii_alphanumeric();
-        let close = !word(after) || !last.is_ascii_alphanumeric();
-        (open && close).then_some(Hit {
-            index: m.pattern().as_usize(),
-            start: m.start(),
-            end: m.end(),
-        })
-    })
 }
 
 /// Whether a span is spelled out letter by letter (`P a y P a l`, `N.o.r.t.o.n`):
@@ -452,95 +426,27 @@ fn is_letter_spaced(span: &str) -> bool {
     pieces.len() >= 3 && pieces.iter().all(|piece| piece.chars().count() <= 2)
 }
 
-/// A folded copy of a text and, for each of its bytes, the span of the
-/// original character it came from.
-struct Folded {
-    text: String,
-    origin: Vec<(usize, usize)>,
-}
-
-impl Folded {
-    /// Lower case, look-alike letters as Latin ones, everything else kept.
-    fn new(text: &str) -> Folded {
-        Folded::build(text, |c| Some(fold(c)))
-    }
-
-    /// Only letters and digits, folded.
-    fn squeezed(text: &str) -> Folded {
-        Folded::build(text, |c| {
-            let c = fold(c);
-            c.is_alphanumeric().then_some(c)
-        })
-    }
-
-    fn build(text: &str, map: impl Fn(char) -> Option<char>) -> Folded {
-        let mut out = String::with_capacity(text.len());
-        let mut origin = Vec::with_capacity(text.len());
-        for (at, c) in text.char_indices() {
-            if let Some(folded) = map(c) {
-                out.push(folded);
-                origin.extend(std::iter::repeat_n(
-                    (at, at + c.len_utf8()),
-                    folded.len_utf8(),
-                ));
-            }
-        }
-        Folded { text: out, origin }
-    }
-
-    /// The span of the original text a folded span came from.
-    fn original(&self, hit: Hit) -> Hit {
-        let start = self.origin.get(hit.start).map_or(0, |&(start, _)| start);
-        let end = hit
-            .end
-            .checked_sub(1)
-            .and_then(|last| self.origin.get(last))
-            .map_or(start, |&(_, end)| end);
-        Hit {
-            index: hit.index,
-            start,
-            end: end.max(start),
-        }
-    }
-}
-
-/// Lower case; Cyrillic and Greek letters that look Latin as Latin.
-fn fold(c: char) -> char {
-    let lower = c.to_lowercase().next().unwrap_or(c);
-    match lower {
-        'а' | 'α' => 'a',
-        'в' | 'β' => 'b',
-        'с' | 'ϲ' => 'c',
-        'ԁ' => 'd',
-        'е' | 'ε' | 'ё' => 'e',
-        'һ' => 'h',
-        'і' | 'ι' | 'ї' => 'i',
-        'ј' => 'j',
-        'к' | 'κ' => 'k',
-        'м' => 'm',
-        'п' | 'ո' => 'n',
-        'о' | 'ο' | 'σ' => 'o',
-        'р' | 'ρ' => 'p',
-        'ѕ' => 's',
-        'т' | 'τ' => 't',
-        'υ' => 'u',
-        'ν' => 'v',
-        'ш' | 'ω' => 'w',
-        'х' | 'χ' => 'x',
-        'у' | 'γ' => 'y',
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn brand_names(lexicon: &Lexicon, text: &str) -> Vec<(&'static str, String)> {
+    fn brand_names(lexicon: &Lexicon, text: &str) -> Vec<(String, String)> {
         lexicon
             .brands(text)
             .into_iter()
-            .map(|hit| (BRANDS[hit.index].name, text[hit.start..hit.end].to_owned()))
+            .map(|hit| {
+                (
+                    lexicon.brand(hit.index).name.clone(),
+                    text[hit.start..hit.end].to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect()
     }
 
@@ -549,40 +455,90 @@ mod tests {
         let lexicon = Lexicon::new().unwrap();
         assert_eq!(
             brand_names(&lexicon, "Your NorTon order, via Pay Pal"),
-            [
-                ("Norton", "NorTon".to_owned()),
-                ("PayPal", "Pay Pal".to_owned())
-            ]
+            pairs(&[("Norton", "NorTon"), ("PayPal", "Pay Pal")])
         );
         assert_eq!(
             brand_names(&lexicon, "P a y P a l refund"),
-            [("PayPal", "P a y P a l".to_owned())]
+            pairs(&[("PayPal", "P a y P a l")])
         );
         assert_eq!(
             brand_names(&lexicon, "Nоrtоn 360"),
-            [("Norton", "Nоrtоn".to_owned())]
+            pairs(&[("Norton", "Nоrtоn 360")])
         );
         assert_eq!(
-            brand_names(&lexicon, "N.o.r.t.o.n"),
-            [("Norton", "N.o.r.t.o.n".to_owned())]
+            brand_names(&lexicon, "N.o.r.t.o.n and N0rt0n"),
+            pairs(&[("Norton", "N.o.r.t.o.n"), ("Norton", "N0rt0n")])
+        );
+        assert_eq!(
+            brand_names(&lexicon, "Your UPS parcel, not ups and downs"),
+            pairs(&[("UPS", "UPS")])
         );
         assert!(brand_names(&lexicon, "Alabama zone, webay, nortonville").is_empty());
     }
 
     #[test]
-    fn terms_and_calls_at_word_boundaries() {
+    fn words_of_every_language_at_boundaries() {
         let lexicon = Lexicon::new().unwrap();
-        let terms: Vec<&str> = lexicon
-            .terms("Your order receipt: refund or cancel; disorder")
-            .into_iter()
-            .map(|h| TRANSACTION_TERMS[h.index])
-            .collect();
-        assert_eq!(terms, ["order", "receipt", "refund", "cancel"]);
-        assert!(lexicon.last_call("please call us at ").is_some());
-        assert!(lexicon.last_call("recall ").is_none());
+        let words = |text: &str| -> Vec<(String, Category)> {
+            lexicon
+                .words(text)
+                .into_iter()
+                .map(|h| (text[h.start..h.end].to_owned(), h.category))
+                .collect()
+        };
         assert_eq!(
-            lexicon.statement_terms("Opening balance 1, closing balance 2"),
-            2
+            words("Your order receipt: refund; disorder"),
+            [
+                ("order".to_owned(), Category::Transaction),
+                ("receipt".to_owned(), Category::Transaction),
+                ("refund".to_owned(), Category::Dispute),
+            ]
+        );
+        assert_eq!(
+            words("Ihre Jahresrechnung: Rückerstattung"),
+            [
+                ("rechnung".to_owned(), Category::Transaction),
+                ("Rückerstattung".to_owned(), Category::Dispute),
+            ]
+        );
+        assert!(words("please contact us").iter().any(|(w, c)| w == "contact" && *c == Category::Call));
+        assert!(words("recall").is_empty());
+    }
+
+    #[test]
+    fn languages_are_told_apart() {
+        let lexicon = Lexicon::new().unwrap();
+        let language = |text: &str| {
+            let hits = lexicon.words(text);
+            lexicon.languages()[lexicon.language(text, &hits)].clone()
+        };
+        assert_eq!(
+            language("Ihr Abonnement wurde verlängert. Bei Fragen rufen Sie uns bitte an."),
+            "de"
+        );
+        assert_eq!(
+            language("Votre abonnement a été renouvelé. Pour un remboursement, appelez-nous."),
+            "fr"
+        );
+        assert_eq!(
+            language("Su suscripción ha sido renovada. Para cancelar, llame a nuestro equipo."),
+            "es"
+        );
+        assert_eq!(
+            language("Il suo abbonamento è stato rinnovato. Per annullare chiami il numero."),
+            "it"
+        );
+        assert_eq!(
+            language("A sua assinatura foi renovada. Para cancelar, ligue para a nossa linha."),
+            "pt"
+        );
+        assert_eq!(
+            language("Uw abonnement is verlengd. Wilt u annuleren, bel dan onze klantenservice."),
+            "nl"
+        );
+        assert_eq!(
+            language("Your subscription was renewed. To cancel, call our billing desk."),
+            "en"
         );
     }
 }

@@ -14,16 +14,18 @@
 use rmmguard_events::{AttachmentKind, Mail};
 use rmmguard_findings::{Fact, FactKey, Rule, rules};
 
-use super::mail_rmm;
 use super::pass::Pass;
-use crate::lure::assess::{self, Assessment, Place, Verdict, domain_of, is_freemail, is_within};
-use crate::lure::lexicon::{BRANDS, INFRASTRUCTURE};
+use crate::lure::Lure;
+use crate::lure::assess::{
+    self, Assessment, Place, Verdict, domain_of, is_freemail, is_within, url_host,
+};
+use crate::lure::lexicon::INFRASTRUCTURE;
 use crate::tally::HitSpec;
 
 impl Pass<'_> {
     /// A mail message.
     pub(super) fn mail(&mut self, mail: &Mail) {
-        let assessment = assess::assess(&self.detector.lexicon, mail);
+        let assessment = assess::assess(&self.detector.lure, mail);
         match &assessment.verdict {
             Verdict::Callback(Place::Body) => self.lure(mail, &assessment, rules::MAIL_CALLBACK),
             Verdict::Callback(Place::Attachment(_)) => {
@@ -61,6 +63,19 @@ impl Pass<'_> {
                     numbers.join(", ")
                 )
             }
+            Verdict::ImageOnly if !numbers.is_empty() => {
+                let read: Vec<&str> = mail
+                    .attachments
+                    .iter()
+                    .filter(|a| a.kind == AttachmentKind::Image && a.text.is_some())
+                    .map(|a| a.name.as_deref().unwrap_or("an image"))
+                    .collect();
+                format!(
+                    "image-only lure{impersonating} asks {recipient} to call {} (read by OCR from {})",
+                    numbers.join(", "),
+                    read.join(", ")
+                )
+            }
             Verdict::ImageOnly => {
                 let images: Vec<&str> = mail
                     .attachments
@@ -80,7 +95,16 @@ impl Pass<'_> {
         };
         let mut facts = self.mail_facts(mail);
         if !numbers.is_empty() {
+            let phones = assessment.call_phones();
             facts.insert(0, Fact::many(FactKey::PhoneE164, numbers.iter().cloned()));
+            facts.insert(
+                1,
+                Fact::many(FactKey::PhoneRegion, phones.iter().map(|p| p.region.as_str())),
+            );
+            facts.insert(
+                2,
+                Fact::many(FactKey::PhoneLineType, phones.iter().map(|p| p.line)),
+            );
         }
         if !assessment.hidden_phones.is_empty() {
             facts.push(Fact::many(
@@ -88,7 +112,7 @@ impl Pass<'_> {
                 assessment.hidden_phones.iter().cloned(),
             ));
         }
-        let domains = lure_domains(mail, assessment);
+        let domains = lure_domains(&self.detector.lure, mail, assessment);
         if !domains.is_empty() {
             facts.push(Fact::many(
                 FactKey::EmailLureDomain,
@@ -101,6 +125,13 @@ impl Pass<'_> {
                 assessment.brands.iter().cloned(),
             ));
         }
+        facts.push(Fact::new(
+            FactKey::EmailLureLanguage,
+            match assessment.region_reason.as_str() {
+                "" => assessment.language.clone(),
+                reason => format!("{} (numbers read by {reason})", assessment.language),
+            },
+        ));
         facts.push(Fact::new(
             FactKey::EmailLureScore,
             format!(
@@ -168,11 +199,13 @@ pub(crate) fn message_key(mail: &Mail, meta: &rmmguard_events::Meta) -> String {
 /// Domains worth blocking from a lure: the sender's, Reply-To's and
 /// Return-Path's (unless freemail), and the hosts of its links; never shared
 /// web infrastructure or the impersonated brand's own domains.
-fn lure_domains(mail: &Mail, assessment: &Assessment) -> Vec<String> {
-    let brand_domains: Vec<&str> = BRANDS
+fn lure_domains(lure: &Lure, mail: &Mail, assessment: &Assessment) -> Vec<String> {
+    let brand_domains: Vec<&str> = lure
+        .lexicon
+        .brand_list()
         .iter()
         .filter(|b| assessment.brands.contains(&b.name))
-        .flat_map(|b| b.domains.iter().copied())
+        .flat_map(|b| b.domains.iter().map(String::as_str))
         .collect();
     let mut candidates: Vec<String> = Vec::new();
     let senders = mail
@@ -185,7 +218,7 @@ fn lure_domains(mail: &Mail, assessment: &Assessment) -> Vec<String> {
     candidates.extend(
         mail.links
             .iter()
-            .filter_map(|link| mail_rmm::url_host(link)),
+            .filter_map(|link| url_host(link)),
     );
     let mut domains: Vec<String> = Vec::new();
     for domain in candidates {
@@ -296,7 +329,7 @@ mod tests {
         assert!(
             finding
                 .fact(FactKey::EmailLureScore)
-                .is_some_and(|s| s.starts_with("11 (threshold 4)")),
+                .is_some_and(|s| s.starts_with("12 (threshold 4)")),
             "{:?}",
             finding.fact(FactKey::EmailLureScore)
         );

@@ -12,7 +12,7 @@ use rmmguard_findings::{Fact, FactKey, rules};
 
 use super::mail::message_key;
 use super::pass::Pass;
-use crate::lure::assess::domain_of;
+use crate::lure::assess::{domain_of, url_host};
 use crate::tally::HitSpec;
 
 /// File name endings of something a browser would download and run.
@@ -276,15 +276,6 @@ impl Pass<'_> {
             });
         }
     }
-}
-
-/// The host of a web link, lower-cased (`https://user@Host:8080/x` → `host`).
-pub(crate) fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#', '\\']).next()?;
-    let host = authority.rsplit('@').next()?;
-    let host = host.split(':').next()?.trim_end_matches('.').to_lowercase();
-    (!host.is_empty() && host.contains('.')).then_some(host)
 }
 
 /// The last path segment of a (lower-cased) URL, if it has one.

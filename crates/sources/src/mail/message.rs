@@ -14,7 +14,8 @@ use crate::mail::limits::{
     MAX_ADDRESSES, MAX_ATTACHMENT, MAX_HIDDEN, MAX_LINKS, MAX_MULTIPARTS, MAX_PARTS, MAX_TEXT,
 };
 use crate::mail::normalize::{clean_line, push_clean};
-use crate::mail::{docx, html, ics, links, pdf};
+use crate::mail::ocr::Ocr;
+use crate::mail::{auth, docx, html, ics, links, pdf};
 
 /// A message turned into an event, and what the reader should report.
 #[derive(Debug)]
@@ -28,7 +29,7 @@ pub(crate) struct Converted {
 }
 
 /// Parses one message. Errors say why the message was skipped.
-pub(crate) fn convert(raw: &[u8]) -> Result<Converted, String> {
+pub(crate) fn convert(raw: &[u8], ocr: Option<&Ocr>) -> Result<Converted, String> {
     let containers = multipart_count(raw);
     if containers > MAX_MULTIPARTS {
         return Err(format!(
@@ -42,7 +43,10 @@ pub(crate) fn convert(raw: &[u8]) -> Result<Converted, String> {
     if message.parts[0].headers.is_empty() {
         return Err("no mail headers found".into());
     }
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        ocr,
+        ..Builder::default()
+    };
     builder.headers(&message);
     builder.content(&message, 0);
     let timestamp = message
@@ -78,14 +82,16 @@ fn header_text(message: &Message<'_>, name: &str) -> Option<String> {
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'o> {
     mail: Mail,
+    ocr: Option<&'o Ocr>,
+    images_read: usize,
     notes: Vec<String>,
     parts_seen: usize,
     body_cut: bool,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn headers(&mut self, message: &Message<'_>) {
         let mail = &mut self.mail;
         mail.message_id = message.message_id().map(|id| id.trim().to_owned());
@@ -103,6 +109,7 @@ impl Builder {
             .map(|subject| clean_line(subject, 4096))
             .filter(|subject| !subject.is_empty());
         mail.in_reply_to = reply_target(message);
+        mail.authentication = auth::results(message.headers_raw());
     }
 
     /// The body and attachments of a message (or of a message inside it).
@@ -276,6 +283,29 @@ impl Builder {
                 let text = part_text(part, bytes);
                 let extracted = ics::to_text(&text, MAX_LINKS);
                 (extracted.text, extracted.links)
+            }
+            AttachmentKind::Image => {
+                let Some(ocr) = self.ocr else {
+                    return;
+                };
+                if self.images_read >= ocr.max_images {
+                    attachment.note = Some(format!(
+                        "more than {} images in the message: not read by OCR",
+                        ocr.max_images
+                    ));
+                    return;
+                }
+                self.images_read += 1;
+                match ocr.read(bytes) {
+                    Ok(text) => {
+                        attachment.note = Some("text read by OCR".into());
+                        (text, Vec::new())
+                    }
+                    Err(reason) => {
+                        attachment.note = Some(reason);
+                        return;
+                    }
+                }
             }
             AttachmentKind::Text => {
                 let text = part_text(part, bytes);
@@ -491,7 +521,7 @@ mod tests {
             "--b1\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nDESCRIPTION:Refund line 1-803-555-0150\r\nEND:VCALENDAR\r\n",
             "--b1--\r\n"
         );
-        let converted = convert(raw.as_bytes()).unwrap();
+        let converted = convert(raw.as_bytes(), None).unwrap();
         let mail = converted.mail;
         assert_eq!(
             mail.from,
@@ -519,7 +549,7 @@ mod tests {
 
     #[test]
     fn garbage_and_nesting_bombs_are_refused() {
-        assert_eq!(convert(b"").unwrap_err(), "no mail headers found");
+        assert_eq!(convert(b"", None).unwrap_err(), "no mail headers found");
         let mut bomb = String::from("Content-Type: multipart/mixed; boundary=b0\r\n\r\n");
         for i in 1..100 {
             bomb.push_str(&format!(
@@ -528,7 +558,7 @@ mod tests {
             ));
         }
         assert!(
-            convert(bomb.as_bytes())
+            convert(bomb.as_bytes(), None)
                 .unwrap_err()
                 .contains("nesting bomb")
         );

@@ -20,6 +20,8 @@
 //! rather than taken for unknown text.
 
 #[cfg(feature = "mail")]
+mod auth;
+#[cfg(feature = "mail")]
 mod docx;
 #[cfg(feature = "mail")]
 mod framing;
@@ -35,6 +37,7 @@ mod links;
 mod message;
 #[cfg(feature = "mail")]
 mod normalize;
+pub(crate) mod ocr;
 #[cfg(feature = "mail")]
 mod pdf;
 #[cfg(feature = "mail")]

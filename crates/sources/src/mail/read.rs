@@ -9,6 +9,7 @@ use rmmguard_events::{Event, EventKind, Location, Meta, SourceRef};
 
 use crate::mail::framing::{self, Framing, RawMessage};
 use crate::mail::message;
+use crate::mail::ocr::Ocr;
 use crate::{Error, EventSink, FileStats, Input, Unit};
 
 /// Splits a plain mbox file into units of about `unit_bytes`; each unit reads
@@ -39,10 +40,11 @@ pub(crate) fn plan(index: usize, len: u64, unit_bytes: u64) -> Vec<Unit> {
 /// Reads one `.eml` message from a stream.
 pub(crate) fn read_eml(
     reader: Box<dyn Read>,
+    ocr: Option<&Ocr>,
     stats: &mut FileStats,
     sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
-    let mut read = Reading { stats, sink };
+    let mut read = Reading { stats, sink, ocr };
     let bytes = framing::read_messages(reader, 0, Framing::Single, None, &mut |raw| {
         read.message(raw)
     })
@@ -54,10 +56,11 @@ pub(crate) fn read_eml(
 /// Reads a whole mbox stream (a `.gz`, or a file read in one unit).
 pub(crate) fn read_mbox_stream(
     reader: Box<dyn Read>,
+    ocr: Option<&Ocr>,
     stats: &mut FileStats,
     sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
-    let mut read = Reading { stats, sink };
+    let mut read = Reading { stats, sink, ocr };
     let bytes =
         framing::read_messages(reader, 0, Framing::Mbox, None, &mut |raw| read.message(raw))
             .map_err(|e| Error::io(read.sink.path(), e))?;
@@ -70,6 +73,7 @@ pub(crate) fn read_mbox_range(
     input: &Input,
     start: u64,
     end: u64,
+    ocr: Option<&Ocr>,
     stats: &mut FileStats,
     sink: &mut EventSink<'_>,
 ) -> Result<(), Error> {
@@ -82,7 +86,7 @@ pub(crate) fn read_mbox_range(
         first: start,
         partial_first_line: read_from > 0,
     };
-    let mut read = Reading { stats, sink };
+    let mut read = Reading { stats, sink, ocr };
     framing::read_messages(Box::new(file), read_from, framing, Some(end), &mut |raw| {
         read.message(raw)
     })
@@ -95,6 +99,7 @@ pub(crate) fn read_mbox_range(
 struct Reading<'s, 'k> {
     stats: &'s mut FileStats,
     sink: &'s mut EventSink<'k>,
+    ocr: Option<&'s Ocr>,
 }
 
 impl Reading<'_, '_> {
@@ -105,7 +110,7 @@ impl Reading<'_, '_> {
         for note in &raw.notes {
             self.stats.warning(&path, location, note.clone());
         }
-        let converted = match message::convert(&raw.bytes) {
+        let converted = match message::convert(&raw.bytes, self.ocr) {
             Ok(converted) => converted,
             Err(reason) => {
                 self.stats
