@@ -97,6 +97,18 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub financial_domains: Option<PathBuf>,
 
+    /// Country (ISO 3166 code, e.g. DE) whose phone numbers a mail's national
+    /// numbers are read as when the message itself (currency, language,
+    /// domains, country names) does not say
+    #[arg(long, value_name = "CC", default_value = "US")]
+    pub phone_region: String,
+
+    /// Read the text of mail images with OCR (Tesseract's `tesseract`
+    /// program, Debian package tesseract-ocr; 10 s and 8 MiB per image, 4
+    /// images per message), so a lure's number in a picture is found
+    #[arg(long)]
+    pub ocr: bool,
+
     /// Show findings at or above this severity
     #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = parse_severity)]
     pub min_severity: Severity,

@@ -24,6 +24,7 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         max_evidence: args.max_evidence,
         today: args.today.unwrap_or_else(|| jiff::Zoned::now().date()),
         financial_domains: load::domain_list(args.financial_domains.as_deref())?,
+        phone_region: Some(args.phone_region.clone()),
     };
     let detector =
         Detector::new(&catalog, policy, iocs, config).context("cannot compile the catalog")?;
@@ -38,6 +39,15 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         entities: match &args.assets {
             Some(path) => load::assets(path)?,
             None => Default::default(),
+        },
+        ocr: if args.ocr {
+            let ocr = rmmguard::sources::Ocr::default();
+            ocr.version()
+                .map_err(anyhow::Error::msg)
+                .context("--ocr needs Tesseract (Debian: apt-get install tesseract-ocr)")?;
+            Some(ocr)
+        } else {
+            None
         },
         ..HuntConfig::default()
     };

@@ -43,6 +43,8 @@ pub struct HuntConfig {
     pub entities: Entities,
     /// Correlation windows.
     pub correlate: rmmguard_correlate::Config,
+    /// Read mail images with OCR (`None`: images are not read).
+    pub ocr: Option<rmmguard_sources::Ocr>,
 }
 
 impl Default for HuntConfig {
@@ -54,6 +56,7 @@ impl Default for HuntConfig {
             site: SiteMode::None,
             entities: Entities::default(),
             correlate: rmmguard_correlate::Config::default(),
+            ocr: None,
         }
     }
 }
@@ -217,6 +220,7 @@ pub fn hunt(
     let context = ReadContext {
         prefilter: prefilter.as_ref(),
         screen: screen.as_ref(),
+        ocr: config.ocr.as_ref(),
     };
     let outputs: Vec<(usize, FileStats, Tally)> = pool.install(|| {
         units

@@ -565,6 +565,9 @@ fn content_signals(
         }
     }
     if let Some(first) = first_brand {
+        let category = brands
+            .first()
+            .map_or("", |&b| lexicon.brand(b).category.as_str());
         let also = if brands.len() > 1 {
             let names: Vec<&str> = brands.iter().map(|&b| lexicon.brand(b).name.as_str()).collect();
             format!(" (brands: {})", names.join(", "))
@@ -574,7 +577,7 @@ fn content_signals(
         signals.push(Signal {
             name: "brand",
             weight: Weights::BRAND,
-            detail: format!("{first}{also}"),
+            detail: format!("{first}, a {category} brand{also}"),
         });
     }
     let listed = |terms: &[usize], first: &Option<String>| {

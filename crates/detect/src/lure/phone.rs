@@ -256,23 +256,35 @@ fn validate(candidate: &Candidate, regions: &[country::Id]) -> Option<(PhoneNumb
 }
 
 fn validate_digits(digits: &str, plus: bool, regions: &[country::Id]) -> Option<PhoneNumber> {
-    if plus {
-        return parse_valid(None, &format!("+{digits}"));
-    }
-    if let Some(rest) = digits.strip_prefix("00") {
-        return parse_valid(None, &format!("+{rest}"));
+    let international = if plus {
+        Some(digits)
+    } else {
+        digits.strip_prefix("00")
+    };
+    if let Some(digits) = international {
+        // `+49 (0) 30 1234 5678`: the trunk `0` some write after the country code.
+        return parse_valid(None, &format!("+{digits}")).or_else(|| {
+            (1..=3)
+                .filter(|&cc| digits.as_bytes().get(cc) == Some(&b'0'))
+                .find_map(|cc| parse_valid(None, &format!("+{}{}", &digits[..cc], &digits[cc + 1..])))
+        });
     }
     for &region in regions {
         let id = format!("{region:?}");
         let Some(meta) = DATABASE.by_id(id.as_str()) else {
             continue;
         };
-        // Where numbers are dialled with a trunk `0`, a national number is written with it.
-        if meta.national_prefix() == Some("0") && !digits.starts_with('0') {
-            continue;
-        }
+        // Where numbers are dialled with a trunk `0`, a geographic number is
+        // written with it; mobile and non-geographic ones (`1800 123 456`,
+        // `98765 43210`) often are not.
+        let trunk_missing = meta.national_prefix() == Some("0") && !digits.starts_with('0');
         if let Some(number) = parse_valid(Some(region), digits)
             && number.code().value() == meta.country_code()
+            && (!trunk_missing
+                || matches!(
+                    number.number_type(&DATABASE),
+                    Type::Mobile | Type::TollFree | Type::SharedCost | Type::Uan
+                ))
         {
             return Some(number);
         }
@@ -377,6 +389,7 @@ mod tests {
         assert_eq!(e164s("Call 1-800-FLOWERS today"), ["+18003569377"]);
         assert_eq!(e164s("Call 1 (888)\n555-0142 now"), ["+18885550142"]);
         assert_eq!(e164s("0044 20 7946 0958"), ["+442079460958"]);
+        assert_eq!(e164s("+49 (0) 30 1234 5678"), ["+493012345678"]);
     }
 
     #[test]
@@ -410,6 +423,19 @@ mod tests {
         assert_eq!(
             check("(02) 5550 1234", &[Id::US, Id::AU]),
             ["+61255501234 AU fixed"]
+        );
+        assert_eq!(
+            check("call 1800 123 456 or 0412 345 678", &[Id::AU, Id::US]),
+            ["+611800123456 AU toll-free", "+61412345678 AU mobile"]
+        );
+        assert_eq!(
+            check("call 98765 43210 or 1800 425 3800", &[Id::IN, Id::US]),
+            ["+919876543210 IN mobile", "+9118004253800 IN toll-free"]
+        );
+        // A geographic number without its trunk prefix is not read in a trunk country.
+        assert_eq!(
+            check("call 803 555 0142", &[Id::DE, Id::US]),
+            ["+18035550142 US fixed-or-mobile"]
         );
     }
 
