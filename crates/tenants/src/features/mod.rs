@@ -116,16 +116,24 @@ pub fn evaluate_all(context: &Context<'_>, config: &Config, reasons: &mut Vec<Re
         naming::evaluate(context, &config.naming),
         abuse_reports::evaluate(context, &config.abuse_reports),
     ];
-    reasons.extend(found.into_iter().flatten());
+    reasons.extend(found.into_iter().flatten().map(|mut reason| {
+        reason.points = config.weights.apply(reason.feature, reason.points);
+        reason
+    }));
 }
 
 /// Scales `value` linearly from 0 at `floor` to `cap` at `full`, rounded.
 pub(crate) fn ramp(value: f64, floor: f64, full: f64, cap: u32) -> u32 {
+    (fraction(value, floor, full) * f64::from(cap)).round() as u32
+}
+
+/// Where `value` lies from `floor` (0) to `full` (1), clamped; a step at
+/// `full` when the range is empty.
+pub(crate) fn fraction(value: f64, floor: f64, full: f64) -> f64 {
     if full <= floor {
-        return if value >= full { cap } else { 0 };
+        return if value >= full { 1.0 } else { 0.0 };
     }
-    let fraction = ((value - floor) / (full - floor)).clamp(0.0, 1.0);
-    (fraction * f64::from(cap)).round() as u32
+    ((value - floor) / (full - floor)).clamp(0.0, 1.0)
 }
 
 #[cfg(test)]

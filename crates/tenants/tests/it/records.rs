@@ -59,8 +59,8 @@ fn bad_records_are_skipped_and_counted_with_file_and_line() -> Result<(), Box<dy
         ]
     );
     assert_eq!(stats.path, path);
-    // The valid records still count: fresh domain (40) and one report (15).
-    assert_eq!(totals(&run.scores), ["t1 55 review 40,0,0,0,0,0,0,15"]);
+    // The valid records still count: fresh domain (60) and one report (15).
+    assert_eq!(totals(&run.scores), ["t1 75 review 60,0,0,0,0,0,0,15"]);
     Ok(())
 }
 
