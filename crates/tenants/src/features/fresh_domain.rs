@@ -5,9 +5,9 @@
 //! earn points in brackets (an hour, a day, a week, a month); within the
 //! hour the tell alone reaches review. A business that registers its domain
 //! the week it signs up is the known look-alike: when the tenant's endpoints
-//! are its own office fleet (most of them in one AD domain or behind shared
-//! office addresses, see [`ad_spread::Spread::own_fleet`]) the points stop at
-//! `own_fleet_max`. Freemail domains are judged separately: their age means
+//! are its own settled office fleet (most of them in one AD domain or behind
+//! shared office addresses, see [`ad_spread::Spread::own_fleet`], and never
+//! wiped and replaced) the points stop at `own_fleet_max`. Freemail domains are judged separately: their age means
 //! nothing, but a freemail admin on a trial that enrols a business-sized
 //! fleet earns a few points. A missing registration date is neutral and said
 //! so in a zero-point note.
@@ -126,7 +126,8 @@ pub fn evaluate(context: &Context<'_>, config: &FreshDomainConfig) -> Option<Rea
         time::human_span(age),
         time::format(registered)
     );
-    if points > config.own_fleet_max {
+    // A fleet that is wiped and replaced is not a settled office.
+    if points > config.own_fleet_max && context.tenant.wipes.cycles == 0 {
         let spread = ad_spread::measure(context);
         let own = spread.own_fleet();
         if spread.endpoints >= config.own_fleet_min.max(1)

@@ -160,7 +160,9 @@ mod tests {
         check(
             &victims("t1", 1, 10, true),
             Feature::OneShot,
-            expect!["55 one_shot: 10 of 10 endpoints were one-shot (1-2 attended sessions, gone within 48h), 10.0 a week [1 4 5 8 9 12]"],
+            expect![
+                "55 one_shot: 10 of 10 endpoints were one-shot (1-2 attended sessions, gone within 48h), 10.0 a week [1 4 5 8 9 12]"
+            ],
         );
     }
 
@@ -175,7 +177,9 @@ mod tests {
         check(
             &script,
             Feature::OneShot,
-            expect!["55 one_shot: 8 of 8 endpoints were one-shot (1-2 attended sessions, gone within 48h), 8.0 a week [1 2 4 5 7 8]"],
+            expect![
+                "55 one_shot: 8 of 8 endpoints were one-shot (1-2 attended sessions, gone within 48h), 8.0 a week [1 2 4 5 7 8]"
+            ],
         );
     }
 

@@ -200,6 +200,14 @@ pub fn fit_files(
     Ok(fit)
 }
 
+/// Whether a tenant falls in the validation part when `share` of tenants
+/// are held out: decided by a hash of its id, so the split does not depend
+/// on input order and the same tenant is always on the same side.
+pub fn in_validation(tenant: &str, share: f64) -> bool {
+    let bucket = hash::hash_str(tenant) % 10_000;
+    (bucket as f64) < share * 10_000.0
+}
+
 /// One tenant: each feature's points, its label and its part of the split.
 #[derive(Debug, Clone)]
 struct Row {
@@ -216,11 +224,10 @@ impl Row {
                 points[slot] = points[slot].saturating_add(reason.points);
             }
         }
-        let bucket = hash::hash_str(tenant) % 10_000;
         Row {
             points,
             abusive: labels.is_abusive(tenant),
-            validation: (bucket as f64) < options.validation * 10_000.0,
+            validation: in_validation(tenant, options.validation),
         }
     }
 

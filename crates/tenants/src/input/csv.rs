@@ -315,6 +315,11 @@ mod tests {
     use super::*;
 
     fn run(input: &str) -> (FileStats, Vec<String>) {
+        run_with(input.as_bytes(), 1 << 16)
+    }
+
+    /// Reads `input` through a buffer of `capacity` bytes.
+    fn run_with(input: &[u8], capacity: usize) -> (FileStats, Vec<String>) {
         let mut seen = Vec::new();
         let mut sink = |record: &Record<'_>, source: SourceRef| {
             let field =
@@ -329,10 +334,81 @@ mod tests {
             Ok(())
         };
         let mut stats = FileStats::default();
-        let mut reader = input.as_bytes();
+        let mut reader = std::io::BufReader::with_capacity(capacity, input);
         let result = read(&mut reader, 0, &mut stats, &mut sink);
         assert!(matches!(result, Ok(())), "{result:?}");
         (stats, seen)
+    }
+
+    #[test]
+    fn records_spanning_buffer_refills_read_the_same() {
+        let input = "\ntype,tenant,attended\r\n\nsession_started,t1,1\n\"abuse\nreport\",\"t,2\",\nlast,t3,no";
+        let whole = run(input);
+        assert_eq!(
+            whole.1,
+            vec![
+                "4 session_started t1 Some(true)",
+                "5 abuse\nreport t,2 None",
+                "7 last t3 Some(false)"
+            ]
+        );
+        for capacity in [1, 2, 5, 16] {
+            let (stats, seen) = run_with(input.as_bytes(), capacity);
+            assert_eq!(seen, whole.1, "capacity {capacity}");
+            assert_eq!(
+                (stats.records, stats.bytes),
+                (3, input.len() as u64),
+                "capacity {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn overlong_records_are_skipped_not_held() {
+        // An unclosed quote swallows the rest of the file into one record:
+        // it is read through in bounded memory and counted once.
+        let mut input = b"type,tenant\nabuse_report,t1\nabuse_report,\"".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 10));
+        input.extend_from_slice(b"\nabuse_report,t2\n");
+        let (stats, seen) = run_with(&input, 4096);
+        assert_eq!(seen, vec!["2 abuse_report t1 None"]);
+        assert_eq!((stats.records, stats.skipped), (2, 1));
+        assert_eq!(
+            stats.diagnostics[0].message,
+            "not a valid record: record longer than 1048576 bytes"
+        );
+        // A closed one is skipped and the next record read.
+        let mut input = b"type,tenant\nabuse_report,".to_vec();
+        input.extend(std::iter::repeat_n(b'y', MAX_RECORD_BYTES + 10));
+        input.extend_from_slice(b"\nabuse_report,t2\n");
+        let (stats, seen) = run_with(&input, 4096);
+        assert_eq!(seen, vec!["3 abuse_report t2 None"]);
+        assert_eq!(
+            (stats.records, stats.skipped, stats.diagnostics[0].line),
+            (2, 1, 2)
+        );
+        // So is a record of too many cells.
+        let input = format!("type,tenant\nabuse_report,t1{}\n", ",".repeat(MAX_FIELDS));
+        let (stats, seen) = run(&input);
+        assert!(seen.is_empty());
+        assert_eq!(
+            stats.diagnostics[0].message,
+            "not a valid record: record with more than 1024 cells"
+        );
+    }
+
+    #[test]
+    fn a_header_row_too_long_makes_the_file_unreadable() {
+        let input = vec![0u8; MAX_RECORD_BYTES + 100];
+        let (stats, seen) = run_with(&input, 8192);
+        assert!(seen.is_empty());
+        assert_eq!(stats.records, 0);
+        assert_eq!(
+            stats.unreadable.as_deref(),
+            Some(
+                "the header row is longer than 1048576 bytes or 1024 columns: not a CSV event file"
+            )
+        );
     }
 
     #[test]
