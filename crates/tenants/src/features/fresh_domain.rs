@@ -6,8 +6,8 @@
 //! hour the tell alone reaches review. A business that registers its domain
 //! the week it signs up is the known look-alike: when the tenant's endpoints
 //! are its own settled office fleet (most of them in one AD domain or behind
-//! shared office addresses, see [`ad_spread::Spread::own_fleet`], and never
-//! wiped and replaced) the points stop at `own_fleet_max`. Freemail domains are judged separately: their age means
+//! shared office addresses, see [`ad_spread::Spread::own_fleet`], and not
+//! wiped and replaced regularly) the points stop at `own_fleet_max`. Freemail domains are judged separately: their age means
 //! nothing, but a freemail admin on a trial that enrols a business-sized
 //! fleet earns a few points. A missing registration date is neutral and said
 //! so in a zero-point note.
@@ -126,8 +126,9 @@ pub fn evaluate(context: &Context<'_>, config: &FreshDomainConfig) -> Option<Rea
         time::human_span(age),
         time::format(registered)
     );
-    // A fleet that is wiped and replaced is not a settled office.
-    if points > config.own_fleet_max && context.tenant.wipes.cycles == 0 {
+    // A fleet wiped and replaced again and again is not a settled office
+    // (one cycle is: a hardware refresh).
+    if points > config.own_fleet_max && context.tenant.wipes.regular == 0 {
         let spread = ad_spread::measure(context);
         let own = spread.own_fleet();
         if spread.endpoints >= config.own_fleet_min.max(1)
@@ -192,7 +193,7 @@ mod tests {
     use expect_test::expect;
 
     use crate::features::Feature;
-    use crate::features::testkit::{check, enrol_many};
+    use crate::features::testkit::{at, check, enrol_many, remove_many};
 
     #[test]
     fn domain_registered_minutes_before_signup() {
@@ -241,6 +242,36 @@ mod tests {
             expect![[
                 r#"20 fresh_domain: admin domain newco.com registered 27m before signup (2024-05-01T11:40:00Z), but 8 of its 8 endpoints are its own office fleet [1 2]"#
             ]],
+        );
+    }
+
+    #[test]
+    fn a_lab_wiped_and_replaced_regularly_is_not_an_office_fleet() {
+        let lab = |day: u32, set: usize| {
+            [
+                enrol_many("t1", &at(day), 6, |i| {
+                    format!("endpoint=s{set}x{i} ad_domain= public_ip=192.0.2.7")
+                }),
+                remove_many("t1", &at(day + 3), 6, |i| format!("endpoint=s{set}x{i}")),
+            ]
+            .join("\n")
+        };
+        let script = format!(
+            "2024-05-01T12:00:00Z domain_info domain=rotate.xyz registered=2024-05-01T11:40:00Z
+             2024-05-01T12:07:00Z account_created tenant=t1 admin_email=it@rotate.xyz
+             {}\n{}\n{}",
+            lab(2, 0),
+            lab(6, 1),
+            enrol_many("t1", &at(10), 6, |i| format!(
+                "endpoint=s2x{i} ad_domain= public_ip=192.0.2.7"
+            ))
+        );
+        check(
+            &script,
+            Feature::FreshDomain,
+            expect![
+                "60 fresh_domain: admin domain rotate.xyz registered 27m before signup (2024-05-01T11:40:00Z) [1 2]"
+            ],
         );
     }
 

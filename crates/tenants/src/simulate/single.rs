@@ -73,11 +73,7 @@ fn sign_up(g: &mut Gen<'_>, tell: Tell, created: i64) -> Identity {
     };
     let identity = if tell == Tell::Fresh {
         let stem = name.replace(' ', "").to_ascii_lowercase();
-        let domain = format!(
-            "{stem}{}.{}",
-            g.rng.range(1, 999),
-            g.rng.pick(vocab::CHEAP_TLDS)
-        );
+        let domain = format!("{stem}{}.{}", g.rng.hex(6), g.rng.pick(vocab::CHEAP_TLDS));
         let identity = identity::own(&local, domain);
         let age = g.rng.range(MINUTE, 59 * MINUTE);
         identity::announce_fully(g, created, &identity, age, registrar);
