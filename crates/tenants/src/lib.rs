@@ -29,6 +29,7 @@
 //! assert_eq!((scores[0].tenant.as_str(), scores[0].total), ("t1", 60));
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod batch;

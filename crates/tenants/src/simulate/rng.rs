@@ -1,16 +1,17 @@
-//! The dataset generator's random streams: ChaCha8 (`rand_chacha`) with a
-//! few sampling helpers.
+//! The dataset generator's random streams: ChaCha8 (RustCrypto's `chacha20`,
+//! the same generator the evidence generator uses) with a few sampling
+//! helpers.
 //!
 //! ChaCha is a fixed, published algorithm and `Cargo.lock` pins the crate,
 //! so the same seed writes the same dataset on every machine; the stream
 //! layout below (key from seed and stream, nonce from the item) is ours and
 //! is pinned by a test of the first outputs.
 
-use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng as _, SeedableRng};
+use chacha20::ChaCha8Rng;
+use chacha20::rand_core::{Rng as _, SeedableRng};
 
 /// A ChaCha8 stream with the sampling helpers the generator uses.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Rng(ChaCha8Rng);
 
 impl Rng {
