@@ -18,11 +18,16 @@ use crate::progress::Bar;
 
 pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
     let catalog = load::catalog(data_dir, args.builtin_catalog)?;
-    let policy = args.policy.as_deref().map(load::policy).transpose()?;
+    let policy = args
+        .policy
+        .as_deref()
+        .map(|path| load::policy(path, &catalog))
+        .transpose()?;
     let iocs = load::iocs(&args.ioc)?;
+    let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let config = DetectConfig {
         max_evidence: args.max_evidence,
-        today: args.today.unwrap_or_else(|| jiff::Zoned::now().date()),
+        today,
         financial_domains: load::domain_list(args.financial_domains.as_deref())?,
     };
     let detector =
@@ -53,6 +58,11 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         })?;
     }
     let findings = &run.report.findings;
+    if let (Some(path), Some(policy)) = (&args.policy, detector.policy()) {
+        for warning in crate::policy_cmd::expired_warnings(path, policy, today, findings) {
+            eprintln!("{warning}");
+        }
+    }
     if let Some(path) = &args.jsonl {
         write_to(path, |out| rmmguard_sinks::jsonl::write(out, findings))?;
     }
