@@ -138,8 +138,12 @@ impl Detector {
     ) -> Result<Detector, Error> {
         let index = CatalogIndex::build(catalog)?;
         let mut needles = index.needles.clone();
-        for value in iocs.needles() {
-            needles.admit(&value);
+        if iocs.fits_prefilter() {
+            for value in iocs.needles() {
+                needles.admit(&value);
+            }
+        } else {
+            needles.admit_everything();
         }
         let financial = financial::FinancialSites::new(&config.financial_domains, &mut needles);
         let lexicon = lure::Lexicon::new().map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
