@@ -478,11 +478,9 @@ fn normalize_path(raw: &str) -> String {
 }
 
 fn replace_ignore_case(text: &str, needle: &str, replacement: &str) -> String {
-    let lower = text.to_lowercase();
-    // Lower-casing can change byte lengths outside ASCII; only then fall back to as-is.
-    if lower.len() != text.len() {
-        return text.to_owned();
-    }
+    // ASCII lower case keeps every byte offset (full lower case can shift
+    // them, `İ` grows and `K` shrinks), so matches cut `text` where they start.
+    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (start, _) in lower.match_indices(needle) {
@@ -496,7 +494,9 @@ fn replace_ignore_case(text: &str, needle: &str, replacement: &str) -> String {
 
 fn add_registry_key(tool: &mut Tool, raw: &str, report: &mut Report) {
     let key = raw.trim().replace("\\\\", "\\");
-    let upper = key.to_uppercase();
+    // ASCII upper case keeps byte offsets, so a hive found in `upper` can be
+    // cut off `key` (full upper case can change lengths: `ŉ`, `ﬀ`, `ı`).
+    let upper = key.to_ascii_uppercase();
     let without_hive = [
         "HKEY_LOCAL_MACHINE\\",
         "HKEY_CURRENT_USER\\",
@@ -534,7 +534,8 @@ fn add_registry_key(tool: &mut Tool, raw: &str, report: &mut Report) {
 
 /// `SYSTEM\CurrentControlSet\Services\AteraAgent` → `AteraAgent`.
 fn service_from_key(key: &str) -> Option<String> {
-    let upper = key.to_uppercase();
+    // ASCII upper case keeps byte offsets (see `add_registry_key`).
+    let upper = key.to_ascii_uppercase();
     let at = upper.find("\\SERVICES\\")?;
     let name = key[at + "\\SERVICES\\".len()..].split('\\').next()?.trim();
     (!name.is_empty() && !name.contains('*')).then(|| name.to_owned())
