@@ -8,5 +8,11 @@ const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessing
 
 fuzz_target!(|data: &[u8]| {
     let message = rmmguard_fuzz::mime::message_with_part(DOCX, Some("invoice.docx"), data);
-    read_bytes(Format::Eml, "fuzz.eml", &message, &ReadContext::default(), &mut |_| {});
+    read_bytes(
+        Format::Eml,
+        "fuzz.eml",
+        &message,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
 });

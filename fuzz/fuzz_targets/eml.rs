@@ -5,5 +5,11 @@ use libfuzzer_sys::fuzz_target;
 use rmmguard_sources::{Format, ReadContext, read_bytes};
 
 fuzz_target!(|data: &[u8]| {
-    read_bytes(Format::Eml, "fuzz.eml", data, &ReadContext::default(), &mut |_| {});
+    read_bytes(
+        Format::Eml,
+        "fuzz.eml",
+        data,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
 });

@@ -10,5 +10,11 @@ fuzz_target!(|data: &[u8]| {
         Some("invite.ics"),
         data,
     );
-    read_bytes(Format::Eml, "fuzz.eml", &message, &ReadContext::default(), &mut |_| {});
+    read_bytes(
+        Format::Eml,
+        "fuzz.eml",
+        &message,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
 });

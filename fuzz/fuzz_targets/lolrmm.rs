@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let name = if selector & 1 == 0 { "tool.yaml" } else { "rmm_tools.json" };
+    let name = if selector & 1 == 0 {
+        "tool.yaml"
+    } else {
+        "rmm_tools.json"
+    };
     let path = rmmguard_fuzz::scratch_dir().join(name);
     if std::fs::write(&path, rest).is_err() {
         return;

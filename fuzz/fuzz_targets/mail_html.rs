@@ -6,5 +6,11 @@ use rmmguard_sources::{Format, ReadContext, read_bytes};
 
 fuzz_target!(|data: &[u8]| {
     let message = rmmguard_fuzz::mime::message_with_part("text/html; charset=utf-8", None, data);
-    read_bytes(Format::Eml, "fuzz.eml", &message, &ReadContext::default(), &mut |_| {});
+    read_bytes(
+        Format::Eml,
+        "fuzz.eml",
+        &message,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
 });

@@ -11,6 +11,13 @@ use rmmguard_sources::{Format, ReadContext, read_bytes};
 
 fuzz_target!(|data: &[u8]| {
     rmmguard_fuzz::leave_pdf_panics_to_the_reader();
-    let message = rmmguard_fuzz::mime::message_with_part("application/pdf", Some("invoice.pdf"), data);
-    read_bytes(Format::Eml, "fuzz.eml", &message, &ReadContext::default(), &mut |_| {});
+    let message =
+        rmmguard_fuzz::mime::message_with_part("application/pdf", Some("invoice.pdf"), data);
+    read_bytes(
+        Format::Eml,
+        "fuzz.eml",
+        &message,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
 });

@@ -10,7 +10,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let format = if selector & 1 == 0 { Format::JsonLines } else { Format::Csv };
+    let format = if selector & 1 == 0 {
+        Format::JsonLines
+    } else {
+        Format::Csv
+    };
     let mut engine = Engine::new(Config::default());
     let mut reader = std::io::Cursor::new(rest);
     let _ = input::read(&mut reader, format, 0, &mut |record, source| {

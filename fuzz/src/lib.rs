@@ -181,13 +181,7 @@ pub fn tcp_conversation(server_port: u16, chunks: &[Chunk<'_>]) -> Vec<Vec<u8>> 
     for chunk in chunks {
         let (src, dst) = ends[chunk.dir];
         let payload = &chunk.bytes[..chunk.bytes.len().min(60_000)];
-        let packet = tcp_packet(
-            src,
-            dst,
-            seq[chunk.dir],
-            flags::ACK | flags::PSH,
-            payload,
-        );
+        let packet = tcp_packet(src, dst, seq[chunk.dir], flags::ACK | flags::PSH, payload);
         if chunk.repeat {
             packets.push(packet.clone());
         }
@@ -195,8 +189,20 @@ pub fn tcp_conversation(server_port: u16, chunks: &[Chunk<'_>]) -> Vec<Vec<u8>> 
         let len = u32::try_from(payload.len()).unwrap_or(0);
         seq[chunk.dir] = seq[chunk.dir].wrapping_add(len);
     }
-    packets.push(tcp_packet(client, server, seq[0], flags::FIN | flags::ACK, &[]));
-    packets.push(tcp_packet(server, client, seq[1], flags::FIN | flags::ACK, &[]));
+    packets.push(tcp_packet(
+        client,
+        server,
+        seq[0],
+        flags::FIN | flags::ACK,
+        &[],
+    ));
+    packets.push(tcp_packet(
+        server,
+        client,
+        seq[1],
+        flags::FIN | flags::ACK,
+        &[],
+    ));
     packets
 }
 
@@ -267,7 +273,6 @@ fn screen() -> &'static (Prefilter, NetScreen) {
         (prefilter, screen)
     })
 }
-
 
 /// A folder of this process's own for targets whose entry point reads files
 /// (the LOLRMM importer); under `$TMPDIR`, created once.
