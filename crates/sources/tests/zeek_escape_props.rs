@@ -125,6 +125,15 @@ proptest! {
     }
 }
 
+/// Found by `only_well_formed_escapes_are_decoded`: `\x+0` was decoded as
+/// a NUL byte, because the hex parser takes a leading sign.
+#[test]
+fn an_escape_needs_two_hex_digits() {
+    let (query, answers) = read_dns(&dns_log("a\\x+0b\\x+fc", "\\x+1,\\x41")).unwrap();
+    assert_eq!(query, "a\\x+0b\\x+fc");
+    assert_eq!(answers, ["\\x+1", "A"]);
+}
+
 #[test]
 fn the_escaper_and_the_reference_decoder_agree_on_examples() {
     assert_eq!(escape(b"a\\b,c\td\x01\xe9", false), "a\\x5cb\\x2cc\\x09d\\x01\\xe9");

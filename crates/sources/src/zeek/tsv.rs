@@ -270,8 +270,10 @@ pub(crate) fn unescape(text: &str) -> Cow<'_, str> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'\\' {
+            // Two hex digits: `from_str_radix` alone would take `+f` too.
             if bytes.get(i + 1) == Some(&b'x')
                 && let Some(hex) = text.get(i + 2..i + 4)
+                && hex.bytes().all(|b| b.is_ascii_hexdigit())
                 && let Ok(byte) = u8::from_str_radix(hex, 16)
             {
                 out.push(byte);
