@@ -43,7 +43,7 @@ fi
 [[ $# -eq 2 ]] || usage
 target=$1
 seconds=$2
-targets | grep -qx -- "$target" || {
+[[ $target =~ ^[a-z0-9_]+$ && -f $fuzz/fuzz_targets/$target.rs ]] || {
     echo "unknown target: $target (see --list)" >&2
     exit 2
 }

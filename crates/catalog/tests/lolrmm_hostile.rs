@@ -43,7 +43,10 @@ fn hive_spelt_with_look_alike_letters_is_not_a_known_hive() {
         "Name: Hostile\nArtifacts:\n  Registry:\n    - Path: HKEY_LOCAL_MACH\u{131}NE\\SOFTWARE\\Hostile\\Agent\n",
     );
     assert!(report.tools[0].install.registry_keys.is_empty());
-    assert_eq!(report.skipped.get("registry path without a known hive"), Some(&1));
+    assert_eq!(
+        report.skipped.get("registry path without a known hive"),
+        Some(&1)
+    );
 }
 
 /// `İ` lower-cases to three bytes and the Kelvin sign `K` to one: the whole

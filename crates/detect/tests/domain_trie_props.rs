@@ -26,7 +26,10 @@ fn naive(pattern: &str) -> Option<Naive> {
         .iter()
         .rposition(|label| label.contains(['*', '?']))
         .map_or(0, |i| i + 1);
-    let literal: Vec<String> = labels[literal_from..].iter().map(|l| l.to_string()).collect();
+    let literal: Vec<String> = labels[literal_from..]
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
     if literal.is_empty() || literal.iter().any(String::is_empty) {
         return None;
     }
@@ -175,7 +178,10 @@ fn the_naive_matcher_follows_the_documented_rules() {
     assert_eq!(naive_match(&below, "a.b.anydesk.com"), Some((2, 0)));
     assert_eq!(naive_match(&below, "anydesk.com"), None);
     let inner = naive("relay-*.net.anydesk.com").unwrap();
-    assert_eq!(naive_match(&inner, "relay-1a.net.anydesk.com"), Some((3, 1)));
+    assert_eq!(
+        naive_match(&inner, "relay-1a.net.anydesk.com"),
+        Some((3, 1))
+    );
     assert_eq!(naive_match(&inner, "x.relay-1.net.anydesk.com"), None);
     assert!(naive("*").is_none());
     assert!(naive("a..com").is_none());

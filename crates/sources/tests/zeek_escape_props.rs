@@ -19,7 +19,9 @@ fn escape(bytes: &[u8], doubled: bool) -> String {
     for &byte in bytes {
         match byte {
             b'\\' if doubled => out.push_str("\\\\"),
-            b'\\' | b',' | b'\t' | 0..=0x1f | 0x7f..=0xff => out.push_str(&format!("\\x{byte:02x}")),
+            b'\\' | b',' | b'\t' | 0..=0x1f | 0x7f..=0xff => {
+                out.push_str(&format!("\\x{byte:02x}"))
+            }
             _ => out.push(char::from(byte)),
         }
     }
@@ -136,8 +138,14 @@ fn an_escape_needs_two_hex_digits() {
 
 #[test]
 fn the_escaper_and_the_reference_decoder_agree_on_examples() {
-    assert_eq!(escape(b"a\\b,c\td\x01\xe9", false), "a\\x5cb\\x2cc\\x09d\\x01\\xe9");
+    assert_eq!(
+        escape(b"a\\b,c\td\x01\xe9", false),
+        "a\\x5cb\\x2cc\\x09d\\x01\\xe9"
+    );
     assert_eq!(escape(b"a\\b", true), "a\\\\b");
-    assert_eq!(reference_unescape("www.ex\\x09ample.com"), "www.ex\tample.com");
+    assert_eq!(
+        reference_unescape("www.ex\\x09ample.com"),
+        "www.ex\tample.com"
+    );
     assert_eq!(reference_unescape("a\\\\b\\xzz\\x+f"), "a\\b\\xzz\\x+f");
 }
