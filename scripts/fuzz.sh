@@ -87,7 +87,9 @@ add_evtx_seeds() {
     done < <(find "$@" -name '*.evtx' -size -400k 2>/dev/null | sort)
 }
 
-# Reference seeds per target (read at run time, never committed).
+# Reference seeds per target (read at run time, never committed), cut short:
+# libFuzzer takes its longest input as the length limit, and big inputs run
+# slowly under AddressSanitizer.
 out="$fuzz/target/reference-seeds/$target"
 rm -rf "$out"
 mkdir -p "$out"
@@ -97,12 +99,12 @@ if [[ -d $reference ]]; then
     evtx) add_evtx_seeds "$reference/evtx" ;;
     sniff) add_seeds 4096 200 "" "$reference"/network/pcap/*.pcap* "$reference"/email/**/*.eml \
         "$reference"/network/zeek/**/*.log "$reference"/evtx/omerbenamram-evtx/*.evtx ;;
-    event_jsonl) add_seeds 65536 40 "" "$reference"/sigma-regression/**/*.json ;;
-    pcap | pcapng | packet) add_seeds 300000 20 "" "$reference"/network/pcap/*.pcap* ;;
-    zeek_tsv) add_seeds 65536 20 "" "$reference"/network/zeek/tsv/*.gz "$reference"/network/zeek/format-baselines/*.log ;;
-    zeek_json) add_seeds 65536 20 "" "$reference"/network/zeek/json/*.gz "$reference"/network/zeek/format-baselines/json-*.log ;;
-    eml | mbox) add_seeds 262144 120 "" "$reference"/email/**/*.eml ;;
-    ioc) add_seeds 65536 10 "" "$reference"/network/indicators/*.csv ;;
+    event_jsonl) add_seeds 16384 40 "" "$reference"/sigma-regression/**/*.json ;;
+    pcap | pcapng | packet) add_seeds 65536 20 "" "$reference"/network/pcap/*.pcap* ;;
+    zeek_tsv) add_seeds 8192 20 "" "$reference"/network/zeek/tsv/*.gz "$reference"/network/zeek/format-baselines/*.log ;;
+    zeek_json) add_seeds 8192 20 "" "$reference"/network/zeek/json/*.gz "$reference"/network/zeek/format-baselines/json-*.log ;;
+    eml | mbox) add_seeds 65536 120 "" "$reference"/email/**/*.eml ;;
+    ioc) add_seeds 8192 10 "" "$reference"/network/indicators/*.csv ;;
     lolrmm) add_seeds 65536 400 '\x00' "$reference"/lolrmm/yaml/*.yaml ;;
     esac
 fi

@@ -342,9 +342,10 @@ fn read_tag(html: &str, start: usize) -> Option<Tag> {
             value = html.get(value_start..value_end).unwrap_or("").to_owned();
             i = next;
         }
-        if attr.is_empty() {
-            i += 1;
-        } else if attributes.len() < 64 {
+        // An empty name means a bare `=value`, and the value was read: `i`
+        // has moved on (stepping one more byte skipped the tag's `>`, or cut
+        // a character in two).
+        if !attr.is_empty() && attributes.len() < 64 {
             attributes.push((attr, value));
         }
     }
