@@ -41,5 +41,5 @@ fn html_attribute_without_a_name_before_a_multibyte_character() {
 #[test]
 fn html_attribute_without_a_name_ending_the_tag_keeps_the_text() {
     let mail = read_mail(&html_mail("<p ='x'>Call us</p><p>now</p>"));
-    assert_eq!(mail.body.trim(), "Call us\nnow");
+    assert_eq!(mail.body.trim(), "Call us\n\nnow");
 }
