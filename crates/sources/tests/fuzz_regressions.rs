@@ -2,7 +2,7 @@
 //! or misread a reader, kept as tests through the public entry point.
 
 use rmmguard_events::{EventKind, Mail};
-use rmmguard_sources::{Format, ReadContext, read_bytes};
+use rmmguard_sources::{Format, NetScreen, Prefilter, ReadContext, read_bytes};
 
 fn read_mail(raw: &str) -> Mail {
     let mut mails = Vec::new();
@@ -42,4 +42,44 @@ fn html_attribute_without_a_name_before_a_multibyte_character() {
 fn html_attribute_without_a_name_ending_the_tag_keeps_the_text() {
     let mail = read_mail(&html_mail("<p ='x'>Call us</p><p>now</p>"));
     assert_eq!(mail.body.trim(), "Call us\n\nnow");
+}
+
+/// `zeek_tsv` target: a `#fields` line naming `query` twice counted as one
+/// column fewer, so a record one cell short was accepted and the screen
+/// read `query` past the record's last cell (a debug assertion; in release
+/// the field was missing). Now every name is a column.
+#[test]
+fn zeek_tsv_header_repeating_a_field_name_counts_every_column() {
+    let log = "#separator \\x09\n#path\tdns\n#fields\tts\tuid\tquery\tquery\n\
+               1714564800.0\tC1\tanydesk.com\n\
+               1714564801.0\tC2\tfirst.example\trelay.net.anydesk.com\n";
+    let prefilter = Prefilter::new(&["anydesk".to_owned()]).unwrap();
+    let screen = NetScreen::default();
+    for context in [
+        ReadContext::default(),
+        ReadContext {
+            prefilter: Some(&prefilter),
+            screen: Some(&screen),
+        },
+    ] {
+        let mut queries = Vec::new();
+        let stats = read_bytes(
+            Format::ZeekTsv,
+            "dns.log",
+            log.as_bytes(),
+            &context,
+            &mut |event| {
+                if let EventKind::DnsQuery(dns) = event.kind {
+                    queries.push(dns.query);
+                }
+            },
+        );
+        assert_eq!(stats.skipped, 1, "{:?}", stats.diagnostics);
+        assert!(
+            stats.diagnostics[0]
+                .message
+                .contains("3 fields where the header names 4")
+        );
+        assert_eq!(queries, ["relay.net.anydesk.com"]);
+    }
 }

@@ -75,7 +75,10 @@ impl Header {
                     .enumerate()
                     .map(|(i, name)| (name.to_owned(), i))
                     .collect();
-                self.columns = self.fields.len();
+                // Every name is a column, repeated ones too (the map keeps
+                // the last): counting distinct names let records one cell
+                // short through, with fields read past their end.
+                self.columns = value.split(separator).count();
                 self.layout = Field::NAMES.map(|name| self.fields.get(name).copied());
                 self.log = match &self.path {
                     Some(path) => Log::of_path(path),
