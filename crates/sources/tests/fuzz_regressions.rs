@@ -44,6 +44,17 @@ fn html_attribute_without_a_name_ending_the_tag_keeps_the_text() {
     assert_eq!(mail.body.trim(), "Call us\n\nnow");
 }
 
+/// `eml` target: telling HTML from plain text looks at the first 4 KiB,
+/// and cut a character in two when byte 4096 fell inside one (a panic).
+#[test]
+fn plain_text_body_with_a_character_across_the_4_kib_mark() {
+    let body = format!("{}\u{e9}t\u{e9}", "a".repeat(4095));
+    let mail = read_mail(&format!(
+        "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ));
+    assert_eq!(mail.body.trim(), body);
+}
+
 /// `zeek_tsv` target: a `#fields` line naming `query` twice counted as one
 /// column fewer, so a record one cell short was accepted and the screen
 /// read `query` past the record's last cell (a debug assertion; in release

@@ -203,7 +203,8 @@ fn hidden_classes(html: &str) -> Vec<String> {
 
 /// Whether text looks like HTML rather than plain text.
 pub(crate) fn looks_like_html(text: &str) -> bool {
-    let head = &text[..text.len().min(4096)];
+    // Cut on a character boundary: byte 4096 may fall inside one.
+    let head = &text[..text.floor_char_boundary(4096)];
     let lower = head.to_ascii_lowercase();
     lower.contains("<html")
         || lower.contains("<body")
