@@ -155,6 +155,9 @@ fn validate(digits: &str, plus: bool) -> Option<String> {
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
