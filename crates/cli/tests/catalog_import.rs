@@ -113,15 +113,25 @@ fn issue_13_an_import_with_errors_or_of_another_shape_changes_nothing() {
     let export = sources.path().join("export.json");
     let out = rmmguard(
         data.path(),
-        &["catalog", "export", "--json", "--out", export.to_str().unwrap()],
+        &[
+            "catalog",
+            "export",
+            "--json",
+            "--out",
+            export.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let out = rmmguard(data.path(), &["catalog", "import", export.to_str().unwrap()]);
+    let out = rmmguard(
+        data.path(),
+        &["catalog", "import", export.to_str().unwrap()],
+    );
     assert_eq!(out.code, 2, "{}", out.stdout);
     assert!(
-        out.stdout
-            .starts_with("read 0 LOLRMM entries from ")
-            && out.stdout.contains("  error: export.json: not a LOLRMM entry"),
+        out.stdout.starts_with("read 0 LOLRMM entries from ")
+            && out
+                .stdout
+                .contains("  error: export.json: not a LOLRMM entry"),
         "{}",
         out.stdout
     );
@@ -144,7 +154,11 @@ fn issue_13_an_import_with_errors_or_of_another_shape_changes_nothing() {
         "every refused import left the stored catalog as it was"
     );
     assert_eq!(imported(data.path()), ["alpha-remote", "beta-desk"]);
-    assert_eq!(files(data.path()), ["lolrmm-import.json"], "no temporary file left");
+    assert_eq!(
+        files(data.path()),
+        ["lolrmm-import.json"],
+        "no temporary file left"
+    );
 }
 
 #[test]
@@ -153,7 +167,11 @@ fn issue_13_rollback_swaps_back_the_replaced_catalog() {
     let sources = tempfile::tempdir().unwrap();
     let none = rmmguard(data.path(), &["catalog", "import", "--rollback"]);
     assert_eq!(none.code, 2);
-    assert!(none.stderr.contains("nothing to roll back"), "{}", none.stderr);
+    assert!(
+        none.stderr.contains("nothing to roll back"),
+        "{}",
+        none.stderr
+    );
 
     let first = lolrmm(&sources.path().join("a"), &["Alpha Remote"]);
     let second = lolrmm(&sources.path().join("b"), &["Beta Desk"]);
@@ -169,7 +187,9 @@ fn issue_13_rollback_swaps_back_the_replaced_catalog() {
     };
     let said = import(&first);
     assert!(
-        said.contains("`rmmguard catalog import --rollback` goes back to the built-in catalog alone"),
+        said.contains(
+            "`rmmguard catalog import --rollback` goes back to the built-in catalog alone"
+        ),
         "{said}"
     );
     assert_eq!(imported(data.path()), ["alpha-remote"]);
@@ -179,7 +199,10 @@ fn issue_13_rollback_swaps_back_the_replaced_catalog() {
     assert_eq!(imported(data.path()), ["alpha-remote"]);
 
     let said = import(&second);
-    assert!(said.contains("the catalog it replaced is kept as "), "{said}");
+    assert!(
+        said.contains("the catalog it replaced is kept as "),
+        "{said}"
+    );
     assert_eq!(imported(data.path()), ["beta-desk"]);
     let said = rollback();
     assert!(said.contains("(1 tools)"), "{said}");

@@ -59,12 +59,24 @@ fn issue_13_policy_traps_are_errors_in_check_and_hunt() {
     assert_eq!(
         lines,
         [
-            format!("{name}:1:1: error: the policy does not say its format version: add `version = 1` at the top"),
-            format!("{name}:2:13: error: 0.0.0.0/0 as an approved path approves sessions from most of the Internet (4,294,967,296 addresses) and exempts it from every RMM port block; list the VPN or VDI subnets themselves"),
-            format!("{name}:6:11: error: `tenants = []` would accept any tenant of \"screenconnect\", a foreign instance included: list the tenants, instances or relays that are yours, or write `any_tenant = true` if any will do"),
-            format!("{name}:7:10: error: bad pattern \"ws-[\": unclosed character class; missing ']'"),
-            format!("{name}:7:18: error: bad pattern \"db-{{x\": unclosed alternate group; missing '}}' (maybe escape '{{' with '[{{]'?)"),
-            format!("{name}:10:8: error: unknown rule \"E099\": an exclusion for it would never apply; see `rmmguard rules`"),
+            format!(
+                "{name}:1:1: error: the policy does not say its format version: add `version = 1` at the top"
+            ),
+            format!(
+                "{name}:2:13: error: 0.0.0.0/0 as an approved path approves sessions from most of the Internet (4,294,967,296 addresses) and exempts it from every RMM port block; list the VPN or VDI subnets themselves"
+            ),
+            format!(
+                "{name}:6:11: error: `tenants = []` would accept any tenant of \"screenconnect\", a foreign instance included: list the tenants, instances or relays that are yours, or write `any_tenant = true` if any will do"
+            ),
+            format!(
+                "{name}:7:10: error: bad pattern \"ws-[\": unclosed character class; missing ']'"
+            ),
+            format!(
+                "{name}:7:18: error: bad pattern \"db-{{x\": unclosed alternate group; missing '}}' (maybe escape '{{' with '[{{]'?)"
+            ),
+            format!(
+                "{name}:10:8: error: unknown rule \"E099\": an exclusion for it would never apply; see `rmmguard rules`"
+            ),
             format!("{name}: 6 errors, 0 warnings"),
         ]
     );
@@ -80,7 +92,12 @@ fn issue_13_policy_traps_are_errors_in_check_and_hunt() {
         "{}",
         hunt.stderr
     );
-    assert_eq!(hunt.stderr.matches(": error: ").count(), 7, "{}", hunt.stderr);
+    assert_eq!(
+        hunt.stderr.matches(": error: ").count(),
+        7,
+        "{}",
+        hunt.stderr
+    );
     assert!(hunt.stdout.is_empty(), "{}", hunt.stdout);
 }
 
