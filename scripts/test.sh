@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (Debian packages and Python
-# tools, via scripts/deps/*.sh, when run as root), then checks formatting and
-# lints and runs every test of the workspace.
+# The test command: installs what the tests need (Debian packages, Python
+# tools and cargo-deny, via scripts/deps/*.sh, when run as root), then checks
+# formatting, lints and the dependency tree (deny.toml), and runs every test
+# of the workspace.
 #
 # The tests read real evidence from ../shared/reference (beside the
 # repository); they fail, naming the path, if it is missing.
@@ -23,4 +24,9 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+if command -v cargo-deny >/dev/null 2>&1 || [ "$(id -u)" = 0 ]; then
+    scripts/deny.sh
+else
+    echo "test.sh: cargo-deny is not installed (scripts/deps/deny.sh as root): dependency licences and sources not checked"
+fi
 cargo test --workspace --locked

@@ -7,5 +7,11 @@ fuzz_target!(|data: &[u8]| {
     let mut bytes = b"ElfFile\0".to_vec();
     bytes.resize(4096, 0);
     bytes.extend_from_slice(data);
-    read_bytes(Format::Evtx, "fuzz.evtx", &bytes, &ReadContext::default(), &mut |_| {});
+    read_bytes(
+        Format::Evtx,
+        "fuzz.evtx",
+        &bytes,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
 });

@@ -4,7 +4,17 @@ use libfuzzer_sys::fuzz_target;
 use rmmguard_sources::{Format, ReadContext, read_bytes};
 
 fuzz_target!(|data: &[u8]| {
-    for format in [Format::InventoryCsv, Format::InventoryJson, Format::InventoryJsonLines] {
-        read_bytes(format, "fuzz.inv", data, &ReadContext::default(), &mut |_| {});
+    for format in [
+        Format::InventoryCsv,
+        Format::InventoryJson,
+        Format::InventoryJsonLines,
+    ] {
+        read_bytes(
+            format,
+            "fuzz.inv",
+            data,
+            &ReadContext::default(),
+            &mut |_| {},
+        );
     }
 });

@@ -17,6 +17,7 @@
 //! assert!(catalog.tools().len() >= 60);
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod error;

@@ -7,10 +7,15 @@
 //! document as a generic value and converts what it recognizes into our
 //! [`Tool`] type, counting what it took per artifact kind and what it
 //! skipped and why. A document never fails the import because of a field it
-//! does not understand; only unreadable files are errors.
+//! does not understand; unreadable files, files over [`MAX_FILE_BYTES`] and
+//! documents of another shape (not a mapping with LOLRMM's required `Name`,
+//! `Category` and `Description`) are errors, listed in [`Report::errors`].
+//! Matching is ASCII case-insensitive on the original text, never on an
+//! upper- or lower-cased copy, whose byte offsets can differ (`ß`, `ﬁ`, `ı`).
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -18,12 +23,17 @@ use serde_json::Value;
 use crate::model::{Binaries, Category, Install, Network, Origin, PortRange, PortTransport, Tool};
 use crate::{Error, ErrorKind, normalize_name};
 
+/// The largest file the importer reads: LOLRMM's whole JSON export is a few
+/// MiB, so anything far larger is not LOLRMM data.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// What an import read, converted, and skipped.
 #[derive(Debug, Default)]
 pub struct Report {
     /// LOLRMM entries read (one per YAML file or JSON array element).
     pub entries: usize,
-    /// Entries that could not be read at all: (file, message).
+    /// Files and documents that could not be imported: (file, message).
+    /// Unreadable files, and documents that are not LOLRMM entries.
     pub errors: Vec<(String, String)>,
     /// The converted tools; LOLRMM entries with the same name are merged into one.
     pub tools: Vec<Tool>,
@@ -50,23 +60,61 @@ impl Report {
 /// # Errors
 ///
 /// Fails when the path holds nothing LOLRMM-shaped. Unreadable files inside
-/// a folder are reported in [`Report::errors`] instead.
+/// a folder, and documents of another shape, are reported in
+/// [`Report::errors`] instead; a caller that keeps the result should refuse
+/// a report with errors or without entries.
 pub fn import(path: &Path) -> Result<Report, Error> {
     let mut report = Report::default();
     let mut converted: Vec<Tool> = Vec::new();
     for (name, document) in documents(path, &mut report)? {
-        report.entries += 1;
-        match document {
-            Value::Object(_) => converted.push(convert(&name, &document, &mut report)),
-            _ => report
-                .errors
-                .push((name, "the document is not a mapping".to_owned())),
+        match shape_problem(&document) {
+            None => {
+                report.entries += 1;
+                converted.push(convert(&name, &document, &mut report));
+            }
+            Some(problem) => report.errors.push((name, problem)),
         }
     }
     let mut tools = merge_same_name(converted);
     drop_contested_names(&mut tools, &mut report);
     report.tools = tools;
     Ok(report)
+}
+
+/// LOLRMM's schema requires `Name`, `Category` and `Description` on every
+/// entry; a document without them is some other file, not a tool.
+fn shape_problem(document: &Value) -> Option<String> {
+    let Value::Object(map) = document else {
+        return Some(format!(
+            "not a LOLRMM entry: a {} where a mapping with Name, Category and Description belongs",
+            json_kind(document)
+        ));
+    };
+    let missing: Vec<&str> = ["Name", "Category", "Description"]
+        .into_iter()
+        .filter(|key| !map.contains_key(*key))
+        .collect();
+    if !missing.is_empty() {
+        return Some(format!(
+            "not a LOLRMM entry: it lacks {} (LOLRMM entries have Name, Category and Description)",
+            missing.join(", ")
+        ));
+    }
+    if text(map.get("Name")).is_none() {
+        return Some("not a LOLRMM entry: its Name is empty or not text".to_owned());
+    }
+    None
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "list",
+        Value::Object(_) => "mapping",
+    }
 }
 
 /// Every LOLRMM document under `path`, with the file name it came from.
@@ -116,10 +164,10 @@ fn file_documents(file: &Path, report: &mut Report) -> Result<Vec<(String, Value
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let text = match fs::read_to_string(file) {
+    let text = match read_bounded(file, MAX_FILE_BYTES) {
         Ok(text) => text,
-        Err(error) => {
-            report.errors.push((name, error.to_string()));
+        Err(message) => {
+            report.errors.push((name, message));
             return Ok(Vec::new());
         }
     };
@@ -133,8 +181,12 @@ fn file_documents(file: &Path, report: &mut Report) -> Result<Vec<(String, Value
         // The JSON export is an array of the YAML documents, without file names.
         Ok(Value::Array(items)) if is_json => Ok(items
             .into_iter()
-            .map(|item| {
-                let file = slug_file_name(item.get("Name").and_then(Value::as_str).unwrap_or(""));
+            .enumerate()
+            .map(|(index, item)| {
+                let file = match item.get("Name").and_then(Value::as_str) {
+                    Some(tool) if !tool.trim().is_empty() => slug_file_name(tool),
+                    _ => format!("{name}[{index}]"),
+                };
                 (file, item)
             })
             .collect()),
@@ -144,6 +196,23 @@ fn file_documents(file: &Path, report: &mut Report) -> Result<Vec<(String, Value
             Ok(Vec::new())
         }
     }
+}
+
+/// A file's text, refusing files too large to be LOLRMM data (read through a
+/// bound, so a file that grows while it is read is refused too).
+fn read_bounded(file: &Path, limit: u64) -> Result<String, String> {
+    let opened = fs::File::open(file).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    opened
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "larger than any LOLRMM file ({limit} bytes at most)"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))
 }
 
 /// The file name LOLRMM gives a tool: its name, lower-cased, spaces as `_`.
@@ -477,26 +546,44 @@ fn normalize_path(raw: &str) -> String {
     replace_ignore_case(&out, "(string id)", "(*)")
 }
 
+/// Replaces every ASCII case-insensitive occurrence of an ASCII `needle`.
 fn replace_ignore_case(text: &str, needle: &str, replacement: &str) -> String {
-    let lower = text.to_lowercase();
-    // Lower-casing can change byte lengths outside ASCII; only then fall back to as-is.
-    if lower.len() != text.len() {
-        return text.to_owned();
-    }
     let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for (start, _) in lower.match_indices(needle) {
-        out.push_str(&text[last..start]);
+    let mut rest = text;
+    while let Some(start) = find_ignore_ascii_case(rest, needle) {
+        out.push_str(rest.get(..start).unwrap_or_default());
         out.push_str(replacement);
-        last = start + needle.len();
+        rest = rest.get(start + needle.len()..).unwrap_or_default();
     }
-    out.push_str(&text[last..]);
+    out.push_str(rest);
     out
+}
+
+/// The byte offset of the first ASCII case-insensitive occurrence of an
+/// ASCII `needle` in `text`. The offset is into `text` itself: an ASCII byte
+/// never occurs inside a multi-byte UTF-8 sequence, so it is a character
+/// boundary there, unlike an offset found in an upper-cased copy.
+fn find_ignore_ascii_case(text: &str, needle: &str) -> Option<usize> {
+    debug_assert!(needle.is_ascii());
+    let (haystack, needle) = (text.as_bytes(), needle.as_bytes());
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// `text` without an ASCII case-insensitive ASCII `prefix`, if it starts with one.
+fn strip_prefix_ignore_ascii_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| text.get(prefix.len()..))
+        .flatten()
 }
 
 fn add_registry_key(tool: &mut Tool, raw: &str, report: &mut Report) {
     let key = raw.trim().replace("\\\\", "\\");
-    let upper = key.to_uppercase();
     let without_hive = [
         "HKEY_LOCAL_MACHINE\\",
         "HKEY_CURRENT_USER\\",
@@ -507,18 +594,19 @@ fn add_registry_key(tool: &mut Tool, raw: &str, report: &mut Report) {
         "KLM\\",
     ]
     .iter()
-    .find(|hive| upper.starts_with(*hive))
-    .map(|hive| key[hive.len()..].to_owned());
+    .find_map(|hive| strip_prefix_ignore_ascii_case(&key, hive))
+    .map(str::to_owned);
     let Some(mut key) = without_hive else {
         report.skip("registry path without a known hive");
         return;
     };
     // `HKU\<SID>\Software\…` and the like: keep what follows the user part.
-    if let Some(rest) = key.split_once('\\') {
-        let first = rest.0.to_uppercase();
-        if first.starts_with("S-1-") || first.contains('*') || first.starts_with('<') {
-            key = rest.1.to_owned();
-        }
+    if let Some((first, rest)) = key.split_once('\\')
+        && (strip_prefix_ignore_ascii_case(first, "S-1-").is_some()
+            || first.contains('*')
+            || first.starts_with('<'))
+    {
+        key = rest.to_owned();
     }
     if let Some(service) = service_from_key(&key) {
         push_unique(&mut tool.install.services, service);
@@ -534,9 +622,9 @@ fn add_registry_key(tool: &mut Tool, raw: &str, report: &mut Report) {
 
 /// `SYSTEM\CurrentControlSet\Services\AteraAgent` → `AteraAgent`.
 fn service_from_key(key: &str) -> Option<String> {
-    let upper = key.to_uppercase();
-    let at = upper.find("\\SERVICES\\")?;
-    let name = key[at + "\\SERVICES\\".len()..].split('\\').next()?.trim();
+    const SERVICES: &str = "\\SERVICES\\";
+    let at = find_ignore_ascii_case(key, SERVICES)?;
+    let name = key.get(at + SERVICES.len()..)?.split('\\').next()?.trim();
     (!name.is_empty() && !name.contains('*')).then(|| name.to_owned())
 }
 
@@ -919,6 +1007,160 @@ CodeSigning:
         assert_eq!(report.skipped["file name claimed by several tools"], 3);
         assert!(is_shared_platform("raw.githubusercontent.com"));
         assert!(!is_shared_platform("anydesk.com"));
+    }
+
+    /// Characters whose upper case has another byte length (`ŉ` → `ʼN`,
+    /// `ﬁ` → `FI`, `ı` → `I`, `ß` → `SS`) once made the importer slice a key
+    /// at an offset found in its upper-cased copy, and panic.
+    #[test]
+    fn keys_with_case_changing_characters_neither_panic_nor_shift() {
+        let yaml = r#"
+Name: Unicode Remote
+Category: RMM
+Description: x
+Artifacts:
+  Registry:
+    - Path: HKLM\SOFTWARE\ŉ\Services\Évé
+    - Path: HKLM\SYSTEM\ControlSet001\Services\ﬁleﬁx
+    - Path: hkey_local_machine\SOFTWARE\ıı\sErViCeS\Straße
+    - Path: HKLM\SOFTWARE\İstanbul Remote Tool
+    - Path: ŉHKLM\SOFTWARE\Nowhere Remote
+    - Path: HKU\s-1-5-21-ß\Software\Unicode Remote
+Details:
+  InstallationPaths:
+    - '%APPDATA%\İnstall (Random)\ﬁx.exe'
+    - '%ProgramData%\ß (STRING ID)\x'
+"#;
+        let (tool, report) = convert_yaml("unicode_remote.yaml", yaml);
+        assert_eq!(tool.install.services, ["Évé", "ﬁleﬁx", "Straße"]);
+        assert_eq!(
+            tool.install.registry_keys,
+            [
+                r"SOFTWARE\ŉ\Services\Évé",
+                r"SYSTEM\ControlSet001\Services\ﬁleﬁx",
+                r"SOFTWARE\ıı\sErViCeS\Straße",
+                r"SOFTWARE\İstanbul Remote Tool",
+                r"Software\Unicode Remote",
+            ]
+        );
+        assert_eq!(report.skipped["registry path without a known hive"], 1);
+        assert_eq!(
+            tool.install.paths,
+            [
+                r"C:\Users\*\AppData\Roaming\İnstall (*)\ﬁx.exe",
+                r"C:\ProgramData\ß (*)\x",
+            ]
+        );
+    }
+
+    #[test]
+    fn case_insensitive_helpers_use_offsets_of_the_original() {
+        assert_eq!(
+            find_ignore_ascii_case("ŉ\\services\\", "\\SERVICES\\"),
+            Some(2)
+        );
+        assert_eq!(find_ignore_ascii_case("ﬁ", "FI"), None);
+        assert_eq!(find_ignore_ascii_case("abc", ""), Some(0));
+        assert_eq!(
+            strip_prefix_ignore_ascii_case("hklm\\x", "HKLM\\"),
+            Some("x")
+        );
+        assert_eq!(strip_prefix_ignore_ascii_case("ŉklm\\x", "HKLM\\"), None);
+        assert_eq!(strip_prefix_ignore_ascii_case("HK", "HKLM\\"), None);
+        assert_eq!(
+            replace_ignore_case("a (RANDOM) ß (random)", "(random)", "(*)"),
+            "a (*) ß (*)"
+        );
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn errors(report: &Report) -> Vec<String> {
+        report
+            .errors
+            .iter()
+            .map(|(file, message)| format!("{file}: {message}"))
+            .collect()
+    }
+
+    #[test]
+    fn documents_of_another_shape_are_errors_not_tools() {
+        let dir = tempfile::tempdir().unwrap();
+        // An rmmguard catalog export is JSON, but not LOLRMM's.
+        let export = write(
+            dir.path(),
+            "catalog.json",
+            r#"{"format": 1, "version": "x", "tools": []}"#,
+        );
+        let report = import(&export).unwrap();
+        assert_eq!((report.entries, report.tools.len()), (0, 0));
+        assert_eq!(
+            errors(&report),
+            [
+                "catalog.json: not a LOLRMM entry: it lacks Name, Category, Description (LOLRMM entries have Name, Category and Description)"
+            ]
+        );
+        let array = write(
+            dir.path(),
+            "list.json",
+            r#"[{"Name": "Good Remote", "Category": "RMM", "Description": "d"}, 7, {"Name": ""}]"#,
+        );
+        let report = import(&array).unwrap();
+        assert_eq!(report.entries, 1);
+        assert_eq!(report.tools[0].name, "Good Remote");
+        assert_eq!(
+            errors(&report),
+            [
+                "list.json[1]: not a LOLRMM entry: a number where a mapping with Name, Category and Description belongs",
+                "list.json[2]: not a LOLRMM entry: it lacks Category, Description (LOLRMM entries have Name, Category and Description)",
+            ]
+        );
+        let yaml_dir = dir.path().join("yaml");
+        fs::create_dir(&yaml_dir).unwrap();
+        write(
+            &yaml_dir,
+            "compose.yml",
+            "services:\n  web:\n    image: nginx\n",
+        );
+        write(&yaml_dir, "scalar.yaml", "just text\n");
+        write(
+            &yaml_dir,
+            "real.yaml",
+            "Name: Real Remote\nCategory: RMM\nDescription: d\nDetails:\n  InstallationPaths: [realremote.exe]\n",
+        );
+        let report = import(dir.path()).unwrap();
+        assert_eq!(report.entries, 1);
+        assert_eq!(report.tools.len(), 1);
+        assert_eq!(report.tools[0].id, "real");
+        assert_eq!(
+            errors(&report),
+            [
+                "compose.yml: not a LOLRMM entry: it lacks Name, Category, Description (LOLRMM entries have Name, Category and Description)",
+                "scalar.yaml: not a LOLRMM entry: a string where a mapping with Name, Category and Description belongs",
+            ]
+        );
+    }
+
+    #[test]
+    fn files_are_read_through_a_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "big.yaml", &"x".repeat(100));
+        assert_eq!(read_bounded(&file, 100).unwrap().len(), 100);
+        assert_eq!(
+            read_bounded(&file, 99).unwrap_err(),
+            "larger than any LOLRMM file (99 bytes at most)"
+        );
+        let binary = dir.path().join("bin.yaml");
+        fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+        assert!(
+            read_bounded(&binary, 100)
+                .unwrap_err()
+                .starts_with("not UTF-8 text:")
+        );
     }
 
     #[test]

@@ -212,11 +212,19 @@ pub enum CatalogCommand {
     #[command(
         after_help = "Built-in entries win: an imported tool that the built-in catalog already\n\
         describes only adds host-side facts it lacks (names, paths, services).\n\
+        An import with errors, or without a single LOLRMM entry, is refused and the\n\
+        stored catalog stays as it was; a good one replaces it atomically, and the one\n\
+        it replaced is kept: `--rollback` restores it (run it again to undo).\n\
         Use `rmmguard hunt --builtin-catalog` to ignore the import."
     )]
     Import {
         /// LOLRMM folder or file
-        path: PathBuf,
+        #[arg(required_unless_present = "rollback")]
+        path: Option<PathBuf>,
+        /// Restore the imported catalog that the last import replaced (or the
+        /// built-in catalog alone, if it replaced none)
+        #[arg(long, conflicts_with = "path")]
+        rollback: bool,
     },
 }
 

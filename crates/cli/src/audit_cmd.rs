@@ -51,7 +51,11 @@ pub struct AuditArgs {
 
 pub fn run(args: &AuditArgs, data_dir: &Path) -> Result<ExitCode> {
     let catalog = load::catalog(data_dir, false)?;
-    let policy = args.policy.as_deref().map(load::policy).transpose()?;
+    let policy = args
+        .policy
+        .as_deref()
+        .map(|path| load::policy(path, &catalog))
+        .transpose()?;
     let detector = Detector::new(&catalog, policy, load::iocs(&[])?, DetectConfig::default())?;
     let config = HuntConfig {
         threads: args.threads,

@@ -18,11 +18,16 @@ use crate::progress::Bar;
 
 pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
     let catalog = load::catalog(data_dir, args.builtin_catalog)?;
-    let policy = args.policy.as_deref().map(load::policy).transpose()?;
+    let policy = args
+        .policy
+        .as_deref()
+        .map(|path| load::policy(path, &catalog))
+        .transpose()?;
     let iocs = load::iocs(&args.ioc)?;
+    let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let config = DetectConfig {
         max_evidence: args.max_evidence,
-        today: args.today.unwrap_or_else(|| jiff::Zoned::now().date()),
+        today,
         financial_domains: load::domain_list(args.financial_domains.as_deref())?,
         phone_region: Some(args.phone_region.clone()),
     };
@@ -52,6 +57,13 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         ..HuntConfig::default()
     };
     let run = hunt(&args.paths, &detector, &hunt_config, &Bar::new(args.quiet))?;
+    if let (Some(path), Some(policy)) = (&args.policy, detector.policy()) {
+        for warning in
+            crate::policy_cmd::expired_warnings(path, policy, today, &run.report.findings)
+        {
+            eprintln!("{warning}");
+        }
+    }
     let view = run.view();
     let html = sinks::html::Report {
         generated: jiff::Timestamp::now()

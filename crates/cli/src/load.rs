@@ -1,13 +1,15 @@
 //! Loading what a run needs from disk: the catalog (built-in plus an
 //! imported LOLRMM catalog kept in the data directory), the policy, and IOC files.
 
+use std::collections::HashSet;
 use std::fs;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rmmguard::catalog::{Catalog, CatalogFile};
 use rmmguard::detect::IocSet;
-use rmmguard::policy::Policy;
+use rmmguard::policy::{Context as PolicyContext, Error as PolicyError, Policy};
 
 /// The file in the data directory that holds the imported tools.
 pub const IMPORTED: &str = "lolrmm-import.json";
@@ -45,21 +47,67 @@ pub fn catalog(data_dir: &Path, builtin_only: bool) -> Result<Catalog> {
         .with_context(|| format!("cannot merge {}", path.display()))
 }
 
-/// Reads and parses a policy file.
-pub fn policy(path: &Path) -> Result<Policy> {
-    let text = fs::read_to_string(path)
-        .with_context(|| format!("cannot read policy {}", path.display()))?;
-    Policy::parse(&text).with_context(|| format!("invalid policy {}", path.display()))
+/// Whether a tool id is in `catalog`, for policy checks.
+pub fn known_tools(catalog: &Catalog) -> impl Fn(&str) -> bool + '_ {
+    let ids: HashSet<&str> = catalog
+        .tools()
+        .iter()
+        .map(|tool| tool.id.as_str())
+        .collect();
+    move |id: &str| ids.contains(id)
 }
 
-/// The built-in indicators plus every IOC file given.
+/// The rule ids exclusions may name: the detector's rule table.
+pub fn rule_ids() -> Vec<&'static str> {
+    rmmguard::findings::rules::ALL
+        .iter()
+        .map(|rule| rule.id)
+        .collect()
+}
+
+/// Reads a policy file as `policy check` judges it: every error (a missing
+/// `version`, unknown tools or rule ids, bad globs, `tenants = []`, an
+/// approved path that covers the Internet) refuses the policy, listed one
+/// per line. Warnings are left to `policy check`; `hunt` reports expired
+/// exclusions itself.
+pub fn policy(path: &Path, catalog: &Catalog) -> Result<Policy> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read policy {}", path.display()))?;
+    let known = known_tools(catalog);
+    let rules = rule_ids();
+    // The day only decides warnings (expired exclusions), which are not used here.
+    let context = PolicyContext {
+        known_tool: &known,
+        rule_ids: &rules,
+        today: jiff::Zoned::now().date(),
+    };
+    match Policy::load(&text, &context) {
+        Ok((policy, _warnings)) => Ok(policy),
+        Err(PolicyError::Invalid(errors)) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|error| format!("{}:{error}", path.display()))
+                .collect();
+            bail!(
+                "invalid policy {} (`rmmguard policy check` lists warnings too):\n{}",
+                path.display(),
+                lines.join("\n")
+            )
+        }
+        Err(error) => Err(anyhow::Error::new(error))
+            .with_context(|| format!("invalid policy {}", path.display())),
+    }
+}
+
+/// The built-in indicators plus every IOC file given, each read as a
+/// stream. Says so when the set is too large for the prefilter.
 pub fn iocs(files: &[PathBuf]) -> Result<IocSet> {
     let mut set = IocSet::builtin();
     for file in files {
-        let text = fs::read_to_string(file)
+        let opened = fs::File::open(file)
             .with_context(|| format!("cannot read IOC file {}", file.display()))?;
         let stats = set
-            .add_file(&file.display().to_string(), &text)
+            .add_reader(&file.display().to_string(), BufReader::new(opened))
             .with_context(|| format!("invalid IOC file {}", file.display()))?;
         if stats.skipped > 0 {
             eprintln!(
@@ -69,6 +117,13 @@ pub fn iocs(files: &[PathBuf]) -> Result<IocSet> {
                 stats.added
             );
         }
+    }
+    if !set.fits_prefilter() {
+        eprintln!(
+            "rmmguard: note: {} indicators are more than the prefilter searches for ({}): every record is parsed, so large hunts are slower; no indicator is missed",
+            set.len(),
+            rmmguard::detect::ioc::NEEDLE_LIMIT
+        );
     }
     Ok(set)
 }

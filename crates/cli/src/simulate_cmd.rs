@@ -340,8 +340,8 @@ pub fn eval(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
         .with_context(|| format!("cannot read {}", truth_path.display()))?;
     let truth: Truth = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a truth file", truth_path.display()))?;
-    let policy = load::policy(&args.dir.join(&truth.policy))?;
     let catalog = load::catalog(data_dir, true)?;
+    let policy = load::policy(&args.dir.join(&truth.policy), &catalog)?;
     let detector = Detector::new(
         &catalog,
         Some(policy),

@@ -1,6 +1,7 @@
 //! `rmmguard tenants`: the RMM vendor's view. Score tenant accounts for abuse
 //! from tenant event files (batch), follow a live stream (`watch`), write a
-//! labelled dataset (`simulate`) and measure quality on it (`eval`).
+//! labelled dataset (`simulate`), measure quality on it (`eval`) and learn
+//! the feature weights from the vendor's own bans (`fit`).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use rmmguard_tenants::batch::{self, BatchRun};
+use rmmguard_tenants::fit::{self, FitOptions, Labels};
 use rmmguard_tenants::report::{self, Sources};
 use rmmguard_tenants::simulate::{self, SimConfig, tape::OutputFormat};
 use rmmguard_tenants::watch::{self, Input, WatchConfig};
@@ -20,7 +22,7 @@ pub enum TenantsCommand {
     /// Score every tenant in event files (JSON lines or CSV) and rank them
     ///
     /// Exit status: 0, or 1 with --fail-on when a tenant reaches that
-    /// verdict; 2 on error.
+    /// verdict; 2 on error, including when no valid record could be read.
     #[command(
         after_help = "Examples:\n  rmmguard tenants score events/ --explain t1234\n  \
         rmmguard tenants score a.jsonl b.csv --config scoring.toml --jsonl scores.jsonl --csv scores.csv"
@@ -29,12 +31,49 @@ pub enum TenantsCommand {
     /// Follow a growing event stream, keep scores current, print an alert line
     /// when a tenant crosses a threshold; state survives restarts (SQLite)
     Watch(WatchArgs),
-    /// Write a labelled vendor dataset: events-NNNNN.jsonl files plus truth.json
+    /// Write a labelled vendor dataset: events-NNNNN.jsonl files plus
+    /// truth.json and bans.csv
     Simulate(SimulateArgs),
     /// Score a simulated dataset and print precision, recall and the PR curve
     Eval(EvalArgs),
+    /// Learn the feature weights from the vendor's bans and write them as a
+    /// scoring config
+    ///
+    /// Fits a regularised logistic regression over the features' points on
+    /// part of the tenants and reports precision and recall per threshold on
+    /// the rest, beside the base config's. The config it writes is read by
+    /// `tenants score --config`.
+    #[command(
+        after_help = "Examples:\n  rmmguard tenants fit events/ --labels bans.csv --out fitted.toml\n  \
+        rmmguard tenants score events/ --config fitted.toml"
+    )]
+    Fit(FitArgs),
     /// Print the default scoring config (every key, commented)
     Config,
+}
+
+/// Flags of `rmmguard tenants fit`.
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    /// Event files or folders of them
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The vendor's bans: CSV with a `tenant` column (and optionally
+    /// `abusive`, true/false); unlisted tenants count as legitimate
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// Where to write the fitted config (TOML)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Base config whose feature settings are fitted (default: the defaults)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// L2 penalty on the weights
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub l2: f64,
+    /// Share of tenants held out for validation
+    #[arg(long, default_value_t = 0.3, value_name = "SHARE")]
+    pub validation: f64,
 }
 
 /// Flags of `rmmguard tenants score`.
@@ -122,6 +161,7 @@ pub fn run(command: TenantsCommand, _data_dir: &Path) -> Result<ExitCode> {
         TenantsCommand::Watch(args) => watch(&args),
         TenantsCommand::Simulate(args) => simulate(&args),
         TenantsCommand::Eval(args) => evaluate(&args),
+        TenantsCommand::Fit(args) => fit_weights(&args),
         TenantsCommand::Config => {
             print!("{}", rmmguard_tenants::config::DEFAULT_TOML);
             Ok(ExitCode::SUCCESS)
@@ -132,6 +172,7 @@ pub fn run(command: TenantsCommand, _data_dir: &Path) -> Result<ExitCode> {
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
     let run = batch::score_files(&args.files, load_config(args.config.as_deref())?)?;
     print_diagnostics(&run);
+    run.ensure_read()?;
     let sources = Sources::files(run.paths());
     if let Some(path) = &args.jsonl {
         write_to(path, |out| report::jsonl::write(out, &run.scores, &sources))?;
@@ -221,12 +262,13 @@ fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
         .map(|(_, n)| n)
         .sum();
     println!(
-        "wrote {} tenants ({abusive} abusive, banned included) and {} records in {} files to {}; labels in {}",
+        "wrote {} tenants ({abusive} abusive, banned included) and {} records in {} files to {}; labels in {}, the ban list in {}",
         summary.tenants,
         summary.records,
         summary.files.len(),
         args.out.display(),
-        simulate::TRUTH_FILE
+        simulate::TRUTH_FILE,
+        simulate::BANS_FILE
     );
     for (kind, count) in &summary.kinds {
         println!("  {:<16} {count}", kind.name());
@@ -242,6 +284,7 @@ fn evaluate(args: &EvalArgs) -> Result<ExitCode> {
     let run = batch::score_files(std::slice::from_ref(&args.dir), config)?;
     let seconds = started.elapsed().as_secs_f64();
     print_diagnostics(&run);
+    run.ensure_read()?;
     let evaluation = eval::evaluate(&run.scores, &truth, thresholds);
     let mut out = io::stdout().lock();
     writeln!(
@@ -256,6 +299,23 @@ fn evaluate(args: &EvalArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn fit_weights(args: &FitArgs) -> Result<ExitCode> {
+    let base = load_config(args.config.as_deref())?;
+    let labels = Labels::read(&args.labels)?;
+    let options = FitOptions {
+        l2: args.l2,
+        validation: args.validation,
+    };
+    let fitted = fit::fit_files(&args.files, &labels, &base, &options)?;
+    write_to(&args.out, |out| {
+        fit::write_config(out, &fitted).map_err(io::Error::other)
+    })?;
+    let mut out = io::stdout().lock();
+    fit::write_report(&mut out, &fitted)?;
+    writeln!(out, "\nwrote {}", args.out.display())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn load_config(path: Option<&Path>) -> Result<Config> {
     match path {
         Some(path) => Ok(Config::load(path)?),
@@ -264,6 +324,11 @@ fn load_config(path: Option<&Path>) -> Result<Config> {
 }
 
 fn print_diagnostics(run: &BatchRun) {
+    for file in &run.files {
+        if let Some(why) = &file.unreadable {
+            eprintln!("rmmguard: {}: not read: {why}", file.path.display());
+        }
+    }
     for file in run.files.iter().filter(|f| f.skipped > 0) {
         let reasons: Vec<String> = file
             .reasons

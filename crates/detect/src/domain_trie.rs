@@ -137,7 +137,8 @@ impl<T: Clone> DomainTrie<T> {
 
 /// A domain glob as an anchored regex: `*` spans any characters, `?` one.
 fn glob_regex(glob: &str) -> Option<Regex> {
-    let mut pattern = String::from("^");
+    // `s`: `.` matches a newline too, so `*` really spans any characters.
+    let mut pattern = String::from("(?s)^");
     for c in glob.chars() {
         match c {
             '*' => pattern.push_str(".*"),

@@ -4,9 +4,19 @@
 //! Values are classified by shape (IP or CIDR, hash, URL, domain, file
 //! name) and "refanged" first (`hxxp://evil[.]com` → `http://evil.com`), so
 //! analysts can paste indicators as advisories print them.
+//!
+//! Sets of millions of indicators are expected (threat feeds): plain lists
+//! and CSV files are read as streams, and the values live in one compact
+//! store (`store.rs`: sorted indexes over one text buffer), so ten million
+//! indicators load in seconds and take little more memory than their text.
+//! Above [`NEEDLE_LIMIT`] indicators the prefilter cannot search for every
+//! value; see [`IocSet::fits_prefilter`].
+
+mod store;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::io::BufRead;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -14,8 +24,8 @@ use ipnet::IpNet;
 use regex::Regex;
 use rmmguard_events::{Event, EventKind, basename};
 
-use crate::domain_trie::DomainTrie;
 use crate::{Error, ErrorKind};
+use store::{Id, Store};
 
 /// The first-stage domains of AA23-025A (CISA/NSA/MS-ISAC, January 2023).
 const AA23_025A_DOMAINS: &[&str] = &[
@@ -25,6 +35,17 @@ const AA23_025A_DOMAINS: &[&str] = &[
     "win03.xyz",
     "247secure.us",
 ];
+
+/// The most indicators whose values become prefilter needles. The
+/// prefilter is one Aho-Corasick automaton, whose size grows with the
+/// needles; beyond this many, records are no longer skipped for want of an
+/// indicator (every record is parsed: slower on large evidence, never
+/// missing a hit).
+pub const NEEDLE_LIMIT: usize = 20_000;
+
+/// The most indicator addresses the network screen watches one by one;
+/// beyond this many it keeps every record with an address.
+pub const ADDRESS_LIMIT: usize = 1_000_000;
 
 /// The kind of an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,23 +93,16 @@ pub struct Ioc {
 }
 
 /// A compiled set of indicators.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct IocSet {
-    iocs: Vec<Ioc>,
-    domains: DomainTrie<usize>,
-    ips: HashMap<IpAddr, usize>,
-    nets: Vec<(IpNet, usize)>,
-    hashes: HashMap<String, usize>,
-    file_names: HashMap<String, usize>,
-    urls: Vec<usize>,
-    ja4: HashMap<String, usize>,
+    store: Store,
 }
 
 /// An indicator found in an event, and the field it was found in.
-#[derive(Debug, Clone, Copy)]
-pub struct IocHit<'a> {
+#[derive(Debug, Clone)]
+pub struct IocHit {
     /// The indicator.
-    pub ioc: &'a Ioc,
+    pub ioc: Ioc,
     /// The event field (`dns.question.name`, `process.hash`, …).
     pub field: &'static str,
 }
@@ -99,20 +113,34 @@ impl IocSet {
         let mut set = IocSet::default();
         let source: Arc<str> = Arc::from("AA23-025A");
         for domain in AA23_025A_DOMAINS {
-            set.add(Ioc {
-                kind: IocKind::Domain,
-                value: (*domain).to_owned(),
-                source: Arc::clone(&source),
-                description: Some(
-                    "first-stage domain of the AA23-025A refund-scam campaign".into(),
-                ),
-            });
+            // The built-in values are short and few: they always fit.
+            let _ = set.store.push(
+                IocKind::Domain,
+                domain,
+                &source,
+                Some("first-stage domain of the AA23-025A refund-scam campaign".into()),
+            );
         }
         set
     }
 
-    /// Parses an IOC file and adds its indicators. The format is sniffed:
-    /// a JSON object is a STIX 2.1 bundle, a first line with commas is CSV,
+    /// How many indicators the set holds (duplicates count once).
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// Whether the set holds no indicator.
+    pub fn is_empty(&self) -> bool {
+        self.store.len() == 0
+    }
+
+    /// Every indicator, in the order added.
+    pub fn iter(&self) -> impl Iterator<Item = Ioc> + '_ {
+        self.store.ids().map(|id| self.store.ioc(id))
+    }
+
+    /// Parses IOC text and adds its indicators. The format is sniffed: a
+    /// JSON object is a STIX 2.1 bundle, a first line with commas is CSV,
     /// anything else is one indicator per line (`#` starts a comment).
     ///
     /// # Errors
@@ -121,85 +149,115 @@ impl IocSet {
     /// of unknown shape, and CIDR blocks other than IPv4 /16 or narrower,
     /// are skipped and counted in the returned number.
     pub fn add_file(&mut self, name: &str, text: &str) -> Result<IocFileStats, Error> {
+        self.add_reader(name, text.as_bytes())
+    }
+
+    /// Like [`IocSet::add_file`], reading the file as a stream: plain lists
+    /// and CSV take one line at a time, so a file of ten million indicators
+    /// costs its indicators' memory, not its size twice. A STIX bundle is
+    /// one JSON document and is read whole. Invalid UTF-8 in a line is
+    /// replaced, not fatal.
+    ///
+    /// # Errors
+    ///
+    /// As [`IocSet::add_file`], and a read error, naming the file.
+    pub fn add_reader(
+        &mut self,
+        name: &str,
+        mut reader: impl BufRead,
+    ) -> Result<IocFileStats, Error> {
+        let fail = |message: String| Error::new(ErrorKind::Ioc(message)).in_file(name);
         let source: Arc<str> = Arc::from(name);
-        let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-        let before = self.iocs.len();
-        let mut skipped = 0;
-        if trimmed.starts_with('{') {
-            self.add_stix(&source, trimmed, &mut skipped)
-                .map_err(|message| Error::new(ErrorKind::Ioc(message)).in_file(name))?;
-        } else if trimmed
-            .lines()
-            .next()
-            .is_some_and(|line| line.contains(','))
-        {
-            self.add_csv(&source, trimmed, &mut skipped)
-                .map_err(|message| Error::new(ErrorKind::Ioc(message)).in_file(name))?;
-        } else {
-            for line in trimmed.lines() {
-                let value = line.split('#').next().unwrap_or("").trim();
-                if !value.is_empty() && !self.add_value(&source, value, None) {
-                    skipped += 1;
+        let mut stats = IocFileStats {
+            added: 0,
+            skipped: 0,
+        };
+        let mut line = Vec::new();
+        let mut first = true;
+        let mut shape = Shape::Unknown;
+        loop {
+            line.clear();
+            let read = reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| fail(format!("cannot read: {e}")))?;
+            if read == 0 {
+                break;
+            }
+            let mut text = String::from_utf8_lossy(&line);
+            if first {
+                first = false;
+                if let Some(rest) = text.strip_prefix('\u{feff}') {
+                    text = Cow::Owned(rest.to_owned());
+                }
+            }
+            if shape == Shape::Unknown {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let trimmed = text.trim_start();
+                if trimmed.starts_with('{') {
+                    let mut bundle = trimmed.as_bytes().to_vec();
+                    reader
+                        .read_to_end(&mut bundle)
+                        .map_err(|e| fail(format!("cannot read: {e}")))?;
+                    let bundle = String::from_utf8_lossy(&bundle);
+                    self.add_stix(&source, &bundle, &mut stats).map_err(fail)?;
+                    break;
+                }
+                if trimmed.contains(',') {
+                    let header = Header::parse(trimmed);
+                    shape = Shape::Csv(header);
+                    if header.value_column.is_some() {
+                        continue;
+                    }
+                } else {
+                    shape = Shape::Plain;
+                }
+            }
+            match shape {
+                Shape::Csv(header) => self.csv_line(&source, &text, header, &mut stats),
+                _ => {
+                    let value = text.split('#').next().unwrap_or("").trim();
+                    if !value.is_empty() {
+                        stats.count(self.push_value(&source, value, None));
+                    }
                 }
             }
         }
-        Ok(IocFileStats {
-            added: self.iocs.len() - before,
-            skipped,
-        })
+        self.store.flush();
+        Ok(stats)
     }
 
-    fn add_csv(
+    fn csv_line(
         &mut self,
         source: &Arc<str>,
-        text: &str,
-        skipped: &mut usize,
-    ) -> Result<(), String> {
-        let mut lines = text.lines();
-        let header: Vec<String> = lines
-            .next()
-            .unwrap_or("")
-            .split(',')
-            .map(|h| h.trim().trim_matches('"').to_ascii_lowercase())
-            .collect();
-        let value_column = ["value", "indicator", "ioc", "observable", "domain", "ip"]
-            .iter()
-            .find_map(|name| header.iter().position(|h| h == name));
-        let description_column = ["description", "comment", "note", "notes"]
-            .iter()
-            .find_map(|name| header.iter().position(|h| h == name));
-        // Without a recognizable header, the first line is data and column 0 the value.
-        let (column, data): (usize, Vec<&str>) = match value_column {
-            Some(column) => (column, lines.collect()),
-            None => (0, text.lines().collect()),
-        };
-        if header.is_empty() {
-            return Err("empty CSV".into());
-        }
-        for line in data {
-            let cells: Vec<&str> = line
-                .split(',')
-                .map(|c| c.trim().trim_matches('"'))
-                .collect();
-            let Some(value) = cells.get(column).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            let description = description_column
-                .and_then(|i| cells.get(i))
-                .filter(|d| !d.is_empty())
-                .map(|d| (*d).to_owned());
-            if !self.add_value(source, value, description) {
-                *skipped += 1;
+        line: &str,
+        header: Header,
+        stats: &mut IocFileStats,
+    ) {
+        let column = header.value_column.unwrap_or(0);
+        let mut value = None;
+        let mut description = None;
+        for (index, cell) in line.split(',').enumerate() {
+            let cell = cell.trim().trim_matches('"');
+            if index == column {
+                value = Some(cell);
+            }
+            if Some(index) == header.description_column && !cell.is_empty() {
+                description = Some(cell.to_owned());
             }
         }
-        Ok(())
+        let Some(value) = value.filter(|v| !v.is_empty()) else {
+            return;
+        };
+        stats.count(self.push_value(source, value, description));
     }
 
     fn add_stix(
         &mut self,
         source: &Arc<str>,
         text: &str,
-        skipped: &mut usize,
+        stats: &mut IocFileStats,
     ) -> Result<(), String> {
         let bundle: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("not a STIX bundle: {e}"))?;
@@ -220,16 +278,12 @@ impl IocSet {
                     let pattern = object.get("pattern").and_then(|p| p.as_str()).unwrap_or("");
                     for caps in comparison.captures_iter(pattern) {
                         let value = caps.get(3).map_or("", |m| m.as_str()).replace("\\'", "'");
-                        if !self.add_value(source, &value, description.clone()) {
-                            *skipped += 1;
-                        }
+                        stats.count(self.push_value(source, &value, description.clone()));
                     }
                 }
                 "domain-name" | "ipv4-addr" | "ipv6-addr" | "url" => {
-                    if let Some(value) = object.get("value").and_then(|v| v.as_str())
-                        && !self.add_value(source, value, description)
-                    {
-                        *skipped += 1;
+                    if let Some(value) = object.get("value").and_then(|v| v.as_str()) {
+                        stats.count(self.push_value(source, value, description));
                     }
                 }
                 _ => {}
@@ -238,146 +292,147 @@ impl IocSet {
         Ok(())
     }
 
-    /// Classifies and adds one value; `false` when its shape is unknown.
+    /// Classifies and adds one value; `false` when its shape is unknown (or
+    /// the set is full). Adding values one by one re-sorts the indexes each
+    /// time: for many values use [`IocSet::add_reader`].
     pub fn add_value(&mut self, source: &Arc<str>, raw: &str, description: Option<String>) -> bool {
+        let pushed = self.push_value(source, raw, description);
+        self.store.flush();
+        pushed.known
+    }
+
+    /// Classifies and stores one value (addresses are searchable after the
+    /// next flush of the store).
+    fn push_value(&mut self, source: &Arc<str>, raw: &str, description: Option<String>) -> Pushed {
         let value = refang(raw);
         let Some((kind, value)) = classify(&value) else {
-            return false;
+            return Pushed::default();
+        };
+        let mut pushed = Pushed {
+            known: true,
+            added: 0,
         };
         if kind == IocKind::Url
             && let Some(host) = url_host(&value)
         {
-            self.add(Ioc {
-                kind: IocKind::Domain,
-                value: host,
-                source: Arc::clone(source),
-                description: description.clone(),
-            });
+            match self
+                .store
+                .push(IocKind::Domain, &host, source, description.clone())
+            {
+                Ok(new) => pushed.added += usize::from(new),
+                Err(_) => return Pushed::default(),
+            }
         }
-        self.add(Ioc {
-            kind,
-            value,
-            source: Arc::clone(source),
-            description,
-        });
-        true
+        match self.store.push(kind, &value, source, description) {
+            Ok(new) => pushed.added += usize::from(new),
+            Err(_) => pushed.known = false,
+        }
+        pushed
     }
 
-    fn add(&mut self, ioc: Ioc) {
-        if self
-            .iocs
-            .iter()
-            .any(|own| own.kind == ioc.kind && own.value == ioc.value)
-        {
-            return;
-        }
-        let index = self.iocs.len();
-        match ioc.kind {
-            IocKind::Domain => {
-                self.domains.insert(&ioc.value, index);
-                self.domains.insert(&format!("*.{}", ioc.value), index);
-            }
-            IocKind::Ip => match ioc.value.parse::<IpAddr>() {
-                Ok(ip) => {
-                    self.ips.insert(ip, index);
-                }
-                Err(_) => {
-                    if let Ok(net) = ioc.value.parse::<IpNet>() {
-                        self.nets.push((net, index));
-                    }
-                }
-            },
-            IocKind::Hash => {
-                self.hashes.insert(ioc.value.clone(), index);
-            }
-            IocKind::FileName => {
-                self.file_names.insert(ioc.value.clone(), index);
-            }
-            IocKind::Url => self.urls.push(index),
-            IocKind::Ja4 => {
-                self.ja4.insert(ioc.value.clone(), index);
-            }
-        }
-        self.iocs.push(ioc);
-    }
-
-    /// All indicators.
-    pub fn iocs(&self) -> &[Ioc] {
-        &self.iocs
+    /// Whether every indicator value can be a prefilter needle (at most
+    /// [`NEEDLE_LIMIT`] of them). When not, the detector admits an empty
+    /// needle, which every record holds: all records are parsed.
+    pub fn fits_prefilter(&self) -> bool {
+        self.len() <= NEEDLE_LIMIT
     }
 
     /// Strings whose presence in a raw record is necessary for a match
     /// (prefilter needles; see `Detector::needles`): the value itself, or
     /// for a CIDR block the octets all its addresses share (`10.20.`).
+    /// Meant for sets that [fit the prefilter](IocSet::fits_prefilter).
     pub fn needles(&self) -> impl Iterator<Item = Cow<'_, str>> {
-        self.iocs
-            .iter()
-            .map(|ioc| match ioc.value.parse::<IpNet>() {
-                Ok(IpNet::V4(net)) if ioc.value.contains('/') => {
+        self.store.ids().map(|id| {
+            let value = self.store.value(id);
+            match value.parse::<IpNet>() {
+                Ok(IpNet::V4(net)) if value.contains('/') => {
                     Cow::Owned(crate::needles::ipv4_block_literal(&net).unwrap_or_default())
                 }
-                _ => Cow::Borrowed(ioc.value.as_str()),
-            })
+                _ => Cow::Borrowed(value),
+            }
+        })
     }
 
-    /// The indicator addresses and blocks (for the network screen).
+    /// The indicator addresses and blocks (for the network screen). Above
+    /// [`ADDRESS_LIMIT`] addresses the screen is told to watch every
+    /// address (`0.0.0.0/0` and `::/0`) rather than hold them all twice.
     pub fn addresses(&self) -> (Vec<IpAddr>, Vec<IpNet>) {
-        (
-            self.ips.keys().copied().collect(),
-            self.nets.iter().map(|(net, _)| *net).collect(),
-        )
+        self.addresses_within(ADDRESS_LIMIT)
     }
 
-    /// The indicator a domain matches, if any.
-    pub fn domain(&self, domain: &str) -> Option<&Ioc> {
-        self.domains.best(domain).map(|&i| &self.iocs[i])
+    fn addresses_within(&self, limit: usize) -> (Vec<IpAddr>, Vec<IpNet>) {
+        if self.store.address_count() > limit {
+            let every = ["0.0.0.0/0", "::/0"]
+                .iter()
+                .filter_map(|net| net.parse::<IpNet>().ok())
+                .collect();
+            return (Vec::new(), every);
+        }
+        self.store.addresses()
     }
 
-    /// The indicator an IP matches, if any.
-    pub fn ip(&self, ip: IpAddr) -> Option<&Ioc> {
-        self.ips
-            .get(&ip)
-            .or_else(|| {
-                self.nets
-                    .iter()
-                    .find(|(net, _)| net.contains(&ip))
-                    .map(|(_, i)| i)
-            })
-            .map(|&i| &self.iocs[i])
+    /// The indicator a domain matches, if any: the most specific of the
+    /// domain itself and its parents.
+    pub fn domain(&self, domain: &str) -> Option<Ioc> {
+        self.store.domain(domain).map(|id| self.store.ioc(id))
+    }
+
+    /// The indicator an IP matches, if any: the address itself, else the
+    /// earliest-added block holding it.
+    pub fn ip(&self, ip: IpAddr) -> Option<Ioc> {
+        self.store.ip(ip).map(|id| self.store.ioc(id))
+    }
+
+    /// The file-name indicator `name` is (case-insensitive), if any.
+    pub fn file_name(&self, name: &str) -> Option<Ioc> {
+        self.exact(IocKind::FileName, &name.to_lowercase())
+            .map(|id| self.store.ioc(id))
+    }
+
+    /// The URL indicators written inside `text` (a command line, a link).
+    pub fn urls_in(&self, text: &str) -> Vec<Ioc> {
+        let mut ids = Vec::new();
+        self.store.urls_in(&text.to_lowercase(), &mut ids);
+        ids.into_iter().map(|id| self.store.ioc(id)).collect()
+    }
+
+    fn exact(&self, kind: IocKind, lower: &str) -> Option<Id> {
+        self.store.exact(kind, lower)
     }
 
     /// Every indicator the event names, with the field that named it.
-    pub fn check<'s>(&'s self, event: &Event) -> Vec<IocHit<'s>> {
-        let mut hits: Vec<IocHit<'s>> = Vec::new();
-        if self.iocs.is_empty() {
-            return hits;
+    pub fn check(&self, event: &Event) -> Vec<IocHit> {
+        let mut hits: Vec<(Id, &'static str)> = Vec::new();
+        if self.is_empty() {
+            return Vec::new();
         }
-        let mut hit = |ioc: Option<&'s Ioc>, field: &'static str| {
-            if let Some(ioc) = ioc
-                && !hits.iter().any(|h: &IocHit<'_>| std::ptr::eq(h.ioc, ioc))
+        let mut hit = |id: Option<Id>, field: &'static str| {
+            if let Some(id) = id
+                && !hits.iter().any(|(own, _)| *own == id)
             {
-                hits.push(IocHit { ioc, field });
+                hits.push((id, field));
             }
         };
+        let store = &self.store;
         match &event.kind {
             EventKind::DnsQuery(dns) => {
-                hit(self.domain(&dns.query), "dns.question.name");
+                hit(store.domain(&dns.query), "dns.question.name");
                 for answer in &dns.answers {
                     if let Ok(ip) = answer.parse::<IpAddr>() {
-                        hit(self.ip(ip), "dns.answers.data");
+                        hit(store.ip(ip), "dns.answers.data");
                     }
                 }
             }
             EventKind::NetConnection(conn) => {
                 if let Some(domain) = &conn.destination.domain {
-                    hit(self.domain(domain), "destination.domain");
+                    hit(store.domain(domain), "destination.domain");
                 }
                 for (endpoint, field) in [
                     (&conn.destination, "destination.ip"),
                     (&conn.source, "source.ip"),
                 ] {
                     if let Some(ip) = endpoint.ip {
-                        hit(self.ip(ip), field);
+                        hit(store.ip(ip), field);
                     }
                 }
             }
@@ -387,28 +442,23 @@ impl IocSet {
                     (&flow.source, "source.ip"),
                 ] {
                     if let Some(ip) = endpoint.ip {
-                        hit(self.ip(ip), field);
+                        hit(store.ip(ip), field);
                     }
                 }
             }
             EventKind::Tls(tls) => {
                 if let Some(sni) = &tls.sni {
-                    hit(self.domain(sni), "tls.client.server_name");
+                    hit(store.domain(sni), "tls.client.server_name");
                 }
                 for (value, field) in [(&tls.ja3, "tls.client.ja3"), (&tls.ja3s, "tls.server.ja3s")]
                 {
                     if let Some(value) = value {
-                        hit(
-                            self.hashes
-                                .get(&value.to_lowercase())
-                                .map(|&i| &self.iocs[i]),
-                            field,
-                        );
+                        hit(self.exact(IocKind::Hash, &value.to_lowercase()), field);
                     }
                 }
                 if let Some(ja4) = &tls.ja4 {
                     hit(
-                        self.ja4.get(&ja4.to_lowercase()).map(|&i| &self.iocs[i]),
+                        self.exact(IocKind::Ja4, &ja4.to_lowercase()),
                         "tls.client.ja4",
                     );
                 }
@@ -416,22 +466,20 @@ impl IocSet {
                     [(&tls.server, "destination.ip"), (&tls.client, "source.ip")]
                 {
                     if let Some(ip) = endpoint.ip {
-                        hit(self.ip(ip), field);
+                        hit(store.ip(ip), field);
                     }
                 }
             }
             EventKind::Http(http) => {
                 if let Some(host) = &http.host {
                     hit(
-                        self.domain(host.split(':').next().unwrap_or(host)),
+                        store.domain(host.split(':').next().unwrap_or(host)),
                         "url.domain",
                     );
                 }
                 if let Some(name) = &http.file_name {
                     hit(
-                        self.file_names
-                            .get(&basename(name).to_lowercase())
-                            .map(|&i| &self.iocs[i]),
+                        self.exact(IocKind::FileName, &basename(name).to_lowercase()),
                         "file.name",
                     );
                 }
@@ -440,33 +488,24 @@ impl IocSet {
                     (&http.client, "source.ip"),
                 ] {
                     if let Some(ip) = endpoint.ip {
-                        hit(self.ip(ip), field);
+                        hit(store.ip(ip), field);
                     }
                 }
             }
             EventKind::FileTransfer(file) => {
                 if let Some(hash) = &file.hash {
-                    hit(
-                        self.hashes
-                            .get(&hash.to_lowercase())
-                            .map(|&i| &self.iocs[i]),
-                        "file.hash",
-                    );
+                    hit(self.exact(IocKind::Hash, &hash.to_lowercase()), "file.hash");
                 }
                 if let Some(name) = &file.file_name {
                     hit(
-                        self.file_names
-                            .get(&basename(name).to_lowercase())
-                            .map(|&i| &self.iocs[i]),
+                        self.exact(IocKind::FileName, &basename(name).to_lowercase()),
                         "file.name",
                     );
                 }
             }
             EventKind::FileCreate(file) => {
                 hit(
-                    self.file_names
-                        .get(&basename(&file.path).to_lowercase())
-                        .map(|&i| &self.iocs[i]),
+                    self.exact(IocKind::FileName, &basename(&file.path).to_lowercase()),
                     "file.name",
                 );
             }
@@ -475,54 +514,112 @@ impl IocSet {
         if let Some(process) = event.kind.process() {
             if let Some(name) = process.name() {
                 hit(
-                    self.file_names
-                        .get(&name.to_lowercase())
-                        .map(|&i| &self.iocs[i]),
+                    self.exact(IocKind::FileName, &name.to_lowercase()),
                     "process.name",
                 );
             }
             if let Some(hashes) = &process.hashes {
                 for hash in hash_values(hashes) {
-                    hit(
-                        self.hashes.get(&hash).map(|&i| &self.iocs[i]),
-                        "process.hash",
-                    );
+                    hit(self.exact(IocKind::Hash, &hash), "process.hash");
                 }
             }
             if let Some(command_line) = &process.command_line {
                 let lower = command_line.to_lowercase();
-                for &i in &self.urls {
-                    if lower.contains(&self.iocs[i].value) {
-                        hit(Some(&self.iocs[i]), "process.command_line");
-                    }
+                let mut urls = Vec::new();
+                store.urls_in(&lower, &mut urls);
+                urls.sort_unstable();
+                for id in urls {
+                    hit(Some(id), "process.command_line");
                 }
                 for token in domain_tokens(&lower) {
-                    hit(self.domain(token), "process.command_line");
+                    hit(store.domain(token), "process.command_line");
                 }
             }
         }
-        hits
+        hits.into_iter()
+            .map(|(id, field)| IocHit {
+                ioc: store.ioc(id),
+                field,
+            })
+            .collect()
+    }
+}
+
+/// How the lines of an IOC file are read, once its first line is seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Unknown,
+    Plain,
+    Csv(Header),
+}
+
+/// The columns of a CSV IOC file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Header {
+    /// The value column, when the first line names one (else the first
+    /// line is data and column 0 holds the value).
+    value_column: Option<usize>,
+    description_column: Option<usize>,
+}
+
+impl Header {
+    fn parse(line: &str) -> Header {
+        let names: Vec<String> = line
+            .split(',')
+            .map(|h| h.trim().trim_matches('"').to_ascii_lowercase())
+            .collect();
+        let find = |wanted: &[&str]| {
+            wanted
+                .iter()
+                .find_map(|name| names.iter().position(|h| h == name))
+        };
+        let value_column = find(&["value", "indicator", "ioc", "observable", "domain", "ip"]);
+        Header {
+            value_column,
+            description_column: find(&["description", "comment", "note", "notes"]),
+        }
     }
 }
 
 /// Counts from one IOC file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IocFileStats {
-    /// Indicators added.
+    /// Indicators added (values already in the set are not counted).
     pub added: usize,
     /// Values skipped because their shape is unknown.
     pub skipped: usize,
 }
 
+impl IocFileStats {
+    fn count(&mut self, pushed: Pushed) {
+        self.added += pushed.added;
+        self.skipped += usize::from(!pushed.known);
+    }
+}
+
+/// What storing one value did: whether its shape was known, and how many
+/// indicators it added (a URL adds its host too; a duplicate adds none).
+#[derive(Debug, Clone, Copy, Default)]
+struct Pushed {
+    known: bool,
+    added: usize,
+}
+
 /// `hxxp://evil[.]com` → `http://evil.com`.
-fn refang(raw: &str) -> String {
-    raw.trim()
+fn refang(raw: &str) -> Cow<'_, str> {
+    let raw = raw.trim();
+    let defanged = raw.contains(['[', '(']) || raw.contains("hxxp") || raw.contains("HXXP");
+    if !defanged {
+        return Cow::Borrowed(raw);
+    }
+    let refanged = raw
         .replace("[.]", ".")
         .replace("(.)", ".")
         .replace("[dot]", ".")
         .replace("[:]", ":")
         .replace("hxxp", "http")
-        .replace("HXXP", "http")
+        .replace("HXXP", "http");
+    Cow::Owned(refanged)
 }
 
 fn classify(value: &str) -> Option<(IocKind, String)> {
@@ -612,117 +709,10 @@ fn stix_comparison() -> Regex {
         .unwrap_or_else(|_| unreachable!("constant regex"))
 }
 
-/// Unique values, for tests and reports.
-pub fn distinct_sources(set: &IocSet) -> HashSet<&str> {
-    set.iocs.iter().map(|ioc| &*ioc.source).collect()
+/// The distinct sources of a set's indicators, for tests and reports.
+pub fn distinct_sources(set: &IocSet) -> HashSet<Arc<str>> {
+    set.iter().map(|ioc| ioc.source).collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rmmguard_events::{DnsQuery, Location, Meta, Process, ProcessStart, SourceRef};
-
-    fn event(kind: EventKind) -> Event {
-        Event {
-            meta: Meta::new(SourceRef::new("t", Location::Record(1))),
-            kind,
-        }
-    }
-
-    #[test]
-    fn builtin_domains_match_subdomains() {
-        let set = IocSet::builtin();
-        assert_eq!(
-            set.domain("cdn.myhelpcare.online").map(|i| &*i.source),
-            Some("AA23-025A")
-        );
-        assert!(set.domain("myhelpcare.online.example").is_none());
-        let hits = set.check(&event(EventKind::DnsQuery(DnsQuery {
-            query: "win03.xyz".into(),
-            ..DnsQuery::default()
-        })));
-        assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].field, "dns.question.name");
-    }
-
-    #[test]
-    fn plain_csv_and_stix_files() {
-        let mut set = IocSet::default();
-        let stats = set
-            .add_file("list.txt", "# comment\nevil[.]example\n203.0.113.0/24\nhxxp://bad.example/x.exe\nnot a value\n")
-            .unwrap();
-        assert_eq!(
-            stats,
-            IocFileStats {
-                added: 4,
-                skipped: 1
-            }
-        );
-        let stats = set
-            .add_file("iocs.csv", "type,value,description\nsha256,AB12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12,dropper\nfilename,support.client.exe,\n")
-            .unwrap();
-        assert_eq!(stats.added, 2);
-        let bundle = r#"{"type":"bundle","objects":[
-            {"type":"indicator","name":"relay","pattern":"[domain-name:value = 'relay.crook.example'] OR [ipv4-addr:value = '198.51.100.7']"},
-            {"type":"indicator","pattern":"[file:hashes.'MD5' = '0123456789abcdef0123456789abcdef']"},
-            {"type":"domain-name","value":"second.example"}]}"#;
-        let stats = set.add_file("bundle.json", bundle).unwrap();
-        assert_eq!(stats.added, 4);
-        assert!(set.domain("relay.crook.example").is_some());
-        assert!(set.ip("203.0.113.9".parse().unwrap()).is_some());
-        assert!(set.ip("198.51.100.7".parse().unwrap()).is_some());
-        assert!(set.domain("bad.example").is_some());
-        let kinds: Vec<IocKind> = set.iocs().iter().map(|i| i.kind).collect();
-        assert!(kinds.contains(&IocKind::Url) && kinds.contains(&IocKind::FileName));
-        assert_eq!(distinct_sources(&set).len(), 3);
-        assert!(set.add_file("bad.json", "{not json").is_err());
-    }
-
-    #[test]
-    fn blocks_are_searched_for_by_their_shared_octets() {
-        let mut set = IocSet::default();
-        let stats = set
-            .add_file(
-                "blocks.txt",
-                "203.0.113.0/24\n10.20.0.0/20\n10.0.0.0/8\n2001:db8::/32\n2001:db8::7\n",
-            )
-            .unwrap();
-        assert_eq!(
-            stats,
-            IocFileStats {
-                added: 3,
-                skipped: 2
-            },
-            "blocks wider than /16 and IPv6 blocks have no literal to search for"
-        );
-        let needles: Vec<String> = set.needles().map(|n| n.into_owned()).collect();
-        assert_eq!(needles, ["203.0.113.", "10.20.", "2001:db8::7"]);
-        assert!(set.ip("10.20.15.1".parse().unwrap()).is_some());
-        let (addresses, nets) = set.addresses();
-        assert_eq!((addresses.len(), nets.len()), (1, 2));
-    }
-
-    #[test]
-    fn process_fields() {
-        let mut set = IocSet::default();
-        let source: Arc<str> = Arc::from("t");
-        set.add_value(&source, "ab12ab12ab12ab12ab12ab12ab12ab12", None);
-        set.add_value(&source, "evil.example", None);
-        set.add_value(&source, "dropper.exe", None);
-        let start = ProcessStart {
-            process: Process {
-                executable: Some(r"C:\Users\x\Downloads\DROPPER.exe".into()),
-                command_line: Some("curl https://cdn.evil.example/a".into()),
-                hashes: Some("MD5=AB12AB12AB12AB12AB12AB12AB12AB12,IMPHASH=00".into()),
-                ..Process::default()
-            },
-            ..ProcessStart::default()
-        };
-        let hits = set.check(&event(EventKind::ProcessStart(start)));
-        let fields: Vec<&str> = hits.iter().map(|h| h.field).collect();
-        assert_eq!(
-            fields,
-            ["process.name", "process.hash", "process.command_line"]
-        );
-    }
-}
+mod tests;

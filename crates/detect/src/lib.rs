@@ -142,8 +142,12 @@ impl Detector {
     ) -> Result<Detector, Error> {
         let index = CatalogIndex::build(catalog)?;
         let mut needles = index.needles.clone();
-        for value in iocs.needles() {
-            needles.admit(&value);
+        if iocs.fits_prefilter() {
+            for value in iocs.needles() {
+                needles.admit(&value);
+            }
+        } else {
+            needles.admit_everything();
         }
         let financial = financial::FinancialSites::new(&config.financial_domains, &mut needles);
         let region = config.phone_region.as_deref().unwrap_or("US");

@@ -10,6 +10,8 @@
 //! pattern without a usable needle is never used as a matcher (it is listed
 //! in [`Needles::rejected`] instead).
 
+use std::collections::HashSet;
+
 /// The shortest literal worth searching for: shorter ones hit almost every record.
 pub const MIN_NEEDLE_LEN: usize = 4;
 
@@ -134,6 +136,8 @@ const TOO_COMMON: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Needles {
     needles: Vec<String>,
+    /// The needles again, to keep them distinct in constant time.
+    seen: HashSet<String>,
     rejected: Vec<String>,
 }
 
@@ -170,10 +174,20 @@ impl Needles {
             }
             return false;
         }
-        if !self.needles.iter().any(|n| n == literal) {
+        if !self.seen.contains(literal) {
+            self.seen.insert(literal.to_owned());
             self.needles.push(literal.to_owned());
         }
         true
+    }
+
+    /// Admits the empty needle, which every record holds: for matchers too
+    /// many to search for (a huge indicator set), so that the prefilter
+    /// stays sound by passing everything.
+    pub fn admit_everything(&mut self) {
+        if self.seen.insert(String::new()) {
+            self.needles.push(String::new());
+        }
     }
 
     /// The needles, lower-case, deduplicated, in the order admitted.
@@ -272,6 +286,15 @@ mod tests {
         assert!(!needles.admit("*.exe"));
         assert_eq!(needles.as_slice(), ["anydesk.exe", "aa_v"]);
         assert_eq!(needles.rejected(), ["*.io", "level", "*.exe"]);
+    }
+
+    #[test]
+    fn the_empty_needle_is_admitted_once() {
+        let mut needles = Needles::default();
+        assert!(needles.admit("anydesk.exe"));
+        needles.admit_everything();
+        needles.admit_everything();
+        assert_eq!(needles.as_slice(), ["anydesk.exe", ""]);
     }
 
     #[test]

@@ -9,9 +9,18 @@ pub enum Error {
     /// The TOML itself is malformed.
     #[error("{0}")]
     Syntax(Diagnostic),
-    /// The TOML is well-formed but breaks a rule of the policy format.
-    #[error("{}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    /// The TOML is well-formed but breaks rules of the policy format: every
+    /// error found, sorted by line and column (one per line when displayed).
+    #[error("{}", join(.0))]
     Invalid(Vec<Diagnostic>),
+}
+
+fn join(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// How bad a diagnostic is.

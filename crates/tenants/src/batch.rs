@@ -2,14 +2,15 @@
 //!
 //! Each file has its own reorder buffer (flushed at its end), so files may
 //! be split by tenant (shards) or by time (days) alike. Folders are read in
-//! name order, taking `.jsonl`, `.ndjson`, `.json` (except `truth.json`) and
-//! `.csv` files.
+//! name order, taking `.jsonl`, `.ndjson`, `.json` and `.csv` files, except
+//! the generator's `truth.json` and `bans.csv`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::input::{self, FileStats};
 use crate::score::Score;
 
@@ -33,6 +34,56 @@ impl BatchRun {
     /// Records skipped in all files.
     pub fn skipped(&self) -> u64 {
         self.files.iter().map(|f| f.skipped).sum()
+    }
+
+    /// Records taken in all files.
+    pub fn ingested(&self) -> u64 {
+        self.files.iter().map(|f| f.ingested).sum()
+    }
+
+    /// Fails when no valid record was read at all: no input files, files
+    /// with no records, or every record skipped. Scoring nothing would print
+    /// an empty ranking that looks like "no abuse".
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NothingRead`], saying what was read and why it was skipped.
+    pub fn ensure_read(&self) -> Result<(), Error> {
+        if self.ingested() > 0 {
+            return Ok(());
+        }
+        let files = self.files.len();
+        let unreadable = self.files.iter().filter(|f| f.unreadable.is_some()).count();
+        let mut reasons: BTreeMap<&str, u64> = BTreeMap::new();
+        for file in &self.files {
+            for (reason, count) in &file.reasons {
+                *reasons.entry(reason).or_default() += count;
+            }
+        }
+        let reasons: Vec<String> = reasons
+            .iter()
+            .map(|(reason, count)| format!("{count} {reason}"))
+            .collect();
+        let message = match (files, self.records()) {
+            (0, _) => {
+                "no tenant event files in the input (.jsonl, .ndjson, .json or .csv)".to_owned()
+            }
+            (_, 0) => format!(
+                "no tenant records in {files} input file{}{}",
+                if files == 1 { "" } else { "s" },
+                if unreadable > 0 {
+                    format!(" ({unreadable} unreadable)")
+                } else {
+                    String::new()
+                }
+            ),
+            (_, records) => format!(
+                "no valid tenant records in {files} input file{}: all {records} skipped ({})",
+                if files == 1 { "" } else { "s" },
+                reasons.join(", ")
+            ),
+        };
+        Err(Error::new(ErrorKind::NothingRead(message)))
     }
 
     /// The input files' paths, by input number (to resolve evidence).
@@ -109,6 +160,7 @@ fn is_event_file(path: &Path) -> bool {
         .unwrap_or_default()
         .to_ascii_lowercase();
     path.is_file()
-        && name != "truth.json"
+        && name != crate::simulate::TRUTH_FILE
+        && name != crate::simulate::BANS_FILE
         && matches!(extension.as_str(), "jsonl" | "ndjson" | "json" | "csv")
 }

@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
+use crate::features::Feature;
 use crate::features::abuse_reports::AbuseReportsConfig;
 use crate::features::ad_spread::AdSpreadConfig;
 use crate::features::fresh_domain::FreshDomainConfig;
@@ -23,7 +24,7 @@ use crate::features::wipe_replace::WipeConfig;
 pub const DEFAULT_TOML: &str = include_str!("default_config.toml");
 
 /// Everything scoring can be told.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// The review and suspend thresholds.
@@ -46,11 +47,107 @@ pub struct Config {
     pub naming: NamingConfig,
     /// The abuse-report feature.
     pub abuse_reports: AbuseReportsConfig,
+    /// A multiplier per feature on its points (1 by default; `tenants fit`
+    /// writes fitted ones).
+    pub weights: Weights,
+}
+
+/// A multiplier per feature: a reason's points are its feature's points
+/// times the weight, rounded, so a score stays the sum of its reasons.
+///
+/// The defaults are 1 (the hand-set points as they are); `rmmguard tenants
+/// fit` learns them from the vendor's bans (see [`crate::fit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Weights {
+    /// Multiplier on `fresh_domain` points.
+    pub fresh_domain: f64,
+    /// Multiplier on `wipe_replace` points.
+    pub wipe_replace: f64,
+    /// Multiplier on `ad_spread` points.
+    pub ad_spread: f64,
+    /// Multiplier on `one_shot` points.
+    pub one_shot: f64,
+    /// Multiplier on `trial_burst` points.
+    pub trial_burst: f64,
+    /// Multiplier on `linkage` points.
+    pub linkage: f64,
+    /// Multiplier on `naming` points.
+    pub naming: f64,
+    /// Multiplier on `abuse_reports` points.
+    pub abuse_reports: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights::uniform(1.0)
+    }
+}
+
+impl Weights {
+    /// The same multiplier for every feature.
+    pub fn uniform(weight: f64) -> Weights {
+        Weights::from_array([weight; Feature::ALL.len()])
+    }
+
+    /// Weights in [`Feature::ALL`] order.
+    pub fn from_array(values: [f64; Feature::ALL.len()]) -> Weights {
+        let [
+            fresh_domain,
+            wipe_replace,
+            ad_spread,
+            one_shot,
+            trial_burst,
+            linkage,
+            naming,
+            abuse_reports,
+        ] = values;
+        Weights {
+            fresh_domain,
+            wipe_replace,
+            ad_spread,
+            one_shot,
+            trial_burst,
+            linkage,
+            naming,
+            abuse_reports,
+        }
+    }
+
+    /// Weights in [`Feature::ALL`] order.
+    pub fn to_array(self) -> [f64; Feature::ALL.len()] {
+        Feature::ALL.map(|feature| self.get(feature))
+    }
+
+    /// One feature's multiplier.
+    pub fn get(&self, feature: Feature) -> f64 {
+        match feature {
+            Feature::FreshDomain => self.fresh_domain,
+            Feature::WipeReplace => self.wipe_replace,
+            Feature::AdSpread => self.ad_spread,
+            Feature::OneShot => self.one_shot,
+            Feature::TrialBurst => self.trial_burst,
+            Feature::Linkage => self.linkage,
+            Feature::Naming => self.naming,
+            Feature::AbuseReports => self.abuse_reports,
+        }
+    }
+
+    /// A feature's points after its weight, rounded.
+    pub fn apply(&self, feature: Feature, points: u32) -> u32 {
+        let weight = self.get(feature);
+        if weight == 1.0 {
+            return points;
+        }
+        (f64::from(points) * weight)
+            .round()
+            .clamp(0.0, f64::from(u32::MAX)) as u32
+    }
 }
 
 /// Score thresholds: at `review` a tenant goes to the review queue; at
 /// `suspend` new sessions are refused pending review (data is never deleted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     /// Score that puts a tenant in the review queue.
@@ -69,7 +166,7 @@ impl Default for Thresholds {
 }
 
 /// How input is read.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InputConfig {
     /// Events may arrive up to this many minutes out of time order.
@@ -96,6 +193,16 @@ impl Config {
             .map_err(|error| Error::new(ErrorKind::Config(error.message().to_owned())))?;
         config.validate()?;
         Ok(config)
+    }
+
+    /// Writes the whole config as TOML (every key, no comments), which
+    /// [`Config::from_toml`] reads back to the same config.
+    ///
+    /// # Errors
+    ///
+    /// Never for a valid config; the TOML writer's error otherwise.
+    pub fn to_toml(&self) -> Result<String, Error> {
+        toml::to_string(self).map_err(|error| Error::new(ErrorKind::Config(error.to_string())))
     }
 
     /// Reads a config file.
@@ -129,6 +236,13 @@ impl Config {
         if shares.iter().any(|share| !(0.0..=1.0).contains(share)) {
             return invalid("fractions and shares must lie between 0 and 1");
         }
+        let weights = self.weights.to_array();
+        if weights
+            .iter()
+            .any(|w| !w.is_finite() || *w < 0.0 || *w > 1000.0)
+        {
+            return invalid("weights must be numbers from 0 to 1000");
+        }
         Ok(())
     }
 }
@@ -142,6 +256,32 @@ mod tests {
         assert_eq!(
             Config::from_toml(DEFAULT_TOML).ok(),
             Some(Config::default())
+        );
+    }
+
+    #[test]
+    fn written_configs_read_back_the_same() {
+        let mut config = Config {
+            weights: Weights::from_array([1.25, 0.0, 0.1 + 0.2, 3.0, 1.0, 0.5, 2.0, 1e-3]),
+            ..Config::default()
+        };
+        config.thresholds.review = 61;
+        config.ad_spread.floor = 0.55;
+        let text = config.to_toml().unwrap_or_default();
+        assert_eq!(Config::from_toml(&text).ok(), Some(config));
+    }
+
+    #[test]
+    fn weights_scale_and_round_points() {
+        let weights = Weights::from_array([1.0, 0.5, 1.26, 0.0, 1.0, 1.0, 1.0, 1.0]);
+        assert_eq!(weights.apply(Feature::FreshDomain, 41), 41);
+        assert_eq!(weights.apply(Feature::WipeReplace, 55), 28);
+        assert_eq!(weights.apply(Feature::AdSpread, 50), 63);
+        assert_eq!(weights.apply(Feature::OneShot, 45), 0);
+        let negative = Config::from_toml("[weights]\nnaming = -1.0\n").map(|_| ());
+        assert_eq!(
+            negative.map_err(|e| e.to_string()),
+            Err("invalid config: weights must be numbers from 0 to 1000".into())
         );
     }
 

@@ -84,6 +84,7 @@ impl Engine {
             let state = &mut self.tenants[idx as usize];
             if state.admin_domain.is_none() {
                 state.admin_domain = Some(domain.into());
+                self.touch(idx, false);
             }
         }
         self.now = self.now.max(checked.ts);
@@ -253,6 +254,9 @@ impl Engine {
         let idx = self.tenants.len() as TenantIdx;
         self.tenants.push(TenantState::new(id));
         self.registry.insert(id.into(), idx);
+        // A new tenant is state to persist even while its first event is
+        // still held in the reorder buffer (which refers to it by index).
+        self.touch(idx, false);
         idx
     }
 

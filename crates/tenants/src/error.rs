@@ -31,6 +31,12 @@ pub enum ErrorKind {
     /// Input that `watch` follows was replaced or truncated under it.
     #[error("input changed under the watcher: {0}")]
     InputChanged(String),
+    /// No valid record could be read from any input.
+    #[error("{0}")]
+    NothingRead(String),
+    /// Weights could not be fitted to the labels.
+    #[error("cannot fit: {0}")]
+    Fit(String),
 }
 
 impl Error {

@@ -129,6 +129,8 @@ pub struct KindRow {
     pub tenants: u64,
     /// Of those, flagged for review (or suspension).
     pub flagged: u64,
+    /// Of those, at or above the suspend threshold.
+    pub suspended: u64,
 }
 
 /// The evaluation.
@@ -179,7 +181,7 @@ pub fn evaluate(scores: &[Score], truth: &Truth, thresholds: Thresholds) -> Eval
         .step_by(5)
         .map(|threshold| point(&judged, threshold))
         .collect();
-    evaluation.kinds = kinds(&judged, thresholds.review);
+    evaluation.kinds = kinds(&judged, thresholds);
     evaluation
 }
 
@@ -199,7 +201,7 @@ fn point(judged: &[(u32, &Label)], threshold: u32) -> Point {
     point
 }
 
-fn kinds(judged: &[(u32, &Label)], threshold: u32) -> Vec<KindRow> {
+fn kinds(judged: &[(u32, &Label)], thresholds: Thresholds) -> Vec<KindRow> {
     let mut rows: BTreeMap<(bool, &str), KindRow> = BTreeMap::new();
     for (total, label) in judged {
         let row = rows
@@ -210,7 +212,8 @@ fn kinds(judged: &[(u32, &Label)], threshold: u32) -> Vec<KindRow> {
                 ..KindRow::default()
             });
         row.tenants += 1;
-        row.flagged += u64::from(*total >= threshold);
+        row.flagged += u64::from(*total >= thresholds.review);
+        row.suspended += u64::from(*total >= thresholds.suspend);
     }
     rows.into_values().collect()
 }
@@ -261,18 +264,33 @@ pub fn write_text(out: &mut dyn Write, evaluation: &Evaluation) -> io::Result<()
             p.false_negatives
         )?;
     }
-    writeln!(out, "\nflagged at the review threshold, by kind:")?;
+    writeln!(
+        out,
+        "\nby kind (recall for abusive kinds, false-alarm rate for legitimate ones):"
+    )?;
+    writeln!(
+        out,
+        "  {:<8} {:<16} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "", "kind", "tenants", "review", "share", "suspend", "share"
+    )?;
     for row in &evaluation.kinds {
-        let share = if row.tenants == 0 {
-            0.0
-        } else {
-            row.flagged as f64 / row.tenants as f64
+        let share = |n: u64| {
+            if row.tenants == 0 {
+                0.0
+            } else {
+                n as f64 / row.tenants as f64
+            }
         };
         let side = if row.abusive { "abusive" } else { "legit" };
         writeln!(
             out,
-            "  {side:<8} {:<16} {:>7} of {:>7} ({:.3})",
-            row.kind, row.flagged, row.tenants, share
+            "  {side:<8} {:<16} {:>7} {:>7} {:>7.3} {:>7} {:>7.3}",
+            row.kind,
+            row.tenants,
+            row.flagged,
+            share(row.flagged),
+            row.suspended,
+            share(row.suspended)
         )?;
     }
     Ok(())

@@ -26,9 +26,10 @@
 //! }
 //! engine.end_of_stream();
 //! let scores = engine.score_all();
-//! assert_eq!((scores[0].tenant.as_str(), scores[0].total), ("t1", 40));
+//! assert_eq!((scores[0].tenant.as_str(), scores[0].total), ("t1", 60));
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod batch;
@@ -38,6 +39,7 @@ pub mod error;
 pub mod eval;
 pub mod event;
 pub mod features;
+pub mod fit;
 pub mod hash;
 pub mod ingest;
 pub mod input;

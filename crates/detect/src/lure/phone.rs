@@ -357,6 +357,9 @@ fn line_type(kind: Type) -> &'static str {
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use country::Id;

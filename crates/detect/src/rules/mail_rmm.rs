@@ -189,12 +189,12 @@ impl Pass<'_> {
     pub(super) fn mail_iocs(&mut self, mail: &Mail) {
         let detector = self.detector;
         let iocs = &detector.iocs;
-        if iocs.iocs().is_empty() {
+        if iocs.is_empty() {
             return;
         }
         // (value, kind, source, field, what the mail said), one per indicator.
         let mut hits: Vec<(String, String, String, String, String)> = Vec::new();
-        let mut add = |ioc: Option<&crate::ioc::Ioc>, field: &str, seen: &str| {
+        let mut add = |ioc: Option<crate::ioc::Ioc>, field: &str, seen: &str| {
             if let Some(ioc) = ioc
                 && !hits
                     .iter()
@@ -214,14 +214,8 @@ impl Pass<'_> {
             if let Some(host) = url_host(link) {
                 add(iocs.domain(&host), "mail.link", link);
             }
-            for ioc in iocs
-                .iocs()
-                .iter()
-                .filter(|i| i.kind == crate::ioc::IocKind::Url)
-            {
-                if lower.contains(&ioc.value) {
-                    add(Some(ioc), "mail.link", link);
-                }
+            for ioc in iocs.urls_in(&lower) {
+                add(Some(ioc), "mail.link", link);
             }
         }
         let senders = mail
@@ -236,11 +230,7 @@ impl Pass<'_> {
         for attachment in &mail.attachments {
             if let Some(name) = &attachment.name {
                 let lower = name.to_lowercase();
-                let named = iocs
-                    .iocs()
-                    .iter()
-                    .find(|i| i.kind == crate::ioc::IocKind::FileName && i.value == lower);
-                add(named, "mail.attachment", name);
+                add(iocs.file_name(&lower), "mail.attachment", name);
             }
         }
         let texts = std::iter::once(mail.body.as_str())

@@ -203,7 +203,8 @@ fn hidden_classes(html: &str) -> Vec<String> {
 
 /// Whether text looks like HTML rather than plain text.
 pub(crate) fn looks_like_html(text: &str) -> bool {
-    let head = &text[..text.len().min(4096)];
+    // Cut on a character boundary: byte 4096 may fall inside one.
+    let head = &text[..text.floor_char_boundary(4096)];
     let lower = head.to_ascii_lowercase();
     lower.contains("<html")
         || lower.contains("<body")
@@ -342,9 +343,10 @@ fn read_tag(html: &str, start: usize) -> Option<Tag> {
             value = html.get(value_start..value_end).unwrap_or("").to_owned();
             i = next;
         }
-        if attr.is_empty() {
-            i += 1;
-        } else if attributes.len() < 64 {
+        // An empty name means a bare `=value`, and the value was read: `i`
+        // has moved on (stepping one more byte skipped the tag's `>`, or cut
+        // a character in two).
+        if !attr.is_empty() && attributes.len() < 64 {
             attributes.push((attr, value));
         }
     }

@@ -4,12 +4,12 @@
 //! tenant; a single report can be mistaken or malicious, so one report alone
 //! stays under the review threshold by default.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::features::{Context, Feature, MAX_EVIDENCE, Reason};
 
 /// Points of the abuse-report feature.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AbuseReportsConfig {
     /// Points per report.

@@ -2,14 +2,20 @@
 //! email domain was registered.
 //!
 //! Minutes from the domain's RDAP/WHOIS registration to `account_created`
-//! earn points in brackets (an hour, a day, a week, a month). Freemail
-//! domains are judged separately: their age means nothing, but a freemail
-//! admin on a trial that enrols a business-sized fleet earns a few points. A
-//! missing registration date is neutral and said so in a zero-point note.
+//! earn points in brackets (an hour, a day, a week, a month); within the
+//! hour the tell alone reaches review. A business that registers its domain
+//! the week it signs up is the known look-alike: when the tenant's endpoints
+//! are its own settled office fleet (most of them in one AD domain or behind
+//! shared office addresses, see [`ad_spread::Spread::own_fleet`], and not
+//! wiped and replaced regularly) the points stop at `own_fleet_max`. Freemail domains are judged separately: their age means
+//! nothing, but a freemail admin on a trial that enrols a business-sized
+//! fleet earns a few points. A missing registration date is neutral and said
+//! so in a zero-point note.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::Plan;
+use crate::features::ad_spread;
 use crate::features::{Context, Feature, Reason};
 use crate::time::{self, DAY, HOUR};
 
@@ -43,7 +49,7 @@ pub const FREEMAIL: &[&str] = &[
 ];
 
 /// Points for the fresh-domain feature.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FreshDomainConfig {
     /// Registered at most an hour before signup.
@@ -58,6 +64,13 @@ pub struct FreshDomainConfig {
     pub freemail_trial: u32,
     /// Endpoints that make a freemail trial look like a business.
     pub freemail_trial_endpoints: u32,
+    /// Most points when the tenant's endpoints are its own office fleet.
+    pub own_fleet_max: u32,
+    /// Endpoints needed before a fleet can count as the tenant's own.
+    pub own_fleet_min: u32,
+    /// Share of endpoints in one AD domain or behind shared office
+    /// addresses that makes the fleet the tenant's own.
+    pub own_fleet_share: f64,
     /// The feature's cap.
     pub cap: u32,
 }
@@ -65,13 +78,16 @@ pub struct FreshDomainConfig {
 impl Default for FreshDomainConfig {
     fn default() -> FreshDomainConfig {
         FreshDomainConfig {
-            within_hour: 40,
-            within_day: 30,
+            within_hour: 60,
+            within_day: 35,
             within_week: 20,
             within_month: 8,
             freemail_trial: 5,
             freemail_trial_endpoints: 10,
-            cap: 40,
+            own_fleet_max: 20,
+            own_fleet_min: 3,
+            own_fleet_share: 0.6,
+            cap: 60,
         }
     }
 }
@@ -101,15 +117,30 @@ pub fn evaluate(context: &Context<'_>, config: &FreshDomainConfig) -> Option<Rea
         );
         return Some(note(summary, evidence));
     }
-    let points = bracket(age, config).min(config.cap);
+    let mut points = bracket(age, config).min(config.cap);
     if points == 0 {
         return None;
     }
-    let summary = format!(
+    let mut summary = format!(
         "admin domain {domain_name} registered {} before signup ({})",
         time::human_span(age),
         time::format(registered)
     );
+    // A fleet wiped and replaced again and again is not a settled office
+    // (one cycle is: a hardware refresh).
+    if points > config.own_fleet_max && context.tenant.wipes.regular == 0 {
+        let spread = ad_spread::measure(context);
+        let own = spread.own_fleet();
+        if spread.endpoints >= config.own_fleet_min.max(1)
+            && f64::from(own) >= config.own_fleet_share * f64::from(spread.endpoints)
+        {
+            points = config.own_fleet_max;
+            summary.push_str(&format!(
+                ", but {own} of its {} endpoints are its own office fleet",
+                spread.endpoints
+            ));
+        }
+    }
     Some(Reason {
         feature: Feature::FreshDomain,
         points,
@@ -162,7 +193,7 @@ mod tests {
     use expect_test::expect;
 
     use crate::features::Feature;
-    use crate::features::testkit::{check, enrol_many};
+    use crate::features::testkit::{at, check, enrol_many, remove_many};
 
     #[test]
     fn domain_registered_minutes_before_signup() {
@@ -170,7 +201,97 @@ mod tests {
             "2024-05-01T12:00:00Z domain_info domain=fresh.xyz registered=2024-05-01T12:00:00Z registrar=cheap
              2024-05-01T12:07:00Z account_created tenant=t1 admin_email=boss@fresh.xyz plan=trial",
             Feature::FreshDomain,
-            expect![[r#"40 fresh_domain: admin domain fresh.xyz registered 7m before signup (2024-05-01T12:00:00Z) [1 2]"#]],
+            expect![[r#"60 fresh_domain: admin domain fresh.xyz registered 7m before signup (2024-05-01T12:00:00Z) [1 2]"#]],
+        );
+    }
+
+    #[test]
+    fn fresh_domain_with_scattered_victims_keeps_its_points() {
+        let script = format!(
+            "2024-05-01T12:00:00Z domain_info domain=fresh.xyz registered=2024-05-01T12:00:00Z
+             2024-05-01T12:07:00Z account_created tenant=t1 admin_email=boss@fresh.xyz plan=paid
+             {}",
+            enrol_many("t1", "2024-05-02", 6, |i| format!(
+                "ad_domain= public_ip=198.51.100.{i}"
+            ))
+        );
+        check(
+            &script,
+            Feature::FreshDomain,
+            expect![[
+                r#"60 fresh_domain: admin domain fresh.xyz registered 7m before signup (2024-05-01T12:00:00Z) [1 2]"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn business_registering_its_domain_at_signup_with_its_own_ad_fleet() {
+        // The look-alike of issue 20: a new business, its own PCs in its own AD domain.
+        let script = format!(
+            "2024-05-01T12:00:00Z domain_info domain=newco.com registered=2024-05-01T11:40:00Z
+             2024-05-01T12:07:00Z account_created tenant=t1 admin_email=it@newco.com plan=trial
+             {}",
+            enrol_many("t1", "2024-05-02", 8, |i| {
+                let domain = if i == 7 { "" } else { "newco.local" };
+                format!("ad_domain={domain} public_ip=203.0.113.9")
+            })
+        );
+        check(
+            &script,
+            Feature::FreshDomain,
+            expect![[
+                r#"20 fresh_domain: admin domain newco.com registered 27m before signup (2024-05-01T11:40:00Z), but 8 of its 8 endpoints are its own office fleet [1 2]"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn a_lab_wiped_and_replaced_regularly_is_not_an_office_fleet() {
+        let lab = |day: u32, set: usize| {
+            [
+                enrol_many("t1", &at(day), 6, |i| {
+                    format!("endpoint=s{set}x{i} ad_domain= public_ip=192.0.2.7")
+                }),
+                remove_many("t1", &at(day + 3), 6, |i| format!("endpoint=s{set}x{i}")),
+            ]
+            .join("\n")
+        };
+        let script = format!(
+            "2024-05-01T12:00:00Z domain_info domain=rotate.xyz registered=2024-05-01T11:40:00Z
+             2024-05-01T12:07:00Z account_created tenant=t1 admin_email=it@rotate.xyz
+             {}\n{}\n{}",
+            lab(2, 0),
+            lab(6, 1),
+            enrol_many("t1", &at(10), 6, |i| format!(
+                "endpoint=s2x{i} ad_domain= public_ip=192.0.2.7"
+            ))
+        );
+        check(
+            &script,
+            Feature::FreshDomain,
+            expect![
+                "60 fresh_domain: admin domain rotate.xyz registered 27m before signup (2024-05-01T11:40:00Z) [1 2]"
+            ],
+        );
+    }
+
+    #[test]
+    fn business_in_a_workgroup_behind_its_office_address_is_its_own_fleet() {
+        let script = format!(
+            "2024-05-01T12:00:00Z domain_info domain=newco.com registered=2024-05-01T11:40:00Z
+             2024-05-01T12:07:00Z account_created tenant=t1 admin_email=it@newco.com
+             {}",
+            enrol_many("t1", "2024-05-02", 5, |i| format!(
+                "ad_domain=WORKGROUP public_ip=203.0.113.{}",
+                i % 2
+            ))
+        );
+        check(
+            &script,
+            Feature::FreshDomain,
+            expect![[
+                r#"20 fresh_domain: admin domain newco.com registered 27m before signup (2024-05-01T11:40:00Z), but 5 of its 5 endpoints are its own office fleet [1 2]"#
+            ]],
         );
     }
 

@@ -7,7 +7,7 @@
 //! nameserver pair (how many tenants use it, how many of them are banned).
 //! Freemail domains are never linkage. Points add up per kind of link.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{SourceRef, TenantIdx};
 use crate::features::{Context, Feature, MAX_EVIDENCE, Reason};
@@ -44,7 +44,7 @@ const GENERIC_LOCAL_PARTS: &[&str] = &[
 ];
 
 /// Points of the linkage feature.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinkageConfig {
     /// An endpoint whose hardware hash a banned tenant enrolled.
@@ -400,9 +400,9 @@ mod tests {
         check(
             script,
             Feature::Linkage,
-            expect![
-                "13 linkage: admin email pattern shared with banned tenant old; signup IP shared with banned tenant old [1]"
-            ],
+            expect![[
+                r#"13 linkage: admin email pattern shared with banned tenant old; signup IP shared with banned tenant old [1]"#
+            ]],
         );
     }
 

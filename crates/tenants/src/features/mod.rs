@@ -116,16 +116,24 @@ pub fn evaluate_all(context: &Context<'_>, config: &Config, reasons: &mut Vec<Re
         naming::evaluate(context, &config.naming),
         abuse_reports::evaluate(context, &config.abuse_reports),
     ];
-    reasons.extend(found.into_iter().flatten());
+    reasons.extend(found.into_iter().flatten().map(|mut reason| {
+        reason.points = config.weights.apply(reason.feature, reason.points);
+        reason
+    }));
 }
 
 /// Scales `value` linearly from 0 at `floor` to `cap` at `full`, rounded.
 pub(crate) fn ramp(value: f64, floor: f64, full: f64, cap: u32) -> u32 {
+    (fraction(value, floor, full) * f64::from(cap)).round() as u32
+}
+
+/// Where `value` lies from `floor` (0) to `full` (1), clamped; a step at
+/// `full` when the range is empty.
+pub(crate) fn fraction(value: f64, floor: f64, full: f64) -> f64 {
     if full <= floor {
-        return if value >= full { cap } else { 0 };
+        return if value >= full { 1.0 } else { 0.0 };
     }
-    let fraction = ((value - floor) / (full - floor)).clamp(0.0, 1.0);
-    (fraction * f64::from(cap)).round() as u32
+    ((value - floor) / (full - floor)).clamp(0.0, 1.0)
 }
 
 #[cfg(test)]
@@ -134,6 +142,89 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::testkit::{at, enrol_many, remove_many, run};
+
+    /// Tenant `t1`'s total score and its reasons' points, by feature.
+    fn total(script: &str) -> String {
+        let engine = run(script);
+        let Some(idx) = engine.tenant_idx("t1") else {
+            return "no tenant t1".into();
+        };
+        let score = engine.score(idx, &engine.link_index());
+        let reasons: Vec<String> = score
+            .reasons
+            .iter()
+            .filter(|r| r.points > 0)
+            .map(|r| format!("{} {}", r.points, r.feature.name()))
+            .collect();
+        format!(
+            "{} {} ({})",
+            score.total,
+            score.verdict.name(),
+            reasons.join(", ")
+        )
+    }
+
+    #[test]
+    fn the_known_overlaps_of_each_tell_stay_below_review() {
+        // An MSP (old domain, paid) removes one lost client's endpoints once.
+        let msp = [
+            "2024-04-30T00:00:00Z domain_info domain=msp.example registered=2012-01-01T00:00:00Z"
+                .into(),
+            format!(
+                "{}T00:00:00Z account_created tenant=t1 admin_email=ops@msp.example plan=paid",
+                at(1)
+            ),
+            enrol_many("t1", &at(2), 36, |i| {
+                format!("endpoint=m{i} ad_domain=client{}.local", i % 3)
+            }),
+            remove_many("t1", &at(50), 12, |i| format!("endpoint=m{}", i * 3)),
+        ]
+        .join("\n");
+        assert_eq!(total(&msp), "0 clear ()");
+        // A trial imports a fleet of one AD domain on its first day.
+        let import = [
+            format!(
+                "{}T00:00:00Z account_created tenant=t1 admin_email=it@acme.example plan=trial",
+                at(1)
+            ),
+            enrol_many("t1", &at(1), 200, |_| {
+                "ad_domain=acme.local public_ip=192.0.2.1".into()
+            }),
+        ]
+        .join("\n");
+        assert_eq!(total(&import), "15 clear (15 trial_burst)");
+        // A freelancer helps a few friends' home PCs.
+        let freelancer = [
+            format!(
+                "{}T00:00:00Z account_created tenant=t1 admin_email=joe@gmail.com plan=free",
+                at(1)
+            ),
+            enrol_many("t1", &at(2), 12, |i| {
+                format!("ad_domain= public_ip=198.51.100.{i}")
+            }),
+        ]
+        .join("\n");
+        assert_eq!(total(&freelancer), "6 clear (6 ad_spread)");
+        // A business registered its domain the week (here: the hour) it
+        // signed up, and enrols its own PCs in its own AD domain.
+        let business = [
+            format!(
+                "{}T00:00:00Z domain_info domain=newco.example registered={}T00:00:00Z",
+                at(4),
+                at(4)
+            ),
+            format!(
+                "{}T00:30:00Z account_created tenant=t1 admin_email=it@newco.example plan=paid",
+                at(4)
+            ),
+            enrol_many("t1", &at(5), 9, |_| {
+                "ad_domain=newco.local public_ip=192.0.2.2".into()
+            }),
+        ]
+        .join("\n");
+        assert_eq!(total(&business), "20 clear (20 fresh_domain)");
+    }
 
     #[test]
     fn ramp_is_linear_and_clamped() {

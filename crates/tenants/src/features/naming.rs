@@ -8,7 +8,7 @@
 //! words are matched as substrings. Legitimate MSPs are called "… IT
 //! Support" too, so help-desk words earn little and brands more.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::features::{Context, Feature, Reason};
 
@@ -40,7 +40,7 @@ pub const HELPDESK_WORDS: &[&str] = &[
 const WORD_BIT: u32 = 16;
 
 /// Points of the naming feature.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NamingConfig {
     /// A brand name or a near miss of one.
@@ -218,9 +218,9 @@ mod tests {
         check(
             "2024-04-01T00:00:00Z account_created tenant=t1 name=\"Geek Squad Help Desk\" admin_email=a@geeksquad-care.example",
             Feature::Naming,
-            expect![
-                "12 naming: brand or help-desk words in the tenant's names: geeksquad, help, care, desk, geek [1]"
-            ],
+            expect![[
+                r#"12 naming: brand or help-desk words in the tenant's names: geeksquad, help, care, desk, geek [1]"#
+            ]],
         );
     }
 

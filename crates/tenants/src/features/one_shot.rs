@@ -10,14 +10,14 @@
 //! few a week. The rate also resists dilution: padding the tenant with
 //! long-lived cover endpoints lowers the share, not the rate.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::features::{Context, Feature, MAX_EVIDENCE, Reason, ramp};
 use crate::state::Endpoint;
 use crate::time::{DAY, HOUR};
 
 /// Parameters and points of the one-shot feature.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OneShotConfig {
     /// An endpoint's whole life (enrolment to last event) fits in this many hours.
@@ -55,7 +55,7 @@ impl Default for OneShotConfig {
             rate_floor: 2.0,
             rate_full: 8.0,
             rate_points: 25,
-            cap: 45,
+            cap: 55,
         }
     }
 }
@@ -161,7 +161,7 @@ mod tests {
             &victims("t1", 1, 10, true),
             Feature::OneShot,
             expect![
-                "45 one_shot: 10 of 10 endpoints were one-shot (1-2 attended sessions, gone within 48h), 10.0 a week [1 4 5 8 9 12]"
+                "55 one_shot: 10 of 10 endpoints were one-shot (1-2 attended sessions, gone within 48h), 10.0 a week [1 4 5 8 9 12]"
             ],
         );
     }
@@ -178,7 +178,7 @@ mod tests {
             &script,
             Feature::OneShot,
             expect![
-                "45 one_shot: 8 of 8 endpoints were one-shot (1-2 attended sessions, gone within 48h), 8.0 a week [1 2 4 5 7 8]"
+                "55 one_shot: 8 of 8 endpoints were one-shot (1-2 attended sessions, gone within 48h), 8.0 a week [1 2 4 5 7 8]"
             ],
         );
     }
@@ -220,9 +220,9 @@ mod tests {
         check(
             &script,
             Feature::OneShot,
-            expect![
-                "17 one_shot: 6 of 36 endpoints were one-shot (1-2 attended sessions, gone within 48h), 6.0 a week [1 4 5 8 9 12]"
-            ],
+            expect![[
+                r#"17 one_shot: 6 of 36 endpoints were one-shot (1-2 attended sessions, gone within 48h), 6.0 a week [1 4 5 8 9 12]"#
+            ]],
         );
     }
 }

@@ -6,14 +6,14 @@
 //! cap is small). Counts endpoints enrolled within `window_hours` of
 //! `account_created` on a `trial` plan, from any arrival order.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::Plan;
 use crate::features::{Context, Feature, MAX_EVIDENCE, Reason};
 use crate::time::HOUR;
 
 /// Parameters and points of the trial-burst feature.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrialBurstConfig {
     /// Hours after signup that count as the first day.
@@ -112,7 +112,9 @@ mod tests {
         check(
             &trial("trial", 12, 1),
             Feature::TrialBurst,
-            expect!["8 trial_burst: 12 endpoints enrolled in the trial's first 24h [1 2 3 4 5 6]"],
+            expect![[
+                r#"8 trial_burst: 12 endpoints enrolled in the trial's first 24h [1 2 3 4 5 6]"#
+            ]],
         );
     }
 

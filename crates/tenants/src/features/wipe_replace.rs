@@ -7,19 +7,22 @@
 //! when it began (and at least `min_endpoints`); the wipe becomes a *cycle*
 //! when at least `replace_fraction` of that many new endpoints enrol within
 //! `replace_hours`. A legitimate hardware refresh is one cycle; points come
-//! from repeats. Removals by the vendor itself are not counted.
+//! from *regular* repeats, cycles whose wipe came within `regular_days` of
+//! the previous cycle's: with the defaults two such cycles reach the review
+//! threshold alone, while two refreshes years apart stay one small cycle
+//! each. Removals by the vendor itself are not counted.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::SourceRef;
 use crate::features::{Context, Feature, MAX_EVIDENCE, Reason};
-use crate::time::HOUR;
+use crate::time::{DAY, HOUR};
 
 /// Most cycles kept as evidence (all are counted).
 pub const MAX_CYCLE_EVIDENCE: usize = 3;
 
 /// Parameters and points of the wipe-and-replace feature.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WipeConfig {
     /// Removals within this many hours of a burst's first belong to it.
@@ -34,9 +37,12 @@ pub struct WipeConfig {
     pub replace_fraction: f64,
     /// … and at least this many.
     pub replace_min: u32,
+    /// A cycle whose wipe comes within this many days of the previous
+    /// cycle's is a regular repeat.
+    pub regular_days: f64,
     /// Points for the first cycle.
     pub first_cycle: u32,
-    /// Points for each further cycle.
+    /// Points for each regular repeat.
     pub further_cycle: u32,
     /// The feature's cap.
     pub cap: u32,
@@ -51,9 +57,10 @@ impl Default for WipeConfig {
             replace_hours: 168.0,
             replace_fraction: 0.3,
             replace_min: 3,
-            first_cycle: 5,
-            further_cycle: 15,
-            cap: 40,
+            regular_days: 90.0,
+            first_cycle: 10,
+            further_cycle: 45,
+            cap: 60,
         }
     }
 }
@@ -67,6 +74,10 @@ pub struct WipeTracker {
     pub(crate) pending: Option<Pending>,
     /// Completed cycles.
     pub cycles: u32,
+    /// Of those, regular repeats (within `regular_days` of the one before).
+    pub regular: u32,
+    /// When the last completed cycle's wipe happened.
+    pub last_cycle: Option<i64>,
     /// The largest wipe seen (endpoints removed).
     pub largest: u32,
     /// (first removal, first replacement) of the first cycles.
@@ -152,6 +163,14 @@ impl WipeTracker {
         let needed = (config.replace_fraction * f64::from(pending.wiped)).ceil() as u32;
         if pending.replaced >= needed.max(config.replace_min) {
             self.cycles += 1;
+            let window = (config.regular_days * DAY as f64) as i64;
+            if self
+                .last_cycle
+                .is_some_and(|last| pending.ts - last <= window)
+            {
+                self.regular += 1;
+            }
+            self.last_cycle = Some(pending.ts);
             if self.evidence.len() < MAX_CYCLE_EVIDENCE {
                 self.evidence
                     .push((pending.removal_ref, pending.replace_ref));
@@ -167,17 +186,19 @@ pub fn evaluate(context: &Context<'_>, config: &WipeConfig) -> Option<Reason> {
     if wipes.cycles == 0 {
         return None;
     }
-    let further = wipes
-        .cycles
-        .saturating_sub(1)
-        .saturating_mul(config.further_cycle);
+    let further = wipes.regular.saturating_mul(config.further_cycle);
     let points = config.first_cycle.saturating_add(further).min(config.cap);
-    let summary = format!(
-        "{} wipe-and-replace cycle{} (largest wipe: {} endpoints)",
-        wipes.cycles,
-        if wipes.cycles == 1 { "" } else { "s" },
-        wipes.largest
-    );
+    let summary = if wipes.cycles == 1 {
+        format!(
+            "1 wipe-and-replace cycle (largest wipe: {} endpoints)",
+            wipes.largest
+        )
+    } else {
+        format!(
+            "{} wipe-and-replace cycles, {} within {} days of the one before (largest wipe: {} endpoints)",
+            wipes.cycles, wipes.regular, config.regular_days, wipes.largest
+        )
+    };
     let evidence = wipes
         .evidence
         .iter()
@@ -221,9 +242,9 @@ mod tests {
         check(
             &script,
             Feature::WipeReplace,
-            expect![
-                "35 wipe_replace: 3 wipe-and-replace cycles (largest wipe: 20 endpoints) [21 41 61 81 101 121]"
-            ],
+            expect![[
+                r#"60 wipe_replace: 3 wipe-and-replace cycles, 2 within 90 days of the one before (largest wipe: 20 endpoints) [21 41 61 81 101 121]"#
+            ]],
         );
     }
 
@@ -238,7 +259,84 @@ mod tests {
             &script,
             Feature::WipeReplace,
             expect![[
-                r#"5 wipe_replace: 1 wipe-and-replace cycle (largest wipe: 10 endpoints) [11 21]"#
+                r#"10 wipe_replace: 1 wipe-and-replace cycle (largest wipe: 10 endpoints) [11 21]"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn two_regular_cycles_are_the_full_tell() {
+        let script = [cycle(1, 0, 8), cycle(6, 100, 8), cycle(11, 200, 8)].join("\n");
+        check(
+            &script,
+            Feature::WipeReplace,
+            expect![[
+                r#"55 wipe_replace: 2 wipe-and-replace cycles, 1 within 90 days of the one before (largest wipe: 8 endpoints) [9 17 25 33]"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn two_hardware_refreshes_years_apart_are_not_regular() {
+        let fleet = |day: u32, name: &'static str| {
+            enrol_many("t1", &at(day), 12, move |i| {
+                format!("endpoint={name}{i} ad_domain=corp.local")
+            })
+        };
+        let retire = |day: u32, name: &'static str| {
+            remove_many("t1", &at(day), 12, move |i| format!("endpoint={name}{i}"))
+        };
+        let script = [
+            fleet(1, "a"),
+            retire(100, "a"),
+            fleet(101, "b"),
+            retire(900, "b"),
+            fleet(901, "c"),
+        ]
+        .join("\n");
+        check(
+            &script,
+            Feature::WipeReplace,
+            expect![[
+                r#"10 wipe_replace: 2 wipe-and-replace cycles, 0 within 90 days of the one before (largest wipe: 12 endpoints) [13 25 37 49]"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn msp_losing_one_client_of_several_is_no_wipe() {
+        // Three customers' domains; the largest (12 of 26 endpoints) leaves at once.
+        let script = [
+            enrol_many("t1", &at(1), 26, |i| {
+                let customer = if i < 12 { 0 } else { 1 + i % 2 };
+                format!("endpoint=m{i} ad_domain=customer{customer}.local")
+            }),
+            remove_many("t1", &at(60), 12, |i| format!("endpoint=m{i}")),
+            enrol_many("t1", &at(62), 10, |i| {
+                format!("endpoint=n{i} ad_domain=customer9.local")
+            }),
+        ]
+        .join("\n");
+        check(&script, Feature::WipeReplace, expect![[r#"-"#]]);
+    }
+
+    #[test]
+    fn msp_whose_only_big_client_leaves_once_is_one_small_cycle() {
+        let script = [
+            enrol_many("t1", &at(1), 20, |i| {
+                format!("endpoint=m{i} ad_domain=big.local")
+            }),
+            remove_many("t1", &at(60), 20, |i| format!("endpoint=m{i}")),
+            enrol_many("t1", &at(63), 8, |i| {
+                format!("endpoint=n{i} ad_domain=next.local")
+            }),
+        ]
+        .join("\n");
+        check(
+            &script,
+            Feature::WipeReplace,
+            expect![[
+                r#"10 wipe_replace: 1 wipe-and-replace cycle (largest wipe: 20 endpoints) [21 41]"#
             ]],
         );
     }

@@ -1,50 +1,186 @@
 //! CSV: a header row names the columns (any order, extra columns ignored,
 //! absent columns read as empty), then one record per row.
 //!
-//! Cells are borrowed from one reused record; flags accept
-//! `true`/`false`/`1`/`0`/`yes`/`no`, and an empty cell means "not given".
+//! Records are cut by `csv-core`'s tokenizer into one reused buffer that
+//! never grows past [`MAX_RECORD_BYTES`] (and [`MAX_FIELDS`] cells): a
+//! longer record is read through and skipped, so a file with no line breaks
+//! (a sparse or binary file, an unclosed quote) costs time, not memory. A
+//! header row that long makes the whole file unreadable, said once in
+//! [`FileStats::unreadable`]. Flags accept `true`/`false`/`1`/`0`/`yes`/`no`,
+//! and an empty cell means "not given".
 
 use std::borrow::Cow;
-use std::io::BufRead;
+use std::io::{BufRead, ErrorKind as IoErrorKind};
+
+use csv_core::ReadRecordResult;
 
 use crate::error::{Error, RecordError};
 use crate::event::SourceRef;
 use crate::input::{FileStats, MAX_RECORD_BYTES, Sink};
 use crate::schema::{FIELDS, Record, Text, parse_flag};
 
+/// Most cells read in one record; a record with more is skipped.
+pub const MAX_FIELDS: usize = 1024;
+
 /// Reads a CSV stream into `sink`, counting in `stats`.
 ///
 /// # Errors
 ///
-/// The reader fails, or the header row cannot be read.
+/// The reader fails.
 pub fn read(
     reader: &mut dyn BufRead,
     file: u16,
     stats: &mut FileStats,
     sink: &mut Sink<'_>,
 ) -> Result<(), Error> {
-    let mut csv = ::csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(reader);
-    let header = csv.byte_headers().map_err(csv_error)?.clone();
-    let columns = Columns::new(&header);
-    let mut row = ::csv::ByteRecord::new();
-    loop {
-        let line = csv.position().line() + 1;
-        match csv.read_byte_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = row.position().map_or(line, |p| p.line());
-                let result = convert(&row, &columns, SourceRef::new(file, line), sink);
-                stats.record(line, result);
-            }
-            Err(error) if error.is_io_error() => return Err(csv_error(error)),
-            Err(error) => stats.record(line, Err(RecordError::Syntax(error.to_string()))),
+    let mut records = Records::new();
+    let Some(header) = records.next(reader, &mut stats.bytes)? else {
+        return Ok(());
+    };
+    if header.skipped.is_some() {
+        stats.unreadable = Some(format!(
+            "the header row is longer than {MAX_RECORD_BYTES} bytes or {MAX_FIELDS} columns: not a CSV event file"
+        ));
+        return Ok(());
+    }
+    let columns = Columns::new(&records.row);
+    while let Some(next) = records.next(reader, &mut stats.bytes)? {
+        let result = match next.skipped {
+            Some(why) => Err(RecordError::Syntax(why.to_owned())),
+            None => convert(
+                &records.row,
+                &columns,
+                SourceRef::new(file, next.line),
+                sink,
+            ),
+        };
+        stats.record(next.line, result);
+    }
+    Ok(())
+}
+
+/// One record's cells: the bytes of all cells and where each ends.
+#[derive(Debug, Default)]
+struct Row {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    /// Cells in the record last read.
+    fields: usize,
+}
+
+impl Row {
+    fn get(&self, column: usize) -> Option<&[u8]> {
+        if column >= self.fields {
+            return None;
+        }
+        let end = *self.ends.get(column)?;
+        let start = match column.checked_sub(1) {
+            None => 0,
+            Some(previous) => *self.ends.get(previous)?,
+        };
+        self.bytes.get(start..end)
+    }
+}
+
+/// What [`Records::next`] found.
+#[derive(Debug, Clone, Copy)]
+struct Next {
+    /// The line the record starts on.
+    line: u64,
+    /// Why the record was not kept (too long, too many cells).
+    skipped: Option<&'static str>,
+}
+
+/// Cuts records from a stream into [`Records::row`], with bounded memory.
+struct Records {
+    core: csv_core::Reader,
+    row: Row,
+    /// Where a record too long to keep is written and forgotten.
+    scratch: Vec<u8>,
+    scratch_ends: Vec<usize>,
+}
+
+impl Records {
+    fn new() -> Records {
+        Records {
+            core: csv_core::Reader::new(),
+            row: Row {
+                bytes: vec![0; 4096],
+                ends: vec![0; 64],
+                fields: 0,
+            },
+            scratch: vec![0; 1 << 16],
+            scratch_ends: vec![0; 256],
         }
     }
-    stats.bytes = csv.position().byte();
-    Ok(())
+
+    /// Reads the next record; `None` at the end of input.
+    fn next(&mut self, reader: &mut dyn BufRead, bytes: &mut u64) -> Result<Option<Next>, Error> {
+        let mut line = self.core.line();
+        let mut started = false;
+        let (mut used, mut fields) = (0usize, 0usize);
+        let mut skipped: Option<&'static str> = None;
+        loop {
+            let input = match reader.fill_buf() {
+                Ok(input) => input,
+                Err(error) if error.kind() == IoErrorKind::Interrupted => continue,
+                Err(error) => return Err(Error::from_io(error)),
+            };
+            if !started && !input.is_empty() {
+                // The tokenizer skips blank lines before a record; count
+                // them so the record's own line is reported.
+                let blank = input
+                    .iter()
+                    .take_while(|&&b| b == b'\n' || b == b'\r')
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                line = self.core.line() + blank as u64;
+                started = input.iter().any(|&b| b != b'\n' && b != b'\r');
+            }
+            let (result, read, written, ended) = match skipped {
+                None => self.core.read_record(
+                    input,
+                    &mut self.row.bytes[used..],
+                    &mut self.row.ends[fields..],
+                ),
+                Some(_) => self
+                    .core
+                    .read_record(input, &mut self.scratch, &mut self.scratch_ends),
+            };
+            reader.consume(read);
+            *bytes += read as u64;
+            if skipped.is_none() {
+                used += written;
+                fields += ended;
+            }
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if skipped.is_none() => {
+                    if self.row.bytes.len() > MAX_RECORD_BYTES {
+                        skipped = Some("record longer than 1048576 bytes");
+                    } else {
+                        let grown = (self.row.bytes.len() * 2).min(MAX_RECORD_BYTES + 1);
+                        self.row.bytes.resize(grown, 0);
+                    }
+                }
+                ReadRecordResult::OutputEndsFull if skipped.is_none() => {
+                    if self.row.ends.len() >= MAX_FIELDS {
+                        skipped = Some("record with more than 1024 cells");
+                    } else {
+                        let grown = (self.row.ends.len() * 2).min(MAX_FIELDS);
+                        self.row.ends.resize(grown, 0);
+                    }
+                }
+                // While skipping, the scratch buffers are simply written again.
+                ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {}
+                ReadRecordResult::Record => {
+                    self.row.fields = if skipped.is_some() { 0 } else { fields };
+                    return Ok(Some(Next { line, skipped }));
+                }
+                ReadRecordResult::End => return Ok(None),
+            }
+        }
+    }
 }
 
 /// Column numbers of the schema's fields in this file's header.
@@ -53,9 +189,10 @@ struct Columns {
 }
 
 impl Columns {
-    fn new(header: &::csv::ByteRecord) -> Columns {
+    fn new(header: &Row) -> Columns {
         let mut index = [None; FIELDS.len()];
-        for (column, name) in header.iter().enumerate() {
+        let names = (0..header.fields).filter_map(|column| Some((column, header.get(column)?)));
+        for (column, name) in names {
             let name = String::from_utf8_lossy(name);
             let name = name.trim().trim_start_matches('\u{feff}');
             if let Some(field) = FIELDS
@@ -68,11 +205,7 @@ impl Columns {
         Columns { index }
     }
 
-    fn get<'r>(
-        &self,
-        row: &'r ::csv::ByteRecord,
-        position: usize,
-    ) -> Result<Option<&'r str>, RecordError> {
+    fn get<'r>(&self, row: &'r Row, position: usize) -> Result<Option<&'r str>, RecordError> {
         let field = FIELDS[position];
         let Some(bytes) = self.index[position].and_then(|column| row.get(column)) else {
             return Ok(None);
@@ -87,16 +220,11 @@ impl Columns {
 }
 
 fn convert(
-    row: &::csv::ByteRecord,
+    row: &Row,
     columns: &Columns,
     source: SourceRef,
     sink: &mut Sink<'_>,
 ) -> Result<(), RecordError> {
-    if row.as_slice().len() > MAX_RECORD_BYTES {
-        return Err(RecordError::Syntax(format!(
-            "record longer than {MAX_RECORD_BYTES} bytes"
-        )));
-    }
     let text = |field: &'static str| -> Result<Option<Text<'_>>, RecordError> {
         Ok(columns
             .get(row, position(field))?
@@ -182,18 +310,16 @@ fn position(field: &str) -> usize {
     }
 }
 
-fn csv_error(error: ::csv::Error) -> Error {
-    match error.into_kind() {
-        ::csv::ErrorKind::Io(error) => Error::from_io(error),
-        other => Error::format(format!("CSV: {other:?}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn run(input: &str) -> (FileStats, Vec<String>) {
+        run_with(input.as_bytes(), 1 << 16)
+    }
+
+    /// Reads `input` through a buffer of `capacity` bytes.
+    fn run_with(input: &[u8], capacity: usize) -> (FileStats, Vec<String>) {
         let mut seen = Vec::new();
         let mut sink = |record: &Record<'_>, source: SourceRef| {
             let field =
@@ -208,10 +334,81 @@ mod tests {
             Ok(())
         };
         let mut stats = FileStats::default();
-        let mut reader = input.as_bytes();
+        let mut reader = std::io::BufReader::with_capacity(capacity, input);
         let result = read(&mut reader, 0, &mut stats, &mut sink);
         assert!(matches!(result, Ok(())), "{result:?}");
         (stats, seen)
+    }
+
+    #[test]
+    fn records_spanning_buffer_refills_read_the_same() {
+        let input = "\ntype,tenant,attended\r\n\nsession_started,t1,1\n\"abuse\nreport\",\"t,2\",\nlast,t3,no";
+        let whole = run(input);
+        assert_eq!(
+            whole.1,
+            vec![
+                "4 session_started t1 Some(true)",
+                "5 abuse\nreport t,2 None",
+                "7 last t3 Some(false)"
+            ]
+        );
+        for capacity in [1, 2, 5, 16] {
+            let (stats, seen) = run_with(input.as_bytes(), capacity);
+            assert_eq!(seen, whole.1, "capacity {capacity}");
+            assert_eq!(
+                (stats.records, stats.bytes),
+                (3, input.len() as u64),
+                "capacity {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn overlong_records_are_skipped_not_held() {
+        // An unclosed quote swallows the rest of the file into one record:
+        // it is read through in bounded memory and counted once.
+        let mut input = b"type,tenant\nabuse_report,t1\nabuse_report,\"".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 10));
+        input.extend_from_slice(b"\nabuse_report,t2\n");
+        let (stats, seen) = run_with(&input, 4096);
+        assert_eq!(seen, vec!["2 abuse_report t1 None"]);
+        assert_eq!((stats.records, stats.skipped), (2, 1));
+        assert_eq!(
+            stats.diagnostics[0].message,
+            "not a valid record: record longer than 1048576 bytes"
+        );
+        // A closed one is skipped and the next record read.
+        let mut input = b"type,tenant\nabuse_report,".to_vec();
+        input.extend(std::iter::repeat_n(b'y', MAX_RECORD_BYTES + 10));
+        input.extend_from_slice(b"\nabuse_report,t2\n");
+        let (stats, seen) = run_with(&input, 4096);
+        assert_eq!(seen, vec!["3 abuse_report t2 None"]);
+        assert_eq!(
+            (stats.records, stats.skipped, stats.diagnostics[0].line),
+            (2, 1, 2)
+        );
+        // So is a record of too many cells.
+        let input = format!("type,tenant\nabuse_report,t1{}\n", ",".repeat(MAX_FIELDS));
+        let (stats, seen) = run(&input);
+        assert!(seen.is_empty());
+        assert_eq!(
+            stats.diagnostics[0].message,
+            "not a valid record: record with more than 1024 cells"
+        );
+    }
+
+    #[test]
+    fn a_header_row_too_long_makes_the_file_unreadable() {
+        let input = vec![0u8; MAX_RECORD_BYTES + 100];
+        let (stats, seen) = run_with(&input, 8192);
+        assert!(seen.is_empty());
+        assert_eq!(stats.records, 0);
+        assert_eq!(
+            stats.unreadable.as_deref(),
+            Some(
+                "the header row is longer than 1048576 bytes or 1024 columns: not a CSV event file"
+            )
+        );
     }
 
     #[test]

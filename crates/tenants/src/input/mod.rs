@@ -37,7 +37,11 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format of a file: by extension, else by its first non-blank byte.
+    /// The format of a file: by extension, else by its first byte that is
+    /// neither blank nor NUL (`{` is JSON lines, anything else CSV). A head
+    /// of nothing but blanks and NULs (an empty or sparse file) reads as
+    /// JSON lines, whose reader skips such runs as over-long lines without
+    /// holding them.
     pub fn sniff(path: &Path, head: &[u8]) -> Format {
         let extension = path
             .extension()
@@ -47,7 +51,7 @@ impl Format {
         match extension.as_str() {
             "csv" => Format::Csv,
             "jsonl" | "ndjson" | "json" => Format::JsonLines,
-            _ => match head.iter().find(|b| !b.is_ascii_whitespace()) {
+            _ => match head.iter().find(|b| !b.is_ascii_whitespace() && **b != 0) {
                 Some(b'{') | None => Format::JsonLines,
                 Some(_) => Format::Csv,
             },
@@ -72,6 +76,9 @@ pub struct FileStats {
     pub diagnostics: Vec<Diagnostic>,
     /// Bytes read.
     pub bytes: u64,
+    /// Why nothing in the file could be read (a CSV file without a usable
+    /// header row), if so.
+    pub unreadable: Option<String>,
 }
 
 /// One skipped record.
@@ -166,5 +173,13 @@ mod tests {
             Format::Csv
         );
         assert_eq!(Format::sniff(Path::new("empty"), b""), Format::JsonLines);
+        assert_eq!(
+            Format::sniff(Path::new("sparse"), &[0; 64]),
+            Format::JsonLines
+        );
+        assert_eq!(
+            Format::sniff(Path::new("padded"), b"\0\0\0type,ts"),
+            Format::Csv
+        );
     }
 }

@@ -1,6 +1,12 @@
 //! CSV: one row per tenant with each feature's points in its own column and
 //! the reasons' sentences joined, for spreadsheets and SIEM lookups.
+//!
+//! Tenant ids and reasons carry text from the input (names, domains), which
+//! the people being scored chose. A cell that a spreadsheet would take for a
+//! formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return)
+//! is written with a leading `'`, as OWASP's CSV injection advice says.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::features::Feature;
@@ -20,7 +26,7 @@ pub fn write(out: &mut dyn Write, scores: &[Score]) -> io::Result<()> {
     for (rank, score) in scores.iter().enumerate() {
         let mut row = vec![
             (rank + 1).to_string(),
-            score.tenant.clone(),
+            inert(&score.tenant).into_owned(),
             score.total.to_string(),
             score.verdict.name().to_owned(),
         ];
@@ -35,10 +41,18 @@ pub fn write(out: &mut dyn Write, scores: &[Score]) -> io::Result<()> {
             .filter(|r| r.points > 0)
             .map(|r| r.summary.as_str())
             .collect();
-        row.push(reasons.join("; "));
+        row.push(inert(&reasons.join("; ")).into_owned());
         writer.write_record(&row).map_err(io::Error::other)?;
     }
     writer.flush()
+}
+
+/// The cell with a leading `'` when a spreadsheet would read it as a formula.
+pub fn inert(cell: &str) -> Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
 }
 
 #[cfg(test)]
@@ -68,6 +82,44 @@ mod tests {
             String::from_utf8(out).unwrap_or_default(),
             "rank,tenant,score,verdict,fresh_domain,wipe_replace,ad_spread,one_shot,trial_burst,linkage,naming,abuse_reports,reasons\n\
              1,t1,35,clear,0,0,0,35,0,0,0,0,\"a, b\"\n"
+        );
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        let score = |tenant: &str, summary: &str| Score {
+            idx: 0,
+            tenant: tenant.into(),
+            total: 10,
+            verdict: Verdict::Clear,
+            reasons: vec![Reason {
+                feature: Feature::Naming,
+                points: 10,
+                summary: summary.into(),
+                evidence: Vec::new(),
+            }],
+        };
+        let scores = [
+            score(
+                "=HYPERLINK(\"http://x.example\",\"y\")",
+                "@SUM(1+1)*cmd|' /C calc'!A0",
+            ),
+            score("+1", "-2"),
+            score("\tt", "\rr"),
+            score("plain", "fine = ok"),
+        ];
+        let mut out = Vec::new();
+        assert!(write(&mut out, &scores).is_ok());
+        let text = String::from_utf8(out).unwrap_or_default();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(
+            rows,
+            vec![
+                "1,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\",10,clear,0,0,0,0,0,0,10,0,'@SUM(1+1)*cmd|' /C calc'!A0",
+                "2,'+1,10,clear,0,0,0,0,0,0,10,0,'-2",
+                "3,'\tt,10,clear,0,0,0,0,0,0,10,0,\"'\rr\"",
+                "4,plain,10,clear,0,0,0,0,0,0,10,0,fine = ok",
+            ]
         );
     }
 }

@@ -191,11 +191,9 @@ fn scam_domain(g: &mut Gen<'_>, local: &str, name: &str) -> Identity {
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
-    let domain = format!(
-        "{stem}{}.{}",
-        g.rng.range(1, 999),
-        g.rng.pick(vocab::CHEAP_TLDS)
-    );
+    // Random enough that two tenants never share a domain by chance (a
+    // later tenant's `domain_info` would rewrite the first one's age).
+    let domain = format!("{stem}{}.{}", g.rng.hex(6), g.rng.pick(vocab::CHEAP_TLDS));
     identity::own(local, domain)
 }
 

@@ -81,6 +81,26 @@ pub fn announce(
     g.domain(lookup, &identity.domain, registered, false, registrar);
 }
 
+/// Emits a complete `domain_info` (with its registration date) for an own
+/// domain, before or after signup: for tenants whose kind is defined by the
+/// domain's age, which an export that lost the date could not show.
+pub fn announce_fully(
+    g: &mut Gen<'_>,
+    signup: i64,
+    identity: &Identity,
+    age: i64,
+    registrar: (&str, &str),
+) {
+    let lookup = signup + g.rng.range(-10 * MINUTE, 10 * MINUTE);
+    g.domain(
+        lookup,
+        &identity.domain,
+        Some(signup - age),
+        false,
+        registrar,
+    );
+}
+
 /// How long before signup an ordinary business registered its domain:
 /// mostly years, rarely days, very rarely the same hour.
 pub fn business_domain_age(rng: &mut Rng) -> i64 {

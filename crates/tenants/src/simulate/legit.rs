@@ -114,9 +114,13 @@ pub fn small_business(g: &mut Gen<'_>, world: &World) {
     }
     churn(g, &mut fleet, &ad_domain, 0.12, 0.8);
     if g.rng.chance(0.08) {
-        refresh(g, &mut fleet, &ad_domain, created);
+        let first = refresh(g, &mut fleet, &ad_domain, created + 30 * DAY);
         if g.rng.chance(0.12) {
-            refresh(g, &mut fleet, &ad_domain, created + 400 * DAY);
+            // The next refresh, when the stream lasts long enough: years later.
+            let next = first + g.rng.range(700 * DAY, 1400 * DAY);
+            if next < g.end() {
+                refresh(g, &mut fleet, &ad_domain, next);
+            }
         }
     }
     if size >= 10 && g.rng.chance(0.15) {
@@ -457,10 +461,11 @@ fn churn(g: &mut Gen<'_>, fleet: &mut Fleet, ad_domain: &str, share: f64, replac
     }
 }
 
-/// Every active endpoint replaced at once (new hardware), one cycle.
-fn refresh(g: &mut Gen<'_>, fleet: &mut Fleet, ad_domain: &str, created: i64) {
+/// Every active endpoint replaced at once (new hardware), one cycle, at a
+/// time from `earliest` to the stream's end; returns when.
+fn refresh(g: &mut Gen<'_>, fleet: &mut Fleet, ad_domain: &str, earliest: i64) -> i64 {
     let end = g.end();
-    let at = g.rng.range(created + 30 * DAY, end.max(created + 31 * DAY));
+    let at = g.rng.range(earliest, end.max(earliest + DAY));
     let active = fleet.active_at(at);
     for &idx in &active {
         fleet.remove(idx, at + g.rng.range(0, 2 * HOUR), "admin");
@@ -469,6 +474,7 @@ fn refresh(g: &mut Gen<'_>, fleet: &mut Fleet, ad_domain: &str, created: i64) {
         let spec = office_pc(g, ad_domain);
         fleet.add(spec, at + g.rng.range(DAY, 3 * DAY));
     }
+    at
 }
 
 /// A one-off cleanup: `count` endpoints removed in the same hour.

@@ -1,18 +1,22 @@
 //! The dataset generator: vendor tenant events with ground truth.
 //!
 //! `run` draws each tenant's kind from [`KINDS`] (legitimate populations,
-//! abusive kinds, banned history), writes its records through [`builder`],
+//! [`lookalike`]s of each vendor tell, abusive kinds in [`abusive`] and
+//! [`single`]-tell abusers, banned history), writes its records through [`builder`],
 //! and writes the shard (`events-NNNNN.jsonl` or `.csv`, a few thousand
 //! tenants each, sorted by arrival) before starting the next, so memory is
-//! bounded by one shard. Labels go only to `truth.json`; nothing in the
-//! events names a kind. The same seed always gives the same files.
+//! bounded by one shard. Labels go only to `truth.json` (and the abusive
+//! tenants to `bans.csv`, the ban list `tenants fit` learns from); nothing
+//! in the events names a kind. The same seed always gives the same files.
 
 pub mod abusive;
 pub mod builder;
 pub mod fleet;
 pub mod identity;
 pub mod legit;
+pub mod lookalike;
 pub mod rng;
+pub mod single;
 pub mod tape;
 pub mod vocab;
 pub mod world;
@@ -26,6 +30,7 @@ use crate::error::Error;
 use crate::simulate::abusive::Tells;
 use crate::simulate::builder::Gen;
 use crate::simulate::rng::Rng;
+use crate::simulate::single::Tell;
 use crate::simulate::tape::{OutputFormat, Tape};
 use crate::simulate::world::World;
 use crate::time::{self, DAY};
@@ -37,6 +42,10 @@ const SHARD_STREAM: u64 = 0x5d;
 
 /// The name of the ground-truth file.
 pub const TRUTH_FILE: &str = "truth.json";
+
+/// The name of the ban list written beside it: every abusive tenant, as a
+/// vendor's own bans would list them (the labels `tenants fit` learns from).
+pub const BANS_FILE: &str = "bans.csv";
 
 /// What a tenant is, in the ground truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,6 +62,15 @@ pub enum Kind {
     Freelancer,
     /// Legitimate: signed up, never used.
     Dormant,
+    /// Legitimate look-alike of wipe-and-replace: an MSP that loses one
+    /// client (sometimes its dominant one) and removes its endpoints once.
+    MspLostClient,
+    /// Legitimate look-alike of a trial burst: a trial that imports a whole
+    /// fleet of one AD domain on its first day.
+    TrialImport,
+    /// Legitimate look-alike of a fresh domain: a new business that
+    /// registered its domain the week it signed up and enrols its own PCs.
+    FreshBusiness,
     /// Abusive, banned in the past (excluded from precision/recall).
     Banned,
     /// Abusive: fresh admin domain.
@@ -73,16 +91,25 @@ pub enum Kind {
     Mixed,
     /// Abusive: hides among an MSP-like fleet.
     MspMimic,
+    /// Abusive, one tell only: a fresh admin domain, otherwise ordinary.
+    FreshOnly,
+    /// Abusive, one tell only: regular wipe-and-replace, otherwise ordinary.
+    WipeOnly,
+    /// Abusive, one tell only: AD-domain spread, otherwise ordinary.
+    SpreadOnly,
 }
 
 /// Every kind with its share of tenants.
 pub const KINDS: &[(Kind, f64)] = &[
-    (Kind::Home, 0.38),
-    (Kind::SmallBusiness, 0.33),
-    (Kind::Msp, 0.03),
+    (Kind::Home, 0.366),
+    (Kind::SmallBusiness, 0.31),
+    (Kind::Msp, 0.025),
     (Kind::BreakFix, 0.02),
     (Kind::Freelancer, 0.08),
     (Kind::Dormant, 0.10),
+    (Kind::MspLostClient, 0.008),
+    (Kind::TrialImport, 0.008),
+    (Kind::FreshBusiness, 0.008),
     (Kind::Banned, 0.01),
     (Kind::FreshDomain, 0.05 * 0.15),
     (Kind::WipeReplace, 0.05 * 0.14),
@@ -93,6 +120,9 @@ pub const KINDS: &[(Kind, f64)] = &[
     (Kind::Brand, 0.05 * 0.10),
     (Kind::Mixed, 0.05 * 0.09),
     (Kind::MspMimic, 0.05 * 0.05),
+    (Kind::FreshOnly, 0.005),
+    (Kind::WipeOnly, 0.005),
+    (Kind::SpreadOnly, 0.005),
 ];
 
 impl Kind {
@@ -105,6 +135,9 @@ impl Kind {
             Kind::BreakFix => "break_fix",
             Kind::Freelancer => "freelancer",
             Kind::Dormant => "dormant",
+            Kind::MspLostClient => "msp_lost_client",
+            Kind::TrialImport => "trial_import",
+            Kind::FreshBusiness => "fresh_business",
             Kind::Banned => "banned",
             Kind::FreshDomain => "fresh_domain",
             Kind::WipeReplace => "wipe_replace",
@@ -115,6 +148,9 @@ impl Kind {
             Kind::Brand => "brand",
             Kind::Mixed => "mixed",
             Kind::MspMimic => "msp_mimic",
+            Kind::FreshOnly => "fresh_only",
+            Kind::WipeOnly => "wipe_only",
+            Kind::SpreadOnly => "spread_only",
         }
     }
 
@@ -180,6 +216,11 @@ pub fn run(config: &SimConfig, dir: &Path) -> Result<SimSummary, Error> {
     };
     let truth_path = dir.join(TRUTH_FILE);
     let mut truth = Truth::create(&truth_path, config)?;
+    let bans_path = dir.join(BANS_FILE);
+    let bans_file = File::create(&bans_path).map_err(|error| Error::io(&bans_path, error))?;
+    let mut bans = BufWriter::new(bans_file);
+    bans.write_all(b"tenant,kind\n")
+        .map_err(|error| Error::io(&bans_path, error))?;
     let mut summary = SimSummary::default();
     let shard_size = config.shard_tenants.max(1);
     for (shard, first) in (0..config.tenants).step_by(shard_size as usize).enumerate() {
@@ -190,6 +231,10 @@ pub fn run(config: &SimConfig, dir: &Path) -> Result<SimSummary, Error> {
             truth
                 .add(&id, kind)
                 .map_err(|error| Error::io(&truth_path, error))?;
+            if kind.is_abusive() {
+                writeln!(bans, "{id},{}", kind.name())
+                    .map_err(|error| Error::io(&bans_path, error))?;
+            }
             *summary.kinds.entry(kind).or_default() += 1;
         }
         add_garbage(config, shard as u64, &mut tape);
@@ -200,6 +245,7 @@ pub fn run(config: &SimConfig, dir: &Path) -> Result<SimSummary, Error> {
     truth
         .finish()
         .map_err(|error| Error::io(&truth_path, error))?;
+    bans.flush().map_err(|error| Error::io(&bans_path, error))?;
     summary.tenants = config.tenants;
     Ok(summary)
 }
@@ -221,6 +267,12 @@ fn tenant(config: &SimConfig, world: &World, idx: u64, tape: &mut Tape) -> (Stri
         Kind::BreakFix => legit::break_fix(&mut g, world),
         Kind::Freelancer => legit::freelancer(&mut g, world),
         Kind::Dormant => legit::dormant(&mut g, world),
+        Kind::MspLostClient => lookalike::msp_lost_client(&mut g, world),
+        Kind::TrialImport => lookalike::trial_import(&mut g, world),
+        Kind::FreshBusiness => lookalike::fresh_business(&mut g, world),
+        Kind::FreshOnly => single::abuser(&mut g, Tell::Fresh),
+        Kind::WipeOnly => single::abuser(&mut g, Tell::Wipes),
+        Kind::SpreadOnly => single::abuser(&mut g, Tell::Spread),
         Kind::Banned => abusive::banned(&mut g, world),
         Kind::Mixed => {
             let tells = Tells::mixed(&mut g);

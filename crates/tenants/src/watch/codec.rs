@@ -13,7 +13,7 @@ use crate::score::Verdict;
 use crate::state::{AccountFacts, Endpoint, KnownDomain, OpenSession, TenantState};
 
 /// The encoding's version, stored in the state file.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Appends fields to a buffer.
 #[derive(Debug, Default)]
@@ -322,6 +322,8 @@ fn encode_wipes(w: &mut Writer, wipes: &WipeTracker) {
     w.source(pending.removal_ref);
     w.source(pending.replace_ref);
     w.u32(wipes.cycles);
+    w.u32(wipes.regular);
+    w.opt_i64(wipes.last_cycle);
     w.u32(wipes.largest);
     w.len(wipes.evidence.len());
     for &(removal, replacement) in &wipes.evidence {
@@ -348,6 +350,8 @@ fn decode_wipes(r: &mut Reader<'_>) -> Result<WipeTracker, Error> {
         replace_ref: r.source()?,
     };
     let cycles = r.u32()?;
+    let regular = r.u32()?;
+    let last_cycle = r.opt_i64()?;
     let largest = r.u32()?;
     let count = r.len()?;
     let evidence = (0..count)
@@ -357,6 +361,8 @@ fn decode_wipes(r: &mut Reader<'_>) -> Result<WipeTracker, Error> {
         burst: has_burst.then_some(burst),
         pending: has_pending.then_some(pending),
         cycles,
+        regular,
+        last_cycle,
         largest,
         evidence,
     })

@@ -59,8 +59,8 @@ fn bad_records_are_skipped_and_counted_with_file_and_line() -> Result<(), Box<dy
         ]
     );
     assert_eq!(stats.path, path);
-    // The valid records still count: fresh domain (40) and one report (15).
-    assert_eq!(totals(&run.scores), ["t1 55 review 40,0,0,0,0,0,0,15"]);
+    // The valid records still count: fresh domain (60) and one report (15).
+    assert_eq!(totals(&run.scores), ["t1 75 review 60,0,0,0,0,0,0,15"]);
     Ok(())
 }
 
@@ -139,5 +139,44 @@ fn csv_and_json_lines_score_the_same() -> Result<(), Box<dyn std::error::Error>>
             .any(|s| s.verdict >= Verdict::Review),
         "no tenant flagged in 200: weak test data"
     );
+    Ok(())
+}
+
+#[test]
+fn nothing_readable_is_an_error_not_an_empty_ranking() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    // A sparse file (all NUL, no extension) reads as one over-long line.
+    let sparse = dir.path().join("sparse");
+    std::fs::File::create(&sparse)?.set_len(3 << 20)?;
+    let run = batch::score_files(std::slice::from_ref(&sparse), Config::default())?;
+    assert_eq!((run.records(), run.skipped()), (1, 1));
+    assert_eq!(run.files[0].bytes, 3 << 20);
+    assert_eq!(
+        run.ensure_read().map_err(|e| e.to_string()),
+        Err("no valid tenant records in 1 input file: all 1 skipped (1 syntax)".into())
+    );
+    // An empty file and a CSV whose header row never ends.
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "")?;
+    let endless = dir.path().join("endless.csv");
+    std::fs::write(&endless, "x".repeat(2 << 20))?;
+    let run = batch::score_files(&[empty, endless], Config::default())?;
+    assert_eq!(
+        run.files[1].unreadable.as_deref(),
+        Some("the header row is longer than 1048576 bytes or 1024 columns: not a CSV event file")
+    );
+    assert_eq!(
+        run.ensure_read().map_err(|e| e.to_string()),
+        Err("no tenant records in 2 input files (1 unreadable)".into())
+    );
+    // One valid record among them is enough.
+    let valid = dir.path().join("valid.jsonl");
+    std::fs::write(
+        &valid,
+        "{\"type\":\"abuse_report\",\"ts\":\"2024-05-01T14:00:00Z\",\"tenant\":\"t1\"}\n",
+    )?;
+    let run = batch::score_files(&[sparse, valid], Config::default())?;
+    assert!(run.ensure_read().is_ok());
+    assert_eq!(totals(&run.scores), ["t1 15 clear 0,0,0,0,0,0,0,15"]);
     Ok(())
 }

@@ -75,7 +75,10 @@ impl Header {
                     .enumerate()
                     .map(|(i, name)| (name.to_owned(), i))
                     .collect();
-                self.columns = self.fields.len();
+                // Every name is a column, repeated ones too (the map keeps
+                // the last): counting distinct names let records one cell
+                // short through, with fields read past their end.
+                self.columns = value.split(separator).count();
                 self.layout = Field::NAMES.map(|name| self.fields.get(name).copied());
                 self.log = match &self.path {
                     Some(path) => Log::of_path(path),
@@ -270,8 +273,10 @@ pub(crate) fn unescape(text: &str) -> Cow<'_, str> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'\\' {
+            // Two hex digits: `from_str_radix` alone would take `+f` too.
             if bytes.get(i + 1) == Some(&b'x')
                 && let Some(hex) = text.get(i + 2..i + 4)
+                && hex.bytes().all(|b| b.is_ascii_hexdigit())
                 && let Ok(byte) = u8::from_str_radix(hex, 16)
             {
                 out.push(byte);

@@ -1,0 +1,96 @@
+//! Inputs the fuzz targets (`fuzz/`, see `docs/FUZZING.md`) found to crash
+//! or misread a reader, kept as tests through the public entry point.
+
+use rmmguard_events::{EventKind, Mail};
+use rmmguard_sources::{Format, NetScreen, Prefilter, ReadContext, read_bytes};
+
+fn read_mail(raw: &str) -> Mail {
+    let mut mails = Vec::new();
+    let stats = read_bytes(
+        Format::Eml,
+        "fuzz.eml",
+        raw.as_bytes(),
+        &ReadContext::default(),
+        &mut |event| {
+            if let EventKind::Mail(mail) = event.kind {
+                mails.push(*mail);
+            }
+        },
+    );
+    assert_eq!(stats.skipped, 0, "{:?}", stats.diagnostics);
+    assert_eq!(mails.len(), 1);
+    mails.remove(0)
+}
+
+fn html_mail(html: &str) -> String {
+    format!(
+        "From: a@b.example\r\nSubject: x\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n"
+    )
+}
+
+/// `mail_html` target: after a bare `='x'` in a tag the scanner stepped one
+/// more byte, into the middle of `é` (a panic on slicing).
+#[test]
+fn html_attribute_without_a_name_before_a_multibyte_character() {
+    let mail = read_mail(&html_mail("<p ='x'\u{e9}>Call +1 (845) 555-0139</p>"));
+    assert_eq!(mail.body.trim(), "Call +1 (845) 555-0139");
+}
+
+/// The same step skipped the tag's `>` when the value ended the tag, and
+/// the text after it was read as attributes and lost.
+#[test]
+fn html_attribute_without_a_name_ending_the_tag_keeps_the_text() {
+    let mail = read_mail(&html_mail("<p ='x'>Call us</p><p>now</p>"));
+    assert_eq!(mail.body.trim(), "Call us\n\nnow");
+}
+
+/// `eml` target: telling HTML from plain text looks at the first 4 KiB,
+/// and cut a character in two when byte 4096 fell inside one (a panic).
+#[test]
+fn plain_text_body_with_a_character_across_the_4_kib_mark() {
+    let body = format!("{}\u{e9}t\u{e9}", "a".repeat(4095));
+    let mail = read_mail(&format!(
+        "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ));
+    assert_eq!(mail.body.trim(), body);
+}
+
+/// `zeek_tsv` target: a `#fields` line naming `query` twice counted as one
+/// column fewer, so a record one cell short was accepted and the screen
+/// read `query` past the record's last cell (a debug assertion; in release
+/// the field was missing). Now every name is a column.
+#[test]
+fn zeek_tsv_header_repeating_a_field_name_counts_every_column() {
+    let log = "#separator \\x09\n#path\tdns\n#fields\tts\tuid\tquery\tquery\n\
+               1714564800.0\tC1\tanydesk.com\n\
+               1714564801.0\tC2\tfirst.example\trelay.net.anydesk.com\n";
+    let prefilter = Prefilter::new(&["anydesk".to_owned()]).unwrap();
+    let screen = NetScreen::default();
+    for context in [
+        ReadContext::default(),
+        ReadContext {
+            prefilter: Some(&prefilter),
+            screen: Some(&screen),
+        },
+    ] {
+        let mut queries = Vec::new();
+        let stats = read_bytes(
+            Format::ZeekTsv,
+            "dns.log",
+            log.as_bytes(),
+            &context,
+            &mut |event| {
+                if let EventKind::DnsQuery(dns) = event.kind {
+                    queries.push(dns.query);
+                }
+            },
+        );
+        assert_eq!(stats.skipped, 1, "{:?}", stats.diagnostics);
+        assert!(
+            stats.diagnostics[0]
+                .message
+                .contains("3 fields where the header names 4")
+        );
+        assert_eq!(queries, ["relay.net.anydesk.com"]);
+    }
+}

@@ -1,0 +1,15 @@
+//! Single mail messages (.eml): headers, MIME structure, transfer and
+//! character encodings, and every part's text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use rmmguard_sources::{Format, ReadContext, read_bytes};
+
+fuzz_target!(|data: &[u8]| {
+    read_bytes(
+        Format::Eml,
+        "fuzz.eml",
+        data,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
+});
