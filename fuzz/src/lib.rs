@@ -248,6 +248,7 @@ pub fn read_both_ways(format: Format, name: &str, bytes: &[u8]) {
     let context = ReadContext {
         prefilter: Some(prefilter),
         screen: Some(screen),
+        ocr: None,
     };
     read_bytes(format, name, bytes, &context, &mut |_| {});
 }

@@ -71,6 +71,7 @@ fn zeek_tsv_header_repeating_a_field_name_counts_every_column() {
         ReadContext {
             prefilter: Some(&prefilter),
             screen: Some(&screen),
+            ocr: None,
         },
     ] {
         let mut queries = Vec::new();
