@@ -87,6 +87,20 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub mailbox: u64,
 
+    /// Write only a corpus of callback lures instead: DIR/mail/*.eml with N
+    /// lures in seven languages and fifteen countries' number formats (in
+    /// the body, a PDF, a DOCX, an invitation or a picture) among benign
+    /// look-alikes, and DIR/lures.json, the truth of every message (score it
+    /// with `rmmguard eval DIR`)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub lures: u64,
+
+    /// Benign look-alikes in the --lures corpus (tradesmen's invoices,
+    /// vendors' own renewals, IT notices, shipping notices, appointment
+    /// reminders; default: twice the lures)
+    #[arg(long, value_name = "N", requires = "lures")]
+    pub lookalikes: Option<u64>,
+
     /// Also write an RMM vendor's tenant dataset of N tenants (legitimate MSPs,
     /// small businesses, home users, abusive tenants) with its own truth.json,
     /// into DIR/vendor/ (score it with `rmmguard tenants score`, `tenants eval`)
@@ -164,6 +178,20 @@ pub struct EvalArgs {
     /// Worker threads (0: one per core)
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+
+    /// For a lure corpus: read pictures with OCR (Tesseract), so picture
+    /// lures count towards recall
+    #[arg(long)]
+    pub ocr: bool,
+
+    /// For a lure corpus: the country national numbers default to
+    /// (as `hunt --phone-region`)
+    #[arg(long, value_name = "CC", default_value = "US")]
+    pub phone_region: String,
+
+    /// For a lure corpus: how many misses and false callbacks to list
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub list: usize,
 }
 
 pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
@@ -183,6 +211,25 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
         bail!("--out is required")
     };
     refuse_to_overwrite(dir, args.force)?;
+    if args.lures > 0 {
+        let config = rmmguard_simulate::lures::CorpusConfig::new(
+            args.seed,
+            args.lures,
+            args.lookalikes.unwrap_or(args.lures * 2),
+        );
+        let truth = rmmguard_simulate::lures::write_corpus(dir, &config)
+            .with_context(|| format!("cannot write {}", dir.display()))?;
+        let lures = truth.messages.iter().filter(|m| m.lure).count();
+        writeln!(
+            out,
+            "wrote {} messages ({lures} lures, {} look-alikes) to {} (truth in {})",
+            truth.messages.len(),
+            truth.messages.len() - lures,
+            dir.join("mail").display(),
+            dir.join(rmmguard_simulate::lures::LURE_TRUTH_FILE).display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.mailbox > 0 {
         let path = dir.join("inbox.mbox");
         fs::create_dir_all(dir)?;
@@ -335,6 +382,13 @@ fn folder_size(dir: &Path) -> u64 {
 }
 
 pub fn eval(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
+    if args
+        .dir
+        .join(rmmguard_simulate::lures::LURE_TRUTH_FILE)
+        .is_file()
+    {
+        return eval_lures(args, data_dir);
+    }
     let truth_path = args.dir.join("truth.json");
     let text = fs::read_to_string(&truth_path)
         .with_context(|| format!("cannot read {}", truth_path.display()))?;
@@ -378,6 +432,50 @@ pub fn eval(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
         && score.misses.is_empty()
         && incidents.false_positives.is_empty()
         && incidents.misses.is_empty();
+    Ok(if perfect {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `eval` of a lure corpus: recall and false callbacks by language and country.
+fn eval_lures(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
+    let truth_path = args.dir.join(rmmguard_simulate::lures::LURE_TRUTH_FILE);
+    let text = fs::read_to_string(&truth_path)
+        .with_context(|| format!("cannot read {}", truth_path.display()))?;
+    let truth: rmmguard_simulate::lures::LureTruth = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a lure truth file", truth_path.display()))?;
+    let catalog = load::catalog(data_dir, true)?;
+    let detector = Detector::new(
+        &catalog,
+        None,
+        IocSet::builtin(),
+        DetectConfig {
+            phone_region: Some(args.phone_region.clone()),
+            ..DetectConfig::default()
+        },
+    )?;
+    let ocr = if args.ocr {
+        let ocr = rmmguard::sources::Ocr::default();
+        ocr.version()
+            .map_err(anyhow::Error::msg)
+            .context("--ocr needs Tesseract (Debian: apt-get install tesseract-ocr)")?;
+        Some(ocr)
+    } else {
+        None
+    };
+    let config = HuntConfig {
+        threads: args.threads,
+        ocr,
+        ..HuntConfig::default()
+    };
+    let evidence = args.evidence.clone().unwrap_or_else(|| args.dir.join("mail"));
+    let run = hunt(&[evidence], &detector, &config, &NoProgress)?;
+    let score = rmmguard::lure_eval::score(&truth, &run.report.findings, args.ocr);
+    let document = rmmguard::lure_eval::document(&score, args.list);
+    crate::output::write_to(Path::new("-"), |out| document.write(out))?;
+    let perfect = score.misses.is_empty() && score.false_callbacks.is_empty();
     Ok(if perfect {
         ExitCode::SUCCESS
     } else {

@@ -13,7 +13,8 @@
 //! * [`detect`]: the compiled detector and the logic of its rules;
 //! * [`correlate`]: findings joined into incidents, and the RMM audit;
 //! * [`sinks`]: every output (terminal, JSON lines, CSV, HTML) through one trait;
-//! * [`hunt`]: the engine, and [`eval`]: quality against ground truth (this crate).
+//! * [`hunt`]: the engine, [`eval`]: quality against ground truth, and
+//!   [`lure_eval`]: callback-lure quality on a generated mail corpus (this crate).
 //!
 //! The evidence generator (`rmmguard-simulate`) and the EVTX writer are
 //! tools for testing, not part of this API; use their crates directly.
@@ -35,6 +36,7 @@
 
 mod engine;
 pub mod eval;
+pub mod lure_eval;
 mod lines;
 
 pub use engine::{FileSummary, Hunt, HuntConfig, NoProgress, Progress, SiteMode, hunt};

@@ -36,6 +36,7 @@
 mod background;
 mod environment;
 mod event;
+pub mod lures;
 pub mod mail;
 pub mod network;
 mod output;

@@ -358,14 +358,26 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// A PDF string in WinAnsiEncoding: Latin-1 letters and the euro sign as
+/// octal escapes, anything else the font cannot show as `?`.
 fn pdf_escape(text: &str) -> String {
-    text.chars()
-        .filter(char::is_ascii)
-        .flat_map(|c| match c {
-            '(' | ')' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '(' | ')' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' '..='~' => out.push(c),
+            '€' => out.push_str("\\200"),
+            '–' => out.push_str("\\226"),
+            '—' => out.push_str("\\227"),
+            '’' => out.push_str("\\222"),
+            '\u{a0}'..='\u{ff}' => out.push_str(&format!("\\{:03o}", u32::from(c))),
+            _ => out.push('?'),
+        }
+    }
+    out
 }
 
 /// An invitation whose description is the lure.
@@ -390,7 +402,7 @@ fn invitation(spec: &LureSpec, lines: &[String]) -> String {
 }
 
 /// Folds a content line at 73 octets (RFC 5545 allows 75).
-fn fold(line: &str) -> String {
+pub(crate) fn fold(line: &str) -> String {
     let mut out = String::new();
     let mut width = 0;
     for c in line.chars() {
@@ -406,7 +418,7 @@ fn fold(line: &str) -> String {
 }
 
 /// Standard base64, wrapped at 76 characters with CRLF.
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + bytes.len() / 38 + 4);
     for (i, chunk) in bytes.chunks(3).enumerate() {

@@ -17,7 +17,7 @@ pub(crate) struct Amount {
 
 /// Currency symbols and codes, longest first so `R$` wins over `$`.
 const CURRENCIES: &[&str] = &[
-    "us$", "au$", "ca$", "nz$", "rs.", "usd", "eur", "gbp", "aud", "cad", "inr", "chf", "brl",
+    "sfr.", "mx$", "us$", "au$", "ca$", "nz$", "rs.", "usd", "eur", "gbp", "aud", "cad", "inr", "chf", "brl",
     "mxn", "nzd", "zar", "sgd", "r$", "a$", "c$", "s$", "rs", "fr.", "$", "€", "£", "₹", "¥",
 ];
 

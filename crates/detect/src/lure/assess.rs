@@ -227,7 +227,19 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
     let amounts: Vec<Vec<amount::Amount>> = texts.iter().map(|t| amount::find(t.text)).collect();
     let hosts = link_hosts(mail);
     let order = region_order(lure, mail, &texts, &amounts, &hosts, language);
-    let phones = find_phones(lexicon, &texts, &order.regions, language);
+    let mut phones = find_phones(lexicon, &texts, &order.regions, language);
+    let mut signals = Vec::new();
+    let mut content = content_signals(lexicon, mail, &texts, &amounts, language, &mut signals);
+    let lookalike = lookalike_signal(lure, mail, &hosts, &mut signals);
+    if let Some(brand) = lookalike
+        && !content.brands.contains(&brand)
+    {
+        content.brands.push(brand);
+    }
+    let sender = sender_signals(lexicon, mail, &content.brands, lookalike.is_some(), &mut signals);
+    if sender && content.is_strong() {
+        call_the_only_number(&mut phones);
+    }
     let place = if phones
         .iter()
         .any(|p| p.call.is_some() && p.place == Place::Body)
@@ -239,30 +251,24 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
             .find(|p| p.call.is_some())
             .map(|p| p.place.clone())
     };
-    let mut signals = Vec::new();
     if let Some(first) = phones.iter().find(|p| p.call.is_some()) {
-        signals.push(Signal {
-            name: "phone",
-            weight: 0,
-            detail: format!(
-                "{:?} at {} near {:?}: {} ({}, {})",
-                first.written,
-                first.at,
-                first.call.as_deref().unwrap_or(""),
-                first.e164,
-                first.region,
-                first.line
-            ),
-        });
+        signals.insert(
+            0,
+            Signal {
+                name: "phone",
+                weight: 0,
+                detail: format!(
+                    "{:?} at {} near {:?}: {} ({}, {})",
+                    first.written,
+                    first.at,
+                    first.call.as_deref().unwrap_or(""),
+                    first.e164,
+                    first.region,
+                    first.line
+                ),
+            },
+        );
     }
-    let mut content = content_signals(lexicon, mail, &texts, &amounts, language, &mut signals);
-    let lookalike = lookalike_signal(lure, mail, &hosts, &mut signals);
-    if let Some(brand) = lookalike
-        && !content.brands.contains(&brand)
-    {
-        content.brands.push(brand);
-    }
-    let sender = sender_signals(lexicon, mail, &content.brands, lookalike.is_some(), &mut signals);
     shape_signals(mail, &place, &texts, &mut signals);
     let score: i32 = signals.iter().map(|s| s.weight).sum();
     let money = content.terms >= 2 || content.amount;
@@ -291,7 +297,7 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
         .into_iter()
         .map(|p| p.e164)
         .collect();
-    Assessment {
+    let debug_assessment = Assessment {
         verdict,
         phones,
         signals,
@@ -304,7 +310,11 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
         language: lexicon.languages()[language].clone(),
         region_reason: order.reason,
         hidden_phones,
+    };
+    if std::env::var_os("RMMGUARD_EXPLAIN").is_some() {
+        eprintln!("EXPLAIN {:?} {:?}\n  verdict {:?} score {} lang {} regions {:?} ({})\n  phones {:?}\n  signals {:?}", mail.message_id, mail.subject, debug_assessment.verdict, debug_assessment.score, debug_assessment.language, order.regions, debug_assessment.region_reason, debug_assessment.phones.iter().map(|p| (&p.e164, &p.written, &p.call, &p.at)).collect::<Vec<_>>(), debug_assessment.signals.iter().map(|s| format!("{} {} {}", s.name, s.weight, s.detail)).collect::<Vec<_>>());
     }
+    debug_assessment
 }
 
 fn texts<'a>(lexicon: &Lexicon, mail: &'a Mail) -> Vec<Text<'a>> {
@@ -512,6 +522,36 @@ struct Content {
     urgent: bool,
     amount: bool,
 }
+
+impl Content {
+    /// Money, and at least two kinds of pressure (a brand, refund words,
+    /// urgency): a lure by its words alone.
+    fn is_strong(&self) -> bool {
+        let money = self.terms >= 2 || self.amount;
+        let pressures = usize::from(!self.brands.is_empty())
+            + usize::from(self.disputes >= 1)
+            + usize::from(self.urgent);
+        money && pressures >= 2
+    }
+}
+
+/// In a message that is a lure by its words and sender, a number with no
+/// call to action near it is still the one to call when it is the only
+/// number outside the subject: lures word the invitation every way
+/// (`Not you? Our cancellation desk: …`, `… (refunds, 24/7)`), and no list
+/// of verbs has them all.
+fn call_the_only_number(phones: &mut [FoundPhone]) {
+    if phones.iter().any(|p| p.call.is_some()) {
+        return;
+    }
+    let mut outside_subject = phones.iter_mut().filter(|p| !p.at.starts_with("subject:"));
+    if let (Some(only), None) = (outside_subject.next(), outside_subject.next()) {
+        only.call = Some(ONLY_NUMBER.to_owned());
+    }
+}
+
+/// What [`call_the_only_number`] puts where the call to action goes.
+pub(crate) const ONLY_NUMBER: &str = "(no call word; the lure's only number)";
 
 fn content_signals(
     lexicon: &Lexicon,

@@ -135,6 +135,9 @@ fn candidate(text: &str, chars: &[(usize, char)], from: usize) -> Option<(Candid
     let mut vanity = false;
     let mut in_group = false;
     let mut cuts: Vec<(usize, usize)> = Vec::new();
+    // The number as it stood before a line break, should what follows the
+    // break turn out not to belong to it (`22\n(7j/7)`).
+    let mut before_break: Option<(String, usize, usize, Vec<(usize, usize)>)> = None;
     while i < chars.len() && i - from < 48 {
         let c = chars[i].1;
         if c == '+' && i == from {
@@ -196,6 +199,7 @@ fn candidate(text: &str, chars: &[(usize, char)], from: usize) -> Option<(Candid
                 cuts.push((digits.len(), last_digit_end));
                 in_group = false;
             }
+            before_break = Some((digits.clone(), real_digits, last_digit_end, cuts.clone()));
             line_breaks += 1;
             separators_in_row += 1;
         } else if c == '\r' {
@@ -212,10 +216,19 @@ fn candidate(text: &str, chars: &[(usize, char)], from: usize) -> Option<(Candid
     }
     // The number must not run on into a longer number or the middle of a
     // word (a capital after it is a new word glued on by a careless template).
-    if chars
-        .get(last_digit_end)
-        .is_some_and(|&(_, c)| c.is_ascii_digit() || (c.is_alphabetic() && !c.is_uppercase()))
-    {
+    let runs_on = |end: usize| {
+        chars
+            .get(end)
+            .is_some_and(|&(_, c)| c.is_ascii_digit() || (c.is_alphabetic() && !c.is_uppercase()))
+    };
+    if runs_on(last_digit_end) {
+        let (kept, kept_real, kept_end, kept_cuts) = before_break?;
+        if last_digit_end == kept_end || runs_on(kept_end) {
+            return None;
+        }
+        (digits, real_digits, last_digit_end, cuts) = (kept, kept_real, kept_end, kept_cuts);
+    }
+    if is_date_or_reference(&chars[from..last_digit_end]) {
         return None;
     }
     let plausible = real_digits >= 4 && digits.len() >= 7 && cuts.len() <= MAX_GROUPS;
@@ -236,6 +249,24 @@ fn candidate(text: &str, chars: &[(usize, char)], from: usize) -> Option<(Candid
         },
         last_digit_end,
     ))
+}
+
+/// `15.04.2025`, `2025-04-15`, `07/12/2025`, `2025-8413-90`: a date, or a
+/// reference led by a year, written with one separator between three groups
+/// — never how a phone number is grouped.
+fn is_date_or_reference(chars: &[(usize, char)]) -> bool {
+    let text: String = chars.iter().map(|&(_, c)| c).collect();
+    let Some(separator) = text.chars().find(|c| matches!(c, '.' | '/' | '-')) else {
+        return false;
+    };
+    let groups: Vec<&str> = text.split(separator).collect();
+    if groups.len() != 3 || !groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    let year = |g: &str| g.len() == 4 && (g.starts_with("19") || g.starts_with("20"));
+    let small = |g: &str, max: u32| g.len() <= 2 && g.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n));
+    let day_first = small(groups[0], 31) && small(groups[1], 31) && (year(groups[2]) || groups[2].len() == 2);
+    day_first || year(groups[0])
 }
 
 /// The number a candidate is, trying it whole and then without its last
@@ -277,7 +308,11 @@ fn validate_digits(digits: &str, plus: bool, regions: &[country::Id]) -> Option<
         // Where numbers are dialled with a trunk `0`, a geographic number is
         // written with it; mobile and non-geographic ones (`1800 123 456`,
         // `98765 43210`) often are not.
-        let trunk_missing = meta.national_prefix() == Some("0") && !digits.starts_with('0');
+        // Brazilians write the area code without it (dialled, the `0` is
+        // followed by a carrier code).
+        let trunk_missing = meta.national_prefix() == Some("0")
+            && !digits.starts_with('0')
+            && region != country::Id::BR;
         if let Some(number) = parse_valid(Some(region), digits)
             && number.code().value() == meta.country_code()
             && (!trunk_missing
@@ -461,5 +496,19 @@ mod tests {
         assert!(e164s("hello world, look at lOOl").is_empty());
         assert!(check("am 15.04.2025 um 10:30", &[Id::DE, Id::FR, Id::US]).is_empty());
         assert!(e164s("Order 12345 ABCDEFG").is_empty());
+        assert!(check("il 07/12/2025 e 2025-8413-90", &[Id::IT, Id::US]).is_empty());
+        assert!(check("am 3.4.2025", &[Id::DE, Id::US]).is_empty());
+    }
+
+    #[test]
+    fn a_number_ends_at_a_line_break_when_what_follows_is_not_its() {
+        assert_eq!(
+            check("conseiller :\n079 247 86 22\n(7j/7)", &[Id::CH, Id::US]),
+            ["+41792478622 CH mobile"]
+        );
+        assert_eq!(
+            check("ligue (11) 3890 6871 hoje", &[Id::BR, Id::US]),
+            ["+551138906871 BR fixed"]
+        );
     }
 }

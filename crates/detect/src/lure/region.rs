@@ -13,7 +13,7 @@ use crate::lure::data::RegionHints;
 
 /// At most this many regions the message points at are tried for one
 /// national number (then the default and the United States).
-const MAX_RANKED: usize = 4;
+const MAX_RANKED: usize = 6;
 
 /// What one message says about its country.
 #[derive(Debug, Default)]
@@ -121,7 +121,7 @@ mod tests {
             ..Evidence::default()
         };
         let order_de = order(&hints, &euro_german, country::Id::US);
-        assert_eq!(ids(&order_de), ["DE", "FR", "ES", "IT", "US"]);
+        assert_eq!(ids(&order_de), ["DE", "AT", "CH", "FR", "BE", "ES", "US"]);
         assert_eq!(order_de.reason, "currency €, language de");
         let pounds = Evidence {
             language: "en",
