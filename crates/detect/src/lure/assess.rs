@@ -406,13 +406,11 @@ fn region_order(
             evidence.currencies.push(&amount.currency);
         }
     }
-    let addresses = mail
-        .from
-        .iter()
-        .chain(mail.reply_to.iter())
-        .chain(mail.to.iter().take(4));
-    for address in addresses {
+    for address in mail.from.iter().chain(mail.reply_to.iter()) {
         evidence.domains.push(domain_of(&address.address));
+    }
+    for address in mail.to.iter().take(4) {
+        evidence.recipients.push(domain_of(&address.address));
     }
     evidence.domains.extend(hosts.iter().map(String::as_str));
     for text in texts {
@@ -925,7 +923,40 @@ pub(crate) fn display_name_mismatch(lexicon: &Lexicon, name: &str, address: &str
             ));
         }
     }
-    None
+    department_elsewhere(&lower, address)
+}
+
+/// Words that make a display name a company's department (`Acme Billing`).
+const DEPARTMENTS: &[&str] = &[
+    "billing", "support", "service", "services", "accounts", "team", "helpdesk", "care",
+    "kundenservice", "abrechnung", "buchhaltung", "facturation", "comptabilité", "servicio",
+    "soporte", "facturación", "assistenza", "fatturazione", "suporte", "faturação",
+    "atendimento", "klantenservice", "facturatie", "administratie",
+];
+
+/// A name styled as a company's department whose company appears nowhere
+/// in the address (`"SecureLine Billing" <office@dental-practice.example>`):
+/// a name borrowed for the mail, as brands the list does not know are.
+fn department_elsewhere(name: &str, address: &str) -> Option<String> {
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if !words.iter().any(|w| DEPARTMENTS.contains(w)) {
+        return None;
+    }
+    let address = address.to_lowercase();
+    let company: Vec<&&str> = words
+        .iter()
+        .filter(|w| !DEPARTMENTS.contains(w) && w.chars().count() >= 3)
+        .collect();
+    let elsewhere = !company.is_empty() && !company.iter().any(|w| address.contains(**w));
+    elsewhere.then(|| {
+        format!(
+            "the name is a department of {} but the address is not",
+            company.iter().map(|w| **w).collect::<Vec<_>>().join(" ")
+        )
+    })
 }
 
 /// `"McAfee" at body:120`.

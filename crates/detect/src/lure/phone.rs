@@ -193,7 +193,11 @@ fn candidate(text: &str, chars: &[(usize, char)], from: usize) -> Option<(Candid
             if separators_in_row > 3 {
                 break;
             }
-        } else if c == '\n' && line_breaks == 0 && real_digits >= 3 {
+        } else if c == '\n'
+            && line_breaks == 0
+            && real_digits >= 3
+            && chars.get(i + 1).is_some_and(|&(_, n)| n != '(')
+        {
             // A number broken over two lines (a narrow column, a careless template).
             if in_group {
                 cuts.push((digits.len(), last_digit_end));
@@ -271,16 +275,28 @@ fn is_date_or_reference(chars: &[(usize, char)]) -> bool {
 
 /// The number a candidate is, trying it whole and then without its last
 /// groups; with the byte end of the part that was valid.
+///
+/// The regions come first: a national number valid in the message's own
+/// country, shortened, beats the same digits plus a stray group read in a
+/// country further down the list.
 fn validate(candidate: &Candidate, regions: &[country::Id]) -> Option<(PhoneNumber, usize)> {
-    let mut tries = 0;
-    for &(count, end) in candidate.cuts.iter().rev() {
-        if count < 7 || tries == 4 {
-            break;
-        }
-        tries += 1;
-        let digits = &candidate.digits[..count];
-        if let Some(number) = validate_digits(digits, candidate.plus, regions) {
-            return Some((number, end));
+    let international = candidate.plus || candidate.digits.starts_with("00");
+    let groups: Vec<&[country::Id]> = if international {
+        vec![regions]
+    } else {
+        regions.iter().map(std::slice::from_ref).collect()
+    };
+    for regions in groups {
+        let mut tries = 0;
+        for &(count, end) in candidate.cuts.iter().rev() {
+            if count < 7 || tries == 4 {
+                break;
+            }
+            tries += 1;
+            let digits = &candidate.digits[..count];
+            if let Some(number) = validate_digits(digits, candidate.plus, regions) {
+                return Some((number, end));
+            }
         }
     }
     None

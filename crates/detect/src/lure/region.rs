@@ -2,8 +2,9 @@
 //! written `030 1234 5678` means nothing without one; the message says it in
 //! many small ways, each scored: a `+` country code on another number (3),
 //! a currency that only one country writes (3) or that several share (1),
-//! the country-code domains of the sender, Reply-To, recipients and links
-//! (2 each), a country's name (2), and the language (1). The regions are
+//! the country-code domains of the recipients (2 each) and of the sender,
+//! Reply-To and links (1 each: a compromised or free-mail sender can be
+//! anywhere), a country's name (2), and the language (1). The regions are
 //! tried best first, then the configured default (`--phone-region`), then
 //! the United States.
 
@@ -22,8 +23,10 @@ pub(crate) struct Evidence<'a> {
     pub language: &'a str,
     /// Currencies of its amounts (folded: `€`, `usd`).
     pub currencies: Vec<&'a str>,
-    /// Domains of the sender, Reply-To, recipients and links.
+    /// Domains of the sender, Reply-To and links (anyone's, weak).
     pub domains: Vec<&'a str>,
+    /// Domains of the recipients (the victim's country).
+    pub recipients: Vec<&'a str>,
     /// Regions whose names the text uses (index into the hints).
     pub named: Vec<usize>,
     /// Regions of numbers written with a `+` country code.
@@ -59,10 +62,11 @@ pub(crate) fn order(hints: &[RegionHints], evidence: &Evidence<'_>, default: cou
             reasons[index].push(format!("currency {currency}"));
         }
     }
-    for domain in &evidence.domains {
+    let domains = evidence.domains.iter().map(|d| (d, 1));
+    for (domain, weight) in domains.chain(evidence.recipients.iter().map(|d| (d, 2))) {
         let tld = domain.rsplit('.').next().unwrap_or("");
         if let Some(index) = hints.iter().position(|h| h.tlds.iter().any(|t| t == tld)) {
-            scores[index] += 2;
+            scores[index] += weight;
             reasons[index].push(format!("domain {domain}"));
         }
     }
