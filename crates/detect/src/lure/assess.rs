@@ -297,7 +297,7 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
         .into_iter()
         .map(|p| p.e164)
         .collect();
-    let debug_assessment = Assessment {
+    let assessment = Assessment {
         verdict,
         phones,
         signals,
@@ -311,10 +311,7 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
         region_reason: order.reason,
         hidden_phones,
     };
-    if std::env::var_os("RMMGUARD_EXPLAIN").is_some() {
-        eprintln!("EXPLAIN {:?} {:?}\n  verdict {:?} score {} lang {} regions {:?} ({})\n  phones {:?}\n  signals {:?}", mail.message_id, mail.subject, debug_assessment.verdict, debug_assessment.score, debug_assessment.language, order.regions, debug_assessment.region_reason, debug_assessment.phones.iter().map(|p| (&p.e164, &p.written, &p.call, &p.at)).collect::<Vec<_>>(), debug_assessment.signals.iter().map(|s| format!("{} {} {}", s.name, s.weight, s.detail)).collect::<Vec<_>>());
-    }
-    debug_assessment
+    assessment
 }
 
 fn texts<'a>(lexicon: &Lexicon, mail: &'a Mail) -> Vec<Text<'a>> {

@@ -357,6 +357,10 @@ impl Lexicon {
             });
         }
         out.sort_by_key(|hit| (hit.start, hit.end));
+        // A word and a stem that covers it (`refund`, `refund*`) are one hit.
+        out.dedup_by(|a, b| {
+            (a.start, a.end, a.category, a.language) == (b.start, b.end, b.category, b.language)
+        });
         out
     }
 

@@ -125,7 +125,7 @@ mod tests {
             ..Evidence::default()
         };
         let order_de = order(&hints, &euro_german, country::Id::US);
-        assert_eq!(ids(&order_de), ["DE", "AT", "CH", "FR", "BE", "ES", "US"]);
+        assert_eq!(ids(&order_de), ["DE", "AT", "IE", "CH", "FR", "BE", "US"]);
         assert_eq!(order_de.reason, "currency €, language de");
         let pounds = Evidence {
             language: "en",
