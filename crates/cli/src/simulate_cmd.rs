@@ -226,7 +226,8 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
             truth.messages.len(),
             truth.messages.len() - lures,
             dir.join("mail").display(),
-            dir.join(rmmguard_simulate::lures::LURE_TRUTH_FILE).display()
+            dir.join(rmmguard_simulate::lures::LURE_TRUTH_FILE)
+                .display()
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -470,7 +471,10 @@ fn eval_lures(args: &EvalArgs, data_dir: &Path) -> Result<ExitCode> {
         ocr,
         ..HuntConfig::default()
     };
-    let evidence = args.evidence.clone().unwrap_or_else(|| args.dir.join("mail"));
+    let evidence = args
+        .evidence
+        .clone()
+        .unwrap_or_else(|| args.dir.join("mail"));
     let run = hunt(&[evidence], &detector, &config, &NoProgress)?;
     let score = rmmguard::lure_eval::score(&truth, &run.report.findings, args.ocr);
     let document = rmmguard::lure_eval::document(&score, args.list);

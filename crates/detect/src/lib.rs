@@ -159,7 +159,8 @@ impl Detector {
                     "phone region {region:?} is not an ISO 3166 country code libphonenumber knows"
                 )))
             })?;
-        let lure = lure::Lure::new(default_region).map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
+        let lure =
+            lure::Lure::new(default_region).map_err(|e| Error::new(ErrorKind::Catalog(e)))?;
         Ok(Detector {
             index,
             iocs,

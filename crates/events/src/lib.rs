@@ -36,9 +36,9 @@ mod source_ref;
 
 pub use jiff::Timestamp;
 pub use kind::{
-    Address, AppLog, Attachment, AttachmentKind, AuthResult, DnsQuery, Endpoint, EventKind, FileAccess,
-    FileCreate, FileTransfer, Http, ImageLoad, Mail, NetConnection, NetFlow, PeInfo, Process,
-    ProcessAccess, ProcessStart, RegistrySet, ServiceInstall, Software, SoftwareKind, Tls,
+    Address, AppLog, Attachment, AttachmentKind, AuthResult, DnsQuery, Endpoint, EventKind,
+    FileAccess, FileCreate, FileTransfer, Http, ImageLoad, Mail, NetConnection, NetFlow, PeInfo,
+    Process, ProcessAccess, ProcessStart, RegistrySet, ServiceInstall, Software, SoftwareKind, Tls,
     Transport, is_sha256,
 };
 pub use path::{basename, is_windows_path};

@@ -36,8 +36,8 @@
 
 mod engine;
 pub mod eval;
-pub mod lure_eval;
 mod lines;
+pub mod lure_eval;
 
 pub use engine::{FileSummary, Hunt, HuntConfig, NoProgress, Progress, SiteMode, hunt};
 pub use rmmguard_catalog as catalog;

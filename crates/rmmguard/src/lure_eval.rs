@@ -99,10 +99,15 @@ pub fn score(truth: &LureTruth, findings: &[Finding], images_read: bool) -> Lure
             continue;
         };
         let id = id.trim_matches(['<', '>']);
-        let entry = flagged.entry(id).or_insert((Vec::new(), finding.summary.as_str()));
-        entry
-            .0
-            .extend(finding.values(FactKey::PhoneE164).iter().map(String::as_str));
+        let entry = flagged
+            .entry(id)
+            .or_insert((Vec::new(), finding.summary.as_str()));
+        entry.0.extend(
+            finding
+                .values(FactKey::PhoneE164)
+                .iter()
+                .map(String::as_str),
+        );
     }
     let mut score = LureScore::default();
     for message in &truth.messages {
@@ -120,7 +125,10 @@ pub fn score(truth: &LureTruth, findings: &[Finding], images_read: bool) -> Lure
             counts.right_number = u64::from(right);
             if !right {
                 let why = match found {
-                    None => format!("not flagged; number {} written {:?}", message.e164, message.written),
+                    None => format!(
+                        "not flagged; number {} written {:?}",
+                        message.e164, message.written
+                    ),
                     Some((numbers, _)) => format!(
                         "flagged with {:?}, not {} written {:?}",
                         numbers, message.e164, message.written
@@ -129,20 +137,42 @@ pub fn score(truth: &LureTruth, findings: &[Finding], images_read: bool) -> Lure
                 score.misses.push((describe(message), why));
             }
             for shape in &message.shape {
-                score.by_shape.entry(shape.clone()).or_default().add(&counts);
+                score
+                    .by_shape
+                    .entry(shape.clone())
+                    .or_default()
+                    .add(&counts);
             }
         } else {
             counts.benign = 1;
             if let Some((_, summary)) = found {
                 counts.false_callbacks = 1;
-                score.false_callbacks.push((describe(message), (*summary).to_owned()));
+                score
+                    .false_callbacks
+                    .push((describe(message), (*summary).to_owned()));
             }
-            score.by_kind.entry(message.kind.clone()).or_default().add(&counts);
+            score
+                .by_kind
+                .entry(message.kind.clone())
+                .or_default()
+                .add(&counts);
         }
         score.overall.add(&counts);
-        score.by_language.entry(message.language.clone()).or_default().add(&counts);
-        score.by_country.entry(message.country.clone()).or_default().add(&counts);
-        score.by_delivery.entry(message.delivery.clone()).or_default().add(&counts);
+        score
+            .by_language
+            .entry(message.language.clone())
+            .or_default()
+            .add(&counts);
+        score
+            .by_country
+            .entry(message.country.clone())
+            .or_default()
+            .add(&counts);
+        score
+            .by_delivery
+            .entry(message.delivery.clone())
+            .or_default()
+            .add(&counts);
     }
     score
 }
@@ -192,7 +222,11 @@ pub fn document(score: &LureScore, list: usize) -> Document {
         blocks.push(Block::Table(table(title, groups, true)));
     }
     blocks.push(Block::Blank);
-    blocks.push(Block::Table(table("NUMBER WRITTEN", &score.by_shape, false)));
+    blocks.push(Block::Table(table(
+        "NUMBER WRITTEN",
+        &score.by_shape,
+        false,
+    )));
     blocks.push(Block::Blank);
     let kinds = score
         .by_kind
@@ -210,7 +244,10 @@ pub fn document(score: &LureScore, list: usize) -> Document {
         &["LOOK-ALIKE", ">MESSAGES", ">FLAGGED", ">RATE"],
         kinds,
     )));
-    for (title, items) in [("misses:", &score.misses), ("false callbacks:", &score.false_callbacks)] {
+    for (title, items) in [
+        ("misses:", &score.misses),
+        ("false callbacks:", &score.false_callbacks),
+    ] {
         if items.is_empty() {
             continue;
         }

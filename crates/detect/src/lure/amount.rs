@@ -17,8 +17,9 @@ pub(crate) struct Amount {
 
 /// Currency symbols and codes, longest first so `R$` wins over `$`.
 const CURRENCIES: &[&str] = &[
-    "sfr.", "mx$", "us$", "au$", "ca$", "nz$", "rs.", "usd", "eur", "gbp", "aud", "cad", "inr", "chf", "brl",
-    "mxn", "nzd", "zar", "sgd", "r$", "a$", "c$", "s$", "rs", "fr.", "$", "€", "£", "₹", "¥",
+    "sfr.", "mx$", "us$", "au$", "ca$", "nz$", "rs.", "usd", "eur", "gbp", "aud", "cad", "inr",
+    "chf", "brl", "mxn", "nzd", "zar", "sgd", "r$", "a$", "c$", "s$", "rs", "fr.", "$", "€", "£",
+    "₹", "¥",
 ];
 
 /// Amounts kept per text (the first ones; a lure shows one or two).
@@ -55,7 +56,8 @@ pub(crate) fn find(text: &str) -> Vec<Amount> {
                 let after = at + length;
                 let gap = spaces(&text[after..], 2);
                 if let Some(currency) = currency_at(text, after + gap)
-                    && (has_cents(&rest[..length]) || !currency.chars().all(|c| c.is_ascii_alphabetic()))
+                    && (has_cents(&rest[..length])
+                        || !currency.chars().all(|c| c.is_ascii_alphabetic()))
                 {
                     let end = after + gap + currency.len();
                     found.push(Amount {
@@ -97,7 +99,12 @@ fn currency_at(text: &str, at: usize) -> Option<&'static str> {
 /// or a space (groups of 2 or 3 digits), with optional cents; 0 if none.
 fn number(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let digits = |from: usize| bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     let first = digits(0);
     if first == 0 || first > 9 {
         return 0;
@@ -114,7 +121,11 @@ fn number(text: &str) -> usize {
         let after_group = bytes.get(end + 1 + group);
         let cents = group == 2
             && separator != b' '
-            && !after_group.is_some_and(|b| b.is_ascii_digit() || matches!(b, b',' | b'.') && bytes.get(end + 4).is_some_and(u8::is_ascii_digit));
+            && !after_group.is_some_and(|b| {
+                b.is_ascii_digit()
+                    || matches!(b, b',' | b'.')
+                        && bytes.get(end + 4).is_some_and(u8::is_ascii_digit)
+            });
         if group == 3 || (group == 2 && !cents && separator == b',') {
             end += 1 + group;
             continue;
@@ -145,11 +156,17 @@ fn spaces(text: &str, max: usize) -> usize {
 }
 
 fn preceded_by_alnum(text: &str, at: usize) -> bool {
-    text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
 }
 
 fn preceded_by_alpha(text: &str, at: usize) -> bool {
-    text[..at].chars().next_back().is_some_and(char::is_alphabetic)
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphabetic)
 }
 
 #[cfg(test)]

@@ -206,7 +206,10 @@ impl Assessment {
 
     /// The numbers a reader is asked to call, in E.164.
     pub fn call_numbers(&self) -> Vec<&str> {
-        self.call_phones().into_iter().map(|p| p.e164.as_str()).collect()
+        self.call_phones()
+            .into_iter()
+            .map(|p| p.e164.as_str())
+            .collect()
     }
 }
 
@@ -236,7 +239,13 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
     {
         content.brands.push(brand);
     }
-    let sender = sender_signals(lexicon, mail, &content.brands, lookalike.is_some(), &mut signals);
+    let sender = sender_signals(
+        lexicon,
+        mail,
+        &content.brands,
+        lookalike.is_some(),
+        &mut signals,
+    );
     if sender && content.is_strong() {
         call_the_only_number(&mut phones);
     }
@@ -490,7 +499,10 @@ fn call_near<'t>(
         }
         window_start = previous;
     }
-    window_start = window_start.max(floor_boundary(body, start.saturating_sub(CALL_REACH_BEFORE)));
+    window_start = window_start.max(floor_boundary(
+        body,
+        start.saturating_sub(CALL_REACH_BEFORE),
+    ));
     let line_end = body[end..].find('\n').map_or(body.len(), |at| end + at);
     let window_end = line_end.min(end + CALL_REACH_AFTER);
     let calls = text.words.iter().filter(|hit| {
@@ -604,7 +616,10 @@ fn content_signals(
             .first()
             .map_or("", |&b| lexicon.brand(b).category.as_str());
         let also = if brands.len() > 1 {
-            let names: Vec<&str> = brands.iter().map(|&b| lexicon.brand(b).name.as_str()).collect();
+            let names: Vec<&str> = brands
+                .iter()
+                .map(|&b| lexicon.brand(b).name.as_str())
+                .collect();
             format!(" (brands: {})", names.join(", "))
         } else {
             String::new()
@@ -617,10 +632,17 @@ fn content_signals(
     }
     let listed = |terms: &[usize], first: &Option<String>| {
         let words: Vec<&str> = terms.iter().map(|&t| lexicon.term(t)).collect();
-        format!("{} (first {})", words.join(", "), first.as_deref().unwrap_or(""))
+        format!(
+            "{} (first {})",
+            words.join(", "),
+            first.as_deref().unwrap_or("")
+        )
     };
-    let [(transactions, first_transaction), (disputes, first_dispute), (urgencies, first_urgency)] =
-        &found;
+    let [
+        (transactions, first_transaction),
+        (disputes, first_dispute),
+        (urgencies, first_urgency),
+    ] = &found;
     if transactions.len() >= 2 {
         signals.push(Signal {
             name: "transaction",
@@ -726,7 +748,10 @@ fn sender_signals(
                 signals.push(Signal {
                     name: "brand-authenticated",
                     weight: Weights::BRAND_AUTHENTICATED,
-                    detail: format!("{} is {name}'s, and the receiving server authenticated it", from.address),
+                    detail: format!(
+                        "{} is {name}'s, and the receiving server authenticated it",
+                        from.address
+                    ),
                 });
                 // The brand's own, authenticated mail: whatever else it says, not a lure.
                 return false;
@@ -786,7 +811,12 @@ fn sender_signals(
 }
 
 /// Links, length, where the lure is, and the negatives.
-fn shape_signals(mail: &Mail, place: &Option<Place>, texts: &[Text<'_>], signals: &mut Vec<Signal>) {
+fn shape_signals(
+    mail: &Mail,
+    place: &Option<Place>,
+    texts: &[Text<'_>],
+    signals: &mut Vec<Signal>,
+) {
     match mail.links.len() {
         0 => signals.push(Signal {
             name: "no-links",
@@ -847,9 +877,11 @@ fn shape_signals(mail: &Mail, place: &Option<Place>, texts: &[Text<'_>], signals
         });
     }
     let subject = mail.subject.as_deref().unwrap_or("").to_lowercase();
-    let reply_prefix = ["re:", "aw:", "sv:", "antw:", "fw:", "fwd:", "tr:", "rv:", "r:"]
-        .iter()
-        .any(|p| subject.starts_with(p));
+    let reply_prefix = [
+        "re:", "aw:", "sv:", "antw:", "fw:", "fwd:", "tr:", "rv:", "r:",
+    ]
+    .iter()
+    .any(|p| subject.starts_with(p));
     if mail.in_reply_to.is_some() && reply_prefix {
         signals.push(Signal {
             name: "reply-thread",
@@ -895,7 +927,11 @@ fn is_image_only(mail: &Mail) -> bool {
 }
 
 /// Why a display name does not fit its address, if it does not.
-pub(crate) fn display_name_mismatch(lexicon: &Lexicon, name: &str, address: &str) -> Option<String> {
+pub(crate) fn display_name_mismatch(
+    lexicon: &Lexicon,
+    name: &str,
+    address: &str,
+) -> Option<String> {
     let domain = domain_of(address);
     let lower = name.to_lowercase();
     if let Some(at) = lower.find('@') {
@@ -925,10 +961,30 @@ pub(crate) fn display_name_mismatch(lexicon: &Lexicon, name: &str, address: &str
 
 /// Words that make a display name a company's department (`Acme Billing`).
 const DEPARTMENTS: &[&str] = &[
-    "billing", "support", "service", "services", "accounts", "team", "helpdesk", "care",
-    "kundenservice", "abrechnung", "buchhaltung", "facturation", "comptabilité", "servicio",
-    "soporte", "facturación", "assistenza", "fatturazione", "suporte", "faturação",
-    "atendimento", "klantenservice", "facturatie", "administratie",
+    "billing",
+    "support",
+    "service",
+    "services",
+    "accounts",
+    "team",
+    "helpdesk",
+    "care",
+    "kundenservice",
+    "abrechnung",
+    "buchhaltung",
+    "facturation",
+    "comptabilité",
+    "servicio",
+    "soporte",
+    "facturación",
+    "assistenza",
+    "fatturazione",
+    "suporte",
+    "faturação",
+    "atendimento",
+    "klantenservice",
+    "facturatie",
+    "administratie",
 ];
 
 /// A name styled as a company's department whose company appears nowhere

@@ -84,12 +84,18 @@ mod tests {
     fn aligned_failed_missing() {
         let genuine = mail(
             "no-reply@norton.com",
-            &[("dkim", "pass", "mail.norton.com"), ("dmarc", "pass", "norton.com")],
+            &[
+                ("dkim", "pass", "mail.norton.com"),
+                ("dmarc", "pass", "norton.com"),
+            ],
         );
         assert_eq!(judge(&genuine), SenderAuth::Aligned);
         let spoof = mail(
             "billing@norton.com",
-            &[("spf", "pass", "gmail.com"), ("dmarc", "fail", "norton.com")],
+            &[
+                ("spf", "pass", "gmail.com"),
+                ("dmarc", "fail", "norton.com"),
+            ],
         );
         assert_eq!(
             judge(&spoof),

@@ -294,7 +294,9 @@ impl Lexicon {
         if let Some(exact) = &self.exact_brands {
             for m in exact.find_iter(text) {
                 if at_boundaries(text, m.start(), m.end(), (false, false))
-                    && !hits.iter().any(|h| h.start <= m.start() && m.end() <= h.end)
+                    && !hits
+                        .iter()
+                        .any(|h| h.start <= m.start() && m.end() <= h.end)
                 {
                     hits.push(Hit {
                         index: self.exact_brand_of[m.pattern().as_usize()],
@@ -505,7 +507,11 @@ mod tests {
                 ("Rückerstattung".to_owned(), Category::Dispute),
             ]
         );
-        assert!(words("please contact us").iter().any(|(w, c)| w == "contact" && *c == Category::Call));
+        assert!(
+            words("please contact us")
+                .iter()
+                .any(|(w, c)| w == "contact" && *c == Category::Call)
+        );
         assert!(words("recall").is_empty());
     }
 

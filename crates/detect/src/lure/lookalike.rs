@@ -31,10 +31,13 @@ impl Names {
     pub fn new(lexicon: &Lexicon) -> Names {
         let mut names: Vec<(String, usize)> = Vec::new();
         for (index, brand) in lexicon.brand_list().iter().enumerate() {
-            let labels = brand
-                .domains
-                .iter()
-                .map(|d| organization_of(d).split('.').next().unwrap_or("").to_owned());
+            let labels = brand.domains.iter().map(|d| {
+                organization_of(d)
+                    .split('.')
+                    .next()
+                    .unwrap_or("")
+                    .to_owned()
+            });
             let spellings = brand.spellings.iter().map(|s| fold_str(s, Fold::Squeezed));
             for name in labels.chain(spellings) {
                 let name = skeleton(&name);

@@ -83,8 +83,14 @@ pub(crate) fn candidates(text: &str) -> Vec<Candidate> {
 /// The regions of numbers written with their country code.
 pub(crate) fn dialled_regions(candidates: &[Candidate]) -> Vec<country::Id> {
     let mut regions = Vec::new();
-    for candidate in candidates.iter().filter(|c| c.plus || c.digits.starts_with("00")) {
-        let digits = candidate.digits.strip_prefix("00").unwrap_or(&candidate.digits);
+    for candidate in candidates
+        .iter()
+        .filter(|c| c.plus || c.digits.starts_with("00"))
+    {
+        let digits = candidate
+            .digits
+            .strip_prefix("00")
+            .unwrap_or(&candidate.digits);
         if let Some(number) = parse_valid(None, &format!("+{digits}"))
             && let Some(id) = number.country().id()
             && !regions.contains(&id)
@@ -161,7 +167,10 @@ fn candidate(text: &str, chars: &[(usize, char)], from: usize) -> Option<(Candid
             in_group = true;
             separators_in_row = 0;
             last_digit_end = i + 1;
-        } else if c.is_ascii_uppercase() && !vanity && separators_in_row > 0 && is_vanity_prefix(&digits) {
+        } else if c.is_ascii_uppercase()
+            && separators_in_row > 0
+            && (vanity || is_vanity_prefix(&digits))
+        {
             // `1-800-FLOWERS`: letters for digits after a toll-free prefix.
             let run: Vec<char> = chars[i..]
                 .iter()
@@ -264,12 +273,18 @@ fn is_date_or_reference(chars: &[(usize, char)]) -> bool {
         return false;
     };
     let groups: Vec<&str> = text.split(separator).collect();
-    if groups.len() != 3 || !groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit())) {
+    if groups.len() != 3
+        || !groups
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+    {
         return false;
     }
     let year = |g: &str| g.len() == 4 && (g.starts_with("19") || g.starts_with("20"));
-    let small = |g: &str, max: u32| g.len() <= 2 && g.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n));
-    let day_first = small(groups[0], 31) && small(groups[1], 31) && (year(groups[2]) || groups[2].len() == 2);
+    let small =
+        |g: &str, max: u32| g.len() <= 2 && g.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n));
+    let day_first =
+        small(groups[0], 31) && small(groups[1], 31) && (year(groups[2]) || groups[2].len() == 2);
     day_first || year(groups[0])
 }
 
@@ -313,7 +328,9 @@ fn validate_digits(digits: &str, plus: bool, regions: &[country::Id]) -> Option<
         return parse_valid(None, &format!("+{digits}")).or_else(|| {
             (1..=3)
                 .filter(|&cc| digits.as_bytes().get(cc) == Some(&b'0'))
-                .find_map(|cc| parse_valid(None, &format!("+{}{}", &digits[..cc], &digits[cc + 1..])))
+                .find_map(|cc| {
+                    parse_valid(None, &format!("+{}{}", &digits[..cc], &digits[cc + 1..]))
+                })
         });
     }
     for &region in regions {
@@ -375,7 +392,19 @@ fn keypad(c: char) -> char {
 fn is_separator(c: char) -> bool {
     matches!(
         c,
-        ' ' | '-' | '.' | '(' | ')' | '/' | '⋅' | '·' | '–' | '—' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\t'
+        ' ' | '-'
+            | '.'
+            | '('
+            | ')'
+            | '/'
+            | '⋅'
+            | '·'
+            | '–'
+            | '—'
+            | '\u{a0}'
+            | '\u{202f}'
+            | '\u{2009}'
+            | '\t'
     )
 }
 
@@ -441,6 +470,7 @@ mod tests {
         assert_eq!(e164s("+1 802.555.0115"), ["+18025550115"]);
         assert_eq!(e164s("+44 20 7946 0958"), ["+442079460958"]);
         assert_eq!(e164s("Call 1-800-FLOWERS today"), ["+18003569377"]);
+        assert_eq!(e164s("Call 1-800-GOT-JUNK now"), ["+18004685865"]);
         assert_eq!(e164s("Call 1 (888)\n555-0142 now"), ["+18885550142"]);
         assert_eq!(e164s("0044 20 7946 0958"), ["+442079460958"]);
         assert_eq!(e164s("+49 (0) 30 1234 5678"), ["+493012345678"]);

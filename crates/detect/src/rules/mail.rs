@@ -99,7 +99,10 @@ impl Pass<'_> {
             facts.insert(0, Fact::many(FactKey::PhoneE164, numbers.iter().cloned()));
             facts.insert(
                 1,
-                Fact::many(FactKey::PhoneRegion, phones.iter().map(|p| p.region.as_str())),
+                Fact::many(
+                    FactKey::PhoneRegion,
+                    phones.iter().map(|p| p.region.as_str()),
+                ),
             );
             facts.insert(
                 2,
@@ -215,11 +218,7 @@ fn lure_domains(lure: &Lure, mail: &Mail, assessment: &Assessment) -> Vec<String
         .map(|a| domain_of(&a.address).to_owned())
         .chain(mail.return_path.iter().map(|p| domain_of(p).to_owned()));
     candidates.extend(senders);
-    candidates.extend(
-        mail.links
-            .iter()
-            .filter_map(|link| url_host(link)),
-    );
+    candidates.extend(mail.links.iter().filter_map(|link| url_host(link)));
     let mut domains: Vec<String> = Vec::new();
     for domain in candidates {
         let skip = domain.is_empty()

@@ -103,15 +103,27 @@ pub(crate) fn crc32(data: &[u8]) -> u32 {
 }
 
 /// An invitation whose description is `lines`.
-pub(crate) fn invitation(uid: &str, organizer: (&str, &str), summary: &str, lines: &[String]) -> String {
+pub(crate) fn invitation(
+    uid: &str,
+    organizer: (&str, &str),
+    summary: &str,
+    lines: &[String],
+) -> String {
     let mut ics = String::from(
         "BEGIN:VCALENDAR\r\nPRODID:-//rmmguard//simulate lures//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n",
     );
     ics.push_str(&format!("UID:{uid}\r\n"));
     ics.push_str("DTSTART:20250702T150000Z\r\nDTEND:20250702T153000Z\r\n");
-    ics.push_str(&fold(&format!("ORGANIZER;CN={}:mailto:{}", organizer.0, organizer.1)));
+    ics.push_str(&fold(&format!(
+        "ORGANIZER;CN={}:mailto:{}",
+        organizer.0, organizer.1
+    )));
     ics.push_str(&fold(&format!("SUMMARY:{}", escape_text(summary))));
-    let description = lines.iter().map(|l| escape_text(l)).collect::<Vec<_>>().join("\\n");
+    let description = lines
+        .iter()
+        .map(|l| escape_text(l))
+        .collect::<Vec<_>>()
+        .join("\\n");
     ics.push_str(&fold(&format!("DESCRIPTION:{description}")));
     ics.push_str("END:VEVENT\r\nEND:VCALENDAR\r\n");
     ics

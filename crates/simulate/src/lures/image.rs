@@ -141,7 +141,7 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
 /// Rows of a character, five bits each (high bit left).
 fn glyph(c: char) -> [u8; 7] {
     match c {
-        '0' => [0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E],
+        '0' => [0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
         '1' => [0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E],
         '2' => [0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F],
         '3' => [0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E],
@@ -205,7 +205,9 @@ mod tests {
 
     #[test]
     fn pictures_are_pngs_of_the_right_size() {
-        let picture = png(&ascii_lines(&["Appelez le 01 23 45 67 89 – réf. 42".to_owned()]));
+        let picture = png(&ascii_lines(&[
+            "Appelez le 01 23 45 67 89 – réf. 42".to_owned()
+        ]));
         assert!(picture.starts_with(b"\x89PNG\r\n\x1a\n"));
         let width = u32::from_be_bytes([picture[16], picture[17], picture[18], picture[19]]);
         assert_eq!(width as usize, MARGIN * 2 + 35 * 6 * SCALE);

@@ -196,22 +196,93 @@ const LAST: &[&[&str]] = &[
     &["Walker", "Patel", "Brennan", "Hughes", "Sharma", "Fraser"],
     &["Becker", "Hoffmann", "Schulz", "Krüger", "Wagner", "Brandt"],
     &["Martin", "Lefèvre", "Moreau", "Girard", "Dubois", "Roux"],
-    &["García", "Fernández", "López", "Martínez", "Ruiz", "Navarro"],
+    &[
+        "García",
+        "Fernández",
+        "López",
+        "Martínez",
+        "Ruiz",
+        "Navarro",
+    ],
     &["Rossi", "Bianchi", "Ferrari", "Romano", "Colombo", "Greco"],
-    &["Silva", "Santos", "Ferreira", "Costa", "Oliveira", "Pereira"],
+    &[
+        "Silva", "Santos", "Ferreira", "Costa", "Oliveira", "Pereira",
+    ],
     &["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Mulder"],
 ];
-const COMPANIES: &[&str] = &["northwind", "alpenholz", "bluerock-legal", "fabbrica-nova", "tulpgroep", "atelier-lune", "costa-azul"];
-const FREEMAIL: &[&[&str]] = &[
-    &["gmail.com", "outlook.com", "yahoo.com", "hotmail.co.uk", "rediffmail.com", "bigpond.com"],
-    &["gmx.de", "web.de", "t-online.de", "gmail.com", "gmx.at", "bluewin.ch"],
-    &["orange.fr", "laposte.net", "free.fr", "gmail.com", "hotmail.fr", "skynet.be"],
-    &["gmail.com", "hotmail.es", "yahoo.es", "outlook.es", "prodigy.net.mx"],
-    &["libero.it", "virgilio.it", "gmail.com", "alice.it", "tiscali.it"],
-    &["sapo.pt", "gmail.com", "uol.com.br", "bol.com.br", "hotmail.com"],
-    &["ziggo.nl", "kpnmail.nl", "hotmail.nl", "gmail.com", "telenet.be"],
+const COMPANIES: &[&str] = &[
+    "northwind",
+    "alpenholz",
+    "bluerock-legal",
+    "fabbrica-nova",
+    "tulpgroep",
+    "atelier-lune",
+    "costa-azul",
 ];
-const SMALL_BUSINESSES: &[&str] = &["kanzlei-weber.de", "studio-rossi.it", "boulangerie-petit.fr", "clinica-sol.es", "bakkerij-dekker.nl", "oficina-lima.pt", "harbour-dental.co.uk", "pinnacle-roofing.com"];
+const FREEMAIL: &[&[&str]] = &[
+    &[
+        "gmail.com",
+        "outlook.com",
+        "yahoo.com",
+        "hotmail.co.uk",
+        "rediffmail.com",
+        "bigpond.com",
+    ],
+    &[
+        "gmx.de",
+        "web.de",
+        "t-online.de",
+        "gmail.com",
+        "gmx.at",
+        "bluewin.ch",
+    ],
+    &[
+        "orange.fr",
+        "laposte.net",
+        "free.fr",
+        "gmail.com",
+        "hotmail.fr",
+        "skynet.be",
+    ],
+    &[
+        "gmail.com",
+        "hotmail.es",
+        "yahoo.es",
+        "outlook.es",
+        "prodigy.net.mx",
+    ],
+    &[
+        "libero.it",
+        "virgilio.it",
+        "gmail.com",
+        "alice.it",
+        "tiscali.it",
+    ],
+    &[
+        "sapo.pt",
+        "gmail.com",
+        "uol.com.br",
+        "bol.com.br",
+        "hotmail.com",
+    ],
+    &[
+        "ziggo.nl",
+        "kpnmail.nl",
+        "hotmail.nl",
+        "gmail.com",
+        "telenet.be",
+    ],
+];
+const SMALL_BUSINESSES: &[&str] = &[
+    "kanzlei-weber.de",
+    "studio-rossi.it",
+    "boulangerie-petit.fr",
+    "clinica-sol.es",
+    "bakkerij-dekker.nl",
+    "oficina-lima.pt",
+    "harbour-dental.co.uk",
+    "pinnacle-roofing.com",
+];
 
 fn ascii_lower(text: &str) -> String {
     text.chars()
@@ -239,7 +310,11 @@ impl Draft {
         let country = *rng.pick(&countries);
         let first = *rng.pick(FIRST[language]);
         let last = *rng.pick(LAST[language]);
-        let tld = if rng.below(10) < 6 { country.tld } else { "com" };
+        let tld = if rng.below(10) < 6 {
+            country.tld
+        } else {
+            "com"
+        };
         let tld = if tld == "uk" { "co.uk" } else { tld };
         let recipient = format!(
             "{}.{}@{}.{tld}",
@@ -257,7 +332,10 @@ impl Draft {
             date: format!(
                 "{}, {day:02} {} 2025 {:02}:{:02}:00 +0000",
                 ["Mon", "Tue", "Wed", "Thu", "Fri"][rng.below(5) as usize],
-                ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][month as usize - 1],
+                [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec"
+                ][month as usize - 1],
                 rng.below(24),
                 rng.below(60)
             ),
@@ -326,7 +404,13 @@ impl Draft {
             Delivery::Image => {
                 let cover = vec![fill.apply(*rng.pick(&parts.covers))];
                 let picture = image::png(&image::ascii_lines(&lines));
-                attach_part(&mut head, &cover, "image/png", &format!("{}.png", fill.order), &picture);
+                attach_part(
+                    &mut head,
+                    &cover,
+                    "image/png",
+                    &format!("{}.png", fill.order),
+                    &picture,
+                );
             }
             _ => {
                 let cover = vec![
@@ -343,7 +427,12 @@ impl Draft {
     /// The values a template's placeholders take.
     fn fill(&self, rng: &mut Rng, brand: &Brand, phone: &str) -> Fill {
         let order = match rng.below(4) {
-            0 => format!("{}{}-{}", char::from(b'A' + rng.below(26) as u8), char::from(b'A' + rng.below(26) as u8), 100_000 + rng.below(900_000)),
+            0 => format!(
+                "{}{}-{}",
+                char::from(b'A' + rng.below(26) as u8),
+                char::from(b'A' + rng.below(26) as u8),
+                100_000 + rng.below(900_000)
+            ),
             1 => format!("INV-{}", rng.hex(8).to_uppercase()),
             2 => format!("{}-{:04}-{:02}", 2025, rng.below(10_000), rng.below(100)),
             _ => format!("#{}", 10_000_000 + rng.below(90_000_000)),
@@ -351,7 +440,11 @@ impl Draft {
         Fill {
             brand: (*rng.pick(brand.written)).to_owned(),
             product: (*rng.pick(brand.products)).to_owned(),
-            date: words::date(LANGUAGES[self.language], 1 + rng.below(28) as u32, 1 + rng.below(12) as u32),
+            date: words::date(
+                LANGUAGES[self.language],
+                1 + rng.below(28) as u32,
+                1 + rng.below(12) as u32,
+            ),
             amount: numbers::amount(rng, self.country.money),
             order,
             customer: format!("{}", 10_000_000 + rng.below(90_000_000)),
@@ -364,7 +457,11 @@ impl Draft {
     fn compose_lure(&self, rng: &mut Rng, fill: &Fill) -> Vec<String> {
         if rng.below(4) == 0 {
             let template = rng.pick(&self.texts().lures);
-            return fill.apply(template).split('\n').map(str::to_owned).collect();
+            return fill
+                .apply(template)
+                .split('\n')
+                .map(str::to_owned)
+                .collect();
         }
         let parts = self.parts();
         let mut lines = vec![fill.apply(*rng.pick(&parts.greetings))];
@@ -385,7 +482,11 @@ impl Draft {
         if rng.below(10) < 6 {
             lines.push(fill.apply(*rng.pick(&parts.deadlines)));
         }
-        lines.extend(fill.apply(*rng.pick(&parts.closings)).split('\n').map(str::to_owned));
+        lines.extend(
+            fill.apply(*rng.pick(&parts.closings))
+                .split('\n')
+                .map(str::to_owned),
+        );
         // Some templates run everything into one paragraph.
         if rng.below(6) == 0 {
             let joined = lines.join(" ");
@@ -401,25 +502,60 @@ impl Draft {
         let (kind, from, auth, reply) = match rng.below(20) {
             0..=8 => {
                 let domain = *rng.pick(FREEMAIL[self.language]);
-                let local = format!("{}.{}{}", ascii_lower(brand.name).replace(' ', ""), label.to_lowercase(), rng.below(1000));
-                ("freemail", format!("\"{written} {label}\" <{local}@{domain}>"), pass(received, domain), None)
+                let local = format!(
+                    "{}.{}{}",
+                    ascii_lower(brand.name).replace(' ', ""),
+                    label.to_lowercase(),
+                    rng.below(1000)
+                );
+                (
+                    "freemail",
+                    format!("\"{written} {label}\" <{local}@{domain}>"),
+                    pass(received, domain),
+                    None,
+                )
             }
             9..=12 => {
                 let domain = *rng.pick(brand.lookalikes);
-                ("lookalike", format!("\"{written}\" <billing@{domain}>"), pass(received, domain), None)
+                (
+                    "lookalike",
+                    format!("\"{written}\" <billing@{domain}>"),
+                    pass(received, domain),
+                    None,
+                )
             }
             13..=15 => {
                 let domain = brand.domain;
                 let auth = format!(
                     "Authentication-Results: {received}; spf=softfail smtp.mailfrom={domain}; dkim=none; dmarc=fail header.from={domain}\r\n"
                 );
-                let reply = format!("{}.refunds@{}", ascii_lower(brand.name).replace(' ', ""), rng.pick(FREEMAIL[self.language]));
-                ("spoofed", format!("\"{written}\" <service@{domain}>"), auth, Some(reply))
+                let reply = format!(
+                    "{}.refunds@{}",
+                    ascii_lower(brand.name).replace(' ', ""),
+                    rng.pick(FREEMAIL[self.language])
+                );
+                (
+                    "spoofed",
+                    format!("\"{written}\" <service@{domain}>"),
+                    auth,
+                    Some(reply),
+                )
             }
             _ => {
                 let domain = *rng.pick(SMALL_BUSINESSES);
-                let reply = (rng.below(2) == 0).then(|| format!("helpdesk{}@{}", rng.below(100), rng.pick(FREEMAIL[self.language])));
-                ("compromised", format!("\"{written} {label}\" <office@{domain}>"), pass(received, domain), reply)
+                let reply = (rng.below(2) == 0).then(|| {
+                    format!(
+                        "helpdesk{}@{}",
+                        rng.below(100),
+                        rng.pick(FREEMAIL[self.language])
+                    )
+                });
+                (
+                    "compromised",
+                    format!("\"{written} {label}\" <office@{domain}>"),
+                    pass(received, domain),
+                    reply,
+                )
             }
         };
         self.truth.sender = kind.into();
@@ -435,14 +571,32 @@ impl Draft {
         let texts = self.texts();
         let kind = rng.below(5);
         let plan_kind = |n: &Number| n.kind;
-        let mut number = numbers::draw(rng, self.country, Damage { line_break: false, tricks: false });
+        let mut number = numbers::draw(
+            rng,
+            self.country,
+            Damage {
+                line_break: false,
+                tricks: false,
+            },
+        );
         // The helpdesk and practices have ordinary lines; a vendor, a toll-free one.
         for _ in 0..8 {
-            let wanted = if kind == 1 || kind == 3 { "toll-free" } else { "fixed" };
+            let wanted = if kind == 1 || kind == 3 {
+                "toll-free"
+            } else {
+                "fixed"
+            };
             if plan_kind(&number) == wanted || (kind == 0 && plan_kind(&number) == "mobile") {
                 break;
             }
-            number = numbers::draw(rng, self.country, Damage { line_break: false, tricks: false });
+            number = numbers::draw(
+                rng,
+                self.country,
+                Damage {
+                    line_break: false,
+                    tricks: false,
+                },
+            );
         }
         self.record_number(&number);
         let brand = rng.pick(BRANDS);
@@ -459,8 +613,19 @@ impl Draft {
                     6..=7 => Delivery::Pdf,
                     _ => Delivery::Docx,
                 };
-                let from = format!("\"{first} {last}\" <{}.{}{}@{domain}>", ascii_lower(first), ascii_lower(last).replace(' ', ""), rng.below(100));
-                ("invoice", texts.invoice, from, pass(received, domain), delivery)
+                let from = format!(
+                    "\"{first} {last}\" <{}.{}{}@{domain}>",
+                    ascii_lower(first),
+                    ascii_lower(last).replace(' ', ""),
+                    rng.below(100)
+                );
+                (
+                    "invoice",
+                    texts.invoice,
+                    from,
+                    pass(received, domain),
+                    delivery,
+                )
             }
             1 => {
                 self.truth.brand = Some(brand.name.to_owned());
@@ -474,25 +639,70 @@ impl Draft {
                 ("renewal", texts.renewal, from, auth, Delivery::Body)
             }
             2 => {
-                let domain = self.recipient.rsplit('@').next().unwrap_or("corp.example").to_owned();
+                let domain = self
+                    .recipient
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or("corp.example")
+                    .to_owned();
                 let from = format!("\"IT Service Desk\" <servicedesk@{domain}>");
-                ("it-notice", texts.it_notice, from, pass(received, &domain), Delivery::Body)
+                (
+                    "it-notice",
+                    texts.it_notice,
+                    from,
+                    pass(received, &domain),
+                    Delivery::Body,
+                )
             }
             3 => {
-                let shop = ["lumen-store", "casa-verde", "fahrradwerk", "maison-claire", "tienda-sur", "tech-outlet"][rng.below(6) as usize];
+                let shop = [
+                    "lumen-store",
+                    "casa-verde",
+                    "fahrradwerk",
+                    "maison-claire",
+                    "tienda-sur",
+                    "tech-outlet",
+                ][rng.below(6) as usize];
                 let domain = format!("{shop}.{}", self.country.tld);
                 let from = format!("\"{}\" <orders@{domain}>", shop.replace('-', " "));
-                ("shipping", texts.shipping, from, pass(received, &domain), Delivery::Body)
+                (
+                    "shipping",
+                    texts.shipping,
+                    from,
+                    pass(received, &domain),
+                    Delivery::Body,
+                )
             }
             _ => {
-                let domain = format!("praxis-{}.{}", ascii_lower(last).replace(' ', ""), self.country.tld);
+                let domain = format!(
+                    "praxis-{}.{}",
+                    ascii_lower(last).replace(' ', ""),
+                    self.country.tld
+                );
                 let from = format!("\"{last}\" <termine@{domain}>");
-                let delivery = if rng.below(10) < 3 { Delivery::Calendar } else { Delivery::Body };
-                ("appointment", texts.appointment, from, pass(received, &domain), delivery)
+                let delivery = if rng.below(10) < 3 {
+                    Delivery::Calendar
+                } else {
+                    Delivery::Body
+                };
+                (
+                    "appointment",
+                    texts.appointment,
+                    from,
+                    pass(received, &domain),
+                    delivery,
+                )
             }
         };
         self.truth.kind = kind_name.into();
-        self.truth.sender = if kind_name == "invoice" { "freemail" } else if kind_name == "renewal" { "brand" } else { "business" }.into();
+        self.truth.sender = if kind_name == "invoice" {
+            "freemail"
+        } else if kind_name == "renewal" {
+            "brand"
+        } else {
+            "business"
+        }
+        .into();
         self.truth.delivery = delivery.as_str().into();
         let (subject, body) = template;
         let subject = fill.apply(subject);
@@ -505,7 +715,10 @@ impl Draft {
                 let links = 2 + rng.below(5);
                 let mut html_lines = lines.clone();
                 for i in 0..links {
-                    html_lines.push(format!("<a href=\"https://www.{}/account/{i}\">{}</a>", brand.domain, brand.name));
+                    html_lines.push(format!(
+                        "<a href=\"https://www.{}/account/{i}\">{}</a>",
+                        brand.domain, brand.name
+                    ));
                 }
                 self.body_part(rng, &mut head, &html_lines);
             }
@@ -537,10 +750,28 @@ impl Draft {
             ));
         }
         if rng.below(3) == 0 {
-            lines.push(format!("{} {}, {} {}", ["Hauptstr.", "Rue", "Calle", "Via", "Rua", "Straatweg", "High St"][self.language % 7], 1 + rng.below(120), 10_000 + rng.below(89_999), self.country.name));
+            lines.push(format!(
+                "{} {}, {} {}",
+                [
+                    "Hauptstr.",
+                    "Rue",
+                    "Calle",
+                    "Via",
+                    "Rua",
+                    "Straatweg",
+                    "High St"
+                ][self.language % 7],
+                1 + rng.below(120),
+                10_000 + rng.below(89_999),
+                self.country.name
+            ));
         }
         if rng.below(3) == 0 {
-            lines.push(format!("{} {}", ["Ref.", "Nr.", "N°", "N.º", "N.", "Nº", "Nr."][self.language % 7], fill.order));
+            lines.push(format!(
+                "{} {}",
+                ["Ref.", "Nr.", "N°", "N.º", "N.", "Nº", "Nr."][self.language % 7],
+                fill.order
+            ));
         }
     }
 
@@ -556,19 +787,27 @@ impl Draft {
     /// The text in the body: plain, or plain and HTML.
     fn body_part(&mut self, rng: &mut Rng, head: &mut String, lines: &[String]) {
         let plain: Vec<String> = lines.iter().map(|l| strip_tags(l)).collect();
-        let text = plain.join("\r\n").replace('\n', "\r\n").replace("\r\r\n", "\r\n");
+        let text = plain
+            .join("\r\n")
+            .replace('\n', "\r\n")
+            .replace("\r\r\n", "\r\n");
         if rng.below(10) < 3 && !lines.iter().any(|l| l.contains("<a ")) {
             head.push_str("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
             head.push_str(&text);
             head.push_str("\r\n");
             return;
         }
-        let boundary = format!("=_alt_{}", &self.message_id[..self.message_id.find('@').unwrap_or(0)].replace('.', ""));
+        let boundary = format!(
+            "=_alt_{}",
+            &self.message_id[..self.message_id.find('@').unwrap_or(0)].replace('.', "")
+        );
         let html: String = lines
             .iter()
             .map(|l| format!("<p>{}</p>", html_text(l)))
             .collect();
-        head.push_str(&format!("Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n"));
+        head.push_str(&format!(
+            "Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n"
+        ));
         head.push_str(&format!("--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{text}\r\n"));
         head.push_str(&format!(
             "--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n<html><body>{html}</body></html>\r\n--{boundary}--\r\n"
@@ -590,11 +829,25 @@ impl Draft {
         let name = fill.order.trim_start_matches('#').to_owned();
         match delivery {
             Delivery::Pdf => {
-                let split: Vec<String> = lines.iter().flat_map(|l| l.split('\n')).map(str::to_owned).collect();
-                attach_part(head, cover, "application/pdf", &format!("{name}.pdf"), &one_page_pdf(&split));
+                let split: Vec<String> = lines
+                    .iter()
+                    .flat_map(|l| l.split('\n'))
+                    .map(str::to_owned)
+                    .collect();
+                attach_part(
+                    head,
+                    cover,
+                    "application/pdf",
+                    &format!("{name}.pdf"),
+                    &one_page_pdf(&split),
+                );
             }
             Delivery::Docx => {
-                let split: Vec<String> = lines.iter().flat_map(|l| l.split('\n')).map(str::to_owned).collect();
+                let split: Vec<String> = lines
+                    .iter()
+                    .flat_map(|l| l.split('\n'))
+                    .map(str::to_owned)
+                    .collect();
                 attach_part(
                     head,
                     cover,
@@ -604,7 +857,11 @@ impl Draft {
                 );
             }
             _ => {
-                let address = from.rsplit('<').next().unwrap_or(from).trim_end_matches('>');
+                let address = from
+                    .rsplit('<')
+                    .next()
+                    .unwrap_or(from)
+                    .trim_end_matches('>');
                 let display = from.split('"').nth(1).unwrap_or("Organizer");
                 let summary = if self.truth.lure {
                     fill.apply(self.parts().invite)
@@ -613,7 +870,9 @@ impl Draft {
                 };
                 let ics = attach::invitation(&self.message_id, (display, address), &summary, lines);
                 let boundary = format!("=_mix_{}", rng.hex(12));
-                head.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"));
+                head.push_str(&format!(
+                    "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+                ));
                 head.push_str(&format!(
                     "--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
                     cover.join("\r\n")
@@ -631,7 +890,9 @@ impl Draft {
 /// A multipart/mixed message: the cover note and one attachment.
 fn attach_part(head: &mut String, cover: &[String], content_type: &str, name: &str, bytes: &[u8]) {
     let boundary = format!("=_mix_{:08x}", attach::crc32(bytes));
-    head.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"));
+    head.push_str(&format!(
+        "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+    ));
     head.push_str(&format!(
         "--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
         cover.join("\r\n")
@@ -717,12 +978,21 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.messages.iter().filter(|m| m.lure).count(), 140);
         for language in LANGUAGES {
-            assert_eq!(a.messages.iter().filter(|m| m.language == *language).count(), 40);
+            assert_eq!(
+                a.messages
+                    .iter()
+                    .filter(|m| m.language == *language)
+                    .count(),
+                40
+            );
         }
         for message in &a.messages {
             assert!(numbers::is_valid(&message.e164), "{message:?}");
             let bytes = fs::read(dir.path().join("a").join(&message.file)).unwrap();
-            assert_eq!(bytes, fs::read(dir.path().join("b").join(&message.file)).unwrap());
+            assert_eq!(
+                bytes,
+                fs::read(dir.path().join("b").join(&message.file)).unwrap()
+            );
         }
         assert!(countries().len() >= 10 && brands().len() >= 20);
     }

@@ -79,12 +79,48 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::Usd,
         name: "USA",
         plans: &[
-            Plan { kind: "toll-free", prefix: "888", len: 10, groups: NANP_GROUPS, bare: false },
-            Plan { kind: "toll-free", prefix: "844", len: 10, groups: NANP_GROUPS, bare: false },
-            Plan { kind: "toll-free", prefix: "877", len: 10, groups: NANP_GROUPS, bare: false },
-            Plan { kind: "fixed", prefix: "213", len: 10, groups: NANP_GROUPS, bare: false },
-            Plan { kind: "fixed", prefix: "646", len: 10, groups: NANP_GROUPS, bare: false },
-            Plan { kind: "fixed", prefix: "469", len: 10, groups: NANP_GROUPS, bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "888",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
+            Plan {
+                kind: "toll-free",
+                prefix: "844",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
+            Plan {
+                kind: "toll-free",
+                prefix: "877",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "213",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "646",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "469",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
         ],
     },
     Country {
@@ -98,10 +134,34 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::Cad,
         name: "Canada",
         plans: &[
-            Plan { kind: "toll-free", prefix: "866", len: 10, groups: NANP_GROUPS, bare: false },
-            Plan { kind: "fixed", prefix: "416", len: 10, groups: NANP_GROUPS, bare: false },
-            Plan { kind: "fixed", prefix: "514", len: 10, groups: NANP_GROUPS, bare: false },
-            Plan { kind: "fixed", prefix: "604", len: 10, groups: NANP_GROUPS, bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "866",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "416",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "514",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "604",
+                len: 10,
+                groups: NANP_GROUPS,
+                bare: false,
+            },
         ],
     },
     Country {
@@ -115,11 +175,41 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::Gbp,
         name: "United Kingdom",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 10, groups: &[&[4, 3, 4]], bare: false },
-            Plan { kind: "toll-free", prefix: "808", len: 10, groups: &[&[4, 3, 4]], bare: false },
-            Plan { kind: "fixed", prefix: "20", len: 10, groups: &[&[3, 4, 4]], bare: false },
-            Plan { kind: "fixed", prefix: "161", len: 10, groups: &[&[4, 3, 4]], bare: false },
-            Plan { kind: "mobile", prefix: "74", len: 10, groups: &[&[5, 6], &[5, 3, 3]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 10,
+                groups: &[&[4, 3, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "toll-free",
+                prefix: "808",
+                len: 10,
+                groups: &[&[4, 3, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "20",
+                len: 10,
+                groups: &[&[3, 4, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "161",
+                len: 10,
+                groups: &[&[4, 3, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "74",
+                len: 10,
+                groups: &[&[5, 6], &[5, 3, 3]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -133,10 +223,34 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::Aud,
         name: "Australia",
         plans: &[
-            Plan { kind: "toll-free", prefix: "1800", len: 10, groups: &[&[4, 3, 3]], bare: true },
-            Plan { kind: "fixed", prefix: "29", len: 9, groups: &[&[2, 4, 4]], bare: false },
-            Plan { kind: "fixed", prefix: "39", len: 9, groups: &[&[2, 4, 4]], bare: false },
-            Plan { kind: "mobile", prefix: "41", len: 9, groups: &[&[4, 3, 3]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "1800",
+                len: 10,
+                groups: &[&[4, 3, 3]],
+                bare: true,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "29",
+                len: 9,
+                groups: &[&[2, 4, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "39",
+                len: 9,
+                groups: &[&[2, 4, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "41",
+                len: 9,
+                groups: &[&[4, 3, 3]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -150,10 +264,34 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::Inr,
         name: "India",
         plans: &[
-            Plan { kind: "toll-free", prefix: "1800", len: 11, groups: &[&[4, 3, 4], &[4, 7]], bare: true },
-            Plan { kind: "mobile", prefix: "98", len: 10, groups: &[&[5, 5]], bare: true },
-            Plan { kind: "mobile", prefix: "70", len: 10, groups: &[&[5, 5], &[3, 3, 4]], bare: true },
-            Plan { kind: "fixed", prefix: "11", len: 10, groups: &[&[3, 8], &[3, 4, 4]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "1800",
+                len: 11,
+                groups: &[&[4, 3, 4], &[4, 7]],
+                bare: true,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "98",
+                len: 10,
+                groups: &[&[5, 5]],
+                bare: true,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "70",
+                len: 10,
+                groups: &[&[5, 5], &[3, 3, 4]],
+                bare: true,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "11",
+                len: 10,
+                groups: &[&[3, 8], &[3, 4, 4]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -167,12 +305,48 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::EuroComma,
         name: "Deutschland",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 10, groups: &[&[4, 3, 4], &[4, 7]], bare: false },
-            Plan { kind: "fixed", prefix: "30", len: 10, groups: &[&[3, 4, 4], &[3, 8]], bare: false },
-            Plan { kind: "fixed", prefix: "89", len: 10, groups: &[&[3, 3, 5]], bare: false },
-            Plan { kind: "fixed", prefix: "221", len: 10, groups: &[&[4, 7]], bare: false },
-            Plan { kind: "mobile", prefix: "151", len: 11, groups: &[&[4, 8], &[5, 3, 4]], bare: false },
-            Plan { kind: "mobile", prefix: "176", len: 11, groups: &[&[4, 8]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 10,
+                groups: &[&[4, 3, 4], &[4, 7]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "30",
+                len: 10,
+                groups: &[&[3, 4, 4], &[3, 8]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "89",
+                len: 10,
+                groups: &[&[3, 3, 5]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "221",
+                len: 10,
+                groups: &[&[4, 7]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "151",
+                len: 11,
+                groups: &[&[4, 8], &[5, 3, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "176",
+                len: 11,
+                groups: &[&[4, 8]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -186,9 +360,27 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::EuroComma,
         name: "Österreich",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 9, groups: &[&[4, 3, 3]], bare: false },
-            Plan { kind: "fixed", prefix: "1", len: 8, groups: &[&[2, 3, 2, 2], &[2, 7]], bare: false },
-            Plan { kind: "mobile", prefix: "664", len: 10, groups: &[&[4, 7], &[4, 3, 4]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 9,
+                groups: &[&[4, 3, 3]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "1",
+                len: 8,
+                groups: &[&[2, 3, 2, 2], &[2, 7]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "664",
+                len: 10,
+                groups: &[&[4, 7], &[4, 3, 4]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -202,10 +394,34 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::Chf,
         name: "Schweiz",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 9, groups: &[&[4, 3, 3]], bare: false },
-            Plan { kind: "fixed", prefix: "44", len: 9, groups: &[&[3, 3, 2, 2]], bare: false },
-            Plan { kind: "fixed", prefix: "22", len: 9, groups: &[&[3, 3, 2, 2]], bare: false },
-            Plan { kind: "mobile", prefix: "79", len: 9, groups: &[&[3, 3, 2, 2]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 9,
+                groups: &[&[4, 3, 3]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "44",
+                len: 9,
+                groups: &[&[3, 3, 2, 2]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "22",
+                len: 9,
+                groups: &[&[3, 3, 2, 2]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "79",
+                len: 9,
+                groups: &[&[3, 3, 2, 2]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -219,11 +435,41 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::EuroComma,
         name: "France",
         plans: &[
-            Plan { kind: "toll-free", prefix: "805", len: 9, groups: &[&[1, 3, 2, 2, 2], &[2, 2, 2, 2, 2]], bare: false },
-            Plan { kind: "fixed", prefix: "1", len: 9, groups: &[&[2, 2, 2, 2, 2]], bare: false },
-            Plan { kind: "fixed", prefix: "4", len: 9, groups: &[&[2, 2, 2, 2, 2]], bare: false },
-            Plan { kind: "mobile", prefix: "6", len: 9, groups: &[&[2, 2, 2, 2, 2]], bare: false },
-            Plan { kind: "mobile", prefix: "7", len: 9, groups: &[&[2, 2, 2, 2, 2]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "805",
+                len: 9,
+                groups: &[&[1, 3, 2, 2, 2], &[2, 2, 2, 2, 2]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "1",
+                len: 9,
+                groups: &[&[2, 2, 2, 2, 2]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "4",
+                len: 9,
+                groups: &[&[2, 2, 2, 2, 2]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "6",
+                len: 9,
+                groups: &[&[2, 2, 2, 2, 2]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "7",
+                len: 9,
+                groups: &[&[2, 2, 2, 2, 2]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -237,9 +483,27 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::EuroComma,
         name: "Belgique",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 8, groups: &[&[4, 2, 3]], bare: false },
-            Plan { kind: "fixed", prefix: "2", len: 8, groups: &[&[2, 3, 2, 2]], bare: false },
-            Plan { kind: "mobile", prefix: "47", len: 9, groups: &[&[4, 2, 2, 2]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 8,
+                groups: &[&[4, 2, 3]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "2",
+                len: 8,
+                groups: &[&[2, 3, 2, 2]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "47",
+                len: 9,
+                groups: &[&[4, 2, 2, 2]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -253,10 +517,34 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::EuroComma,
         name: "España",
         plans: &[
-            Plan { kind: "toll-free", prefix: "900", len: 9, groups: &[&[3, 3, 3]], bare: false },
-            Plan { kind: "fixed", prefix: "91", len: 9, groups: &[&[2, 3, 2, 2], &[3, 3, 3]], bare: false },
-            Plan { kind: "fixed", prefix: "93", len: 9, groups: &[&[2, 3, 2, 2]], bare: false },
-            Plan { kind: "mobile", prefix: "6", len: 9, groups: &[&[3, 3, 3], &[3, 2, 2, 2]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "900",
+                len: 9,
+                groups: &[&[3, 3, 3]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "91",
+                len: 9,
+                groups: &[&[2, 3, 2, 2], &[3, 3, 3]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "93",
+                len: 9,
+                groups: &[&[2, 3, 2, 2]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "6",
+                len: 9,
+                groups: &[&[3, 3, 3], &[3, 2, 2, 2]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -270,9 +558,27 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::Mxn,
         name: "México",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 10, groups: &[&[3, 3, 4]], bare: false },
-            Plan { kind: "fixed", prefix: "55", len: 10, groups: &[&[2, 4, 4]], bare: false },
-            Plan { kind: "fixed", prefix: "33", len: 10, groups: &[&[2, 4, 4]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 10,
+                groups: &[&[3, 3, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "55",
+                len: 10,
+                groups: &[&[2, 4, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "33",
+                len: 10,
+                groups: &[&[2, 4, 4]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -286,10 +592,34 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::EuroComma,
         name: "Italia",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 9, groups: &[&[3, 3, 3], &[3, 6]], bare: false },
-            Plan { kind: "fixed", prefix: "02", len: 10, groups: &[&[2, 4, 4], &[2, 8]], bare: false },
-            Plan { kind: "fixed", prefix: "06", len: 10, groups: &[&[2, 4, 4]], bare: false },
-            Plan { kind: "mobile", prefix: "34", len: 10, groups: &[&[3, 3, 4], &[3, 7]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 9,
+                groups: &[&[3, 3, 3], &[3, 6]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "02",
+                len: 10,
+                groups: &[&[2, 4, 4], &[2, 8]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "06",
+                len: 10,
+                groups: &[&[2, 4, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "34",
+                len: 10,
+                groups: &[&[3, 3, 4], &[3, 7]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -303,9 +633,27 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::EuroComma,
         name: "Portugal",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 9, groups: &[&[3, 3, 3]], bare: false },
-            Plan { kind: "fixed", prefix: "21", len: 9, groups: &[&[3, 3, 3]], bare: false },
-            Plan { kind: "mobile", prefix: "91", len: 9, groups: &[&[3, 3, 3]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 9,
+                groups: &[&[3, 3, 3]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "21",
+                len: 9,
+                groups: &[&[3, 3, 3]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "91",
+                len: 9,
+                groups: &[&[3, 3, 3]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -319,9 +667,27 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::Brl,
         name: "Brasil",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 10, groups: &[&[4, 3, 4]], bare: false },
-            Plan { kind: "fixed", prefix: "113", len: 10, groups: &[&[2, 4, 4]], bare: false },
-            Plan { kind: "mobile", prefix: "119", len: 11, groups: &[&[2, 5, 4]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 10,
+                groups: &[&[4, 3, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "113",
+                len: 10,
+                groups: &[&[2, 4, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "119",
+                len: 11,
+                groups: &[&[2, 5, 4]],
+                bare: false,
+            },
         ],
     },
     Country {
@@ -335,10 +701,34 @@ pub(crate) const COUNTRIES: &[Country] = &[
         money: Money::EuroDot,
         name: "Nederland",
         plans: &[
-            Plan { kind: "toll-free", prefix: "800", len: 10, groups: &[&[4, 3, 4], &[4, 7]], bare: false },
-            Plan { kind: "fixed", prefix: "20", len: 9, groups: &[&[3, 3, 4]], bare: false },
-            Plan { kind: "fixed", prefix: "10", len: 9, groups: &[&[3, 3, 4]], bare: false },
-            Plan { kind: "mobile", prefix: "6", len: 9, groups: &[&[2, 8], &[2, 2, 2, 2, 2]], bare: false },
+            Plan {
+                kind: "toll-free",
+                prefix: "800",
+                len: 10,
+                groups: &[&[4, 3, 4], &[4, 7]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "20",
+                len: 9,
+                groups: &[&[3, 3, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "fixed",
+                prefix: "10",
+                len: 9,
+                groups: &[&[3, 3, 4]],
+                bare: false,
+            },
+            Plan {
+                kind: "mobile",
+                prefix: "6",
+                len: 9,
+                groups: &[&[2, 8], &[2, 2, 2, 2, 2]],
+                bare: false,
+            },
         ],
     },
 ];
@@ -389,7 +779,11 @@ pub(crate) fn draw(rng: &mut Rng, country: &Country, damage: Damage) -> Number {
         shape.push("vanity");
     }
     let e164_digits = match &vanity {
-        Some(letters) => format!("{}{}", &nsn[..3], letters.chars().map(keypad).collect::<String>()),
+        Some(letters) => format!(
+            "{}{}",
+            &nsn[..3],
+            letters.chars().map(keypad).collect::<String>()
+        ),
         None => nsn.clone(),
     };
     let e164 = format!("+{}{}", country.cc, e164_digits);
@@ -402,13 +796,16 @@ pub(crate) fn draw(rng: &mut Rng, country: &Country, damage: Damage) -> Number {
         shape.push("national");
         write_national(rng, country, plan, &digits_written, groups)
     };
-    if damage.tricks && vanity.is_none() && rng.below(12) == 0
+    if damage.tricks
+        && vanity.is_none()
+        && rng.below(12) == 0
         && let Some(swapped) = homoglyph(rng, &written)
     {
         written = swapped;
         shape.push("homoglyph");
     }
-    if damage.line_break && rng.below(10) == 0
+    if damage.line_break
+        && rng.below(10) == 0
         && let Some(broken) = break_line(&written)
     {
         written = broken;
@@ -440,9 +837,8 @@ fn national_number(rng: &mut Rng, country: &Country, plan: &Plan) -> String {
 
 /// Whether libphonenumber takes `e164` as a valid number.
 pub(crate) fn is_valid(e164: &str) -> bool {
-    phonenumber::parse(None::<country::Id>, e164).is_ok_and(|n| {
-        n.is_valid() && n.format().mode(Mode::E164).to_string() == e164
-    })
+    phonenumber::parse(None::<country::Id>, e164)
+        .is_ok_and(|n| n.is_valid() && n.format().mode(Mode::E164).to_string() == e164)
 }
 
 /// Splits `digits` by `sizes` (the last group takes what is left).
@@ -464,7 +860,13 @@ fn split<'a>(digits: &'a str, sizes: &[usize]) -> Vec<&'a str> {
     out
 }
 
-fn write_national(rng: &mut Rng, country: &Country, plan: &Plan, digits: &str, groups: &[usize]) -> String {
+fn write_national(
+    rng: &mut Rng,
+    country: &Country,
+    plan: &Plan,
+    digits: &str,
+    groups: &[usize],
+) -> String {
     let trunk = if plan.bare { "" } else { country.trunk };
     let national = format!("{trunk}{digits}");
     let parts = split(&national, groups);
@@ -483,17 +885,32 @@ fn write_national(rng: &mut Rng, country: &Country, plan: &Plan, digits: &str, g
         out.push_str(part);
         if i + 1 < parts.len() {
             // A slash after the area code, or the space a French number keeps.
-            let sep = if separator == "/" && i > 0 { " " } else { separator };
-            out.push_str(if sep == "/" && rng.below(2) == 0 { " / " } else { sep });
+            let sep = if separator == "/" && i > 0 {
+                " "
+            } else {
+                separator
+            };
+            out.push_str(if sep == "/" && rng.below(2) == 0 {
+                " / "
+            } else {
+                sep
+            });
         }
     }
     out
 }
 
-fn write_international(rng: &mut Rng, country: &Country, plan: &Plan, digits: &str, groups: &[usize]) -> String {
+fn write_international(
+    rng: &mut Rng,
+    country: &Country,
+    plan: &Plan,
+    digits: &str,
+    groups: &[usize],
+) -> String {
     // The national grouping, less the trunk prefix.
     let mut sizes = groups.to_vec();
-    if !country.trunk.is_empty() && !plan.bare
+    if !country.trunk.is_empty()
+        && !plan.bare
         && let Some(first) = sizes.first_mut()
     {
         *first = first.saturating_sub(country.trunk.len()).max(1);
@@ -555,7 +972,8 @@ fn keypad(c: char) -> char {
 
 /// An amount as `country` writes it: `£389.99`, `1.429,00 €`, `R$ 1.499,90`.
 pub(crate) fn amount(rng: &mut Rng, money: Money) -> String {
-    let whole = [49, 89, 149, 299, 349, 399, 489, 599, 899, 1249, 1429, 1899][rng.below(12) as usize];
+    let whole =
+        [49, 89, 149, 299, 349, 399, 489, 599, 899, 1249, 1429, 1899][rng.below(12) as usize];
     let cents = [0, 95, 99, 90, 49][rng.below(5) as usize];
     let (whole, cents) = match money {
         Money::Inr => (whole * 83, 0),
@@ -664,11 +1082,27 @@ mod tests {
         let mut rng = Rng::new(1, 2);
         for _ in 0..2000 {
             let country = rng.pick(COUNTRIES);
-            let number = draw(&mut rng, country, Damage { line_break: true, tricks: false });
-            let digits: String = number.written.chars().filter(char::is_ascii_digit).collect();
+            let number = draw(
+                &mut rng,
+                country,
+                Damage {
+                    line_break: true,
+                    tricks: false,
+                },
+            );
+            let digits: String = number
+                .written
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             let e164_digits = &number.e164[1..];
             let national = &e164_digits[country.cc.len()..];
-            assert!(digits.ends_with(national), "{} {:?}", number.e164, number.written);
+            assert!(
+                digits.ends_with(national),
+                "{} {:?}",
+                number.e164,
+                number.written
+            );
         }
     }
 

@@ -38,7 +38,10 @@ pub(crate) fn texts(language: usize) -> &'static Texts {
 
 static TEXTS: [Texts; 7] = [
     Texts {
-        lure_subjects: ["Your {brand} renewal {order}", "Receipt {order} – payment confirmed"],
+        lure_subjects: [
+            "Your {brand} renewal {order}",
+            "Receipt {order} – payment confirmed",
+        ],
         lures: [
             "Dear customer,\nThank you for choosing {brand}. Your {product} plan renewed on {date} and {amount} was taken from your account (order {order}).\nIf you did not approve this payment, our billing team can cancel it and refund you. Phone us within 24 hours on {phone}.\nKind regards,\n{brand} Billing",
             "Receipt {order}\n{brand} {product} - annual subscription: {amount}\nThe charge will appear on your card in 24 hours. Not you? To stop it and get your money back, speak to an agent:\n{phone}\n(Mon-Sun, 24/7)",
@@ -65,7 +68,10 @@ static TEXTS: [Texts; 7] = [
         ),
     },
     Texts {
-        lure_subjects: ["Ihre {brand} Verlängerung {order}", "Zahlungsbestätigung {order}"],
+        lure_subjects: [
+            "Ihre {brand} Verlängerung {order}",
+            "Zahlungsbestätigung {order}",
+        ],
         lures: [
             "Sehr geehrte Kundin, sehr geehrter Kunde,\nvielen Dank, dass Sie sich für {brand} entschieden haben. Ihr Abonnement {product} wurde am {date} verlängert und {amount} wurden von Ihrem Konto abgebucht (Bestellnummer {order}).\nHaben Sie diese Zahlung nicht veranlasst? Unser Team storniert sie und erstattet Ihnen den Betrag. Rufen Sie uns innerhalb von 24 Stunden unter {phone} an.\nMit freundlichen Grüßen\nIhr {brand} Team",
             "Rechnung {order}\n{brand} {product} - Jahreslizenz: {amount}\nDie Abbuchung erscheint in 24 Stunden auf Ihrer Karte. Nicht von Ihnen? Für eine Rückerstattung erreichen Sie unsere Hotline:\n{phone}\n(Mo-So, rund um die Uhr)",
@@ -92,7 +98,10 @@ static TEXTS: [Texts; 7] = [
         ),
     },
     Texts {
-        lure_subjects: ["Renouvellement {brand} {order}", "Reçu {order} - paiement confirmé"],
+        lure_subjects: [
+            "Renouvellement {brand} {order}",
+            "Reçu {order} - paiement confirmé",
+        ],
         lures: [
             "Cher client,\nMerci d'avoir choisi {brand}. Votre abonnement {product} a été renouvelé le {date} et {amount} ont été prélevés sur votre compte (commande {order}).\nSi vous n'êtes pas à l'origine de ce paiement, notre service peut l'annuler et vous rembourser. Appelez-nous sous 24 heures au {phone}.\nCordialement,\nL'équipe {brand}",
             "Facture {order}\n{brand} {product} - licence annuelle : {amount}\nLe débit apparaîtra sur votre carte sous 24 heures. Ce n'est pas vous ? Pour obtenir un remboursement, contactez un conseiller :\n{phone}\n(7j/7)",
@@ -119,7 +128,10 @@ static TEXTS: [Texts; 7] = [
         ),
     },
     Texts {
-        lure_subjects: ["Renovación de {brand} {order}", "Recibo {order} - pago confirmado"],
+        lure_subjects: [
+            "Renovación de {brand} {order}",
+            "Recibo {order} - pago confirmado",
+        ],
         lures: [
             "Estimado cliente:\nGracias por elegir {brand}. Su suscripción {product} se renovó el {date} y se cargaron {amount} en su cuenta (pedido {order}).\nSi usted no autorizó este pago, nuestro equipo puede cancelarlo y hacerle el reembolso. Llámenos en las próximas 24 horas al {phone}.\nAtentamente,\nEl equipo de {brand}",
             "Factura {order}\n{brand} {product} - licencia anual: {amount}\nEl cargo aparecerá en su tarjeta en 24 horas. ¿No ha sido usted? Para solicitar la devolución, hable con un agente:\n{phone}\n(todos los días)",
@@ -146,7 +158,10 @@ static TEXTS: [Texts; 7] = [
         ),
     },
     Texts {
-        lure_subjects: ["Rinnovo {brand} {order}", "Ricevuta {order} - pagamento confermato"],
+        lure_subjects: [
+            "Rinnovo {brand} {order}",
+            "Ricevuta {order} - pagamento confermato",
+        ],
         lures: [
             "Gentile cliente,\ngrazie per aver scelto {brand}. Il suo abbonamento {product} è stato rinnovato il {date} e le sono stati addebitati {amount} (ordine {order}).\nSe non ha autorizzato questo pagamento, il nostro team può annullarlo e rimborsarla. Ci chiami entro 24 ore al numero {phone}.\nCordiali saluti,\nIl team {brand}",
             "Fattura {order}\n{brand} {product} - licenza annuale: {amount}\nL'addebito comparirà sulla sua carta entro 24 ore. Non è stato lei? Per ottenere il rimborso parli con un operatore:\n{phone}\n(tutti i giorni)",
@@ -173,7 +188,10 @@ static TEXTS: [Texts; 7] = [
         ),
     },
     Texts {
-        lure_subjects: ["Renovação {brand} {order}", "Recibo {order} - pagamento confirmado"],
+        lure_subjects: [
+            "Renovação {brand} {order}",
+            "Recibo {order} - pagamento confirmado",
+        ],
         lures: [
             "Caro cliente,\nObrigado por escolher a {brand}. A sua subscrição {product} foi renovada em {date} e foram debitados {amount} da sua conta (encomenda {order}).\nSe não autorizou este pagamento, a nossa equipa pode cancelá-lo e fazer o reembolso. Ligue-nos nas próximas 24 horas para o {phone}.\nCom os melhores cumprimentos,\nEquipa {brand}",
             "Fatura {order}\n{brand} {product} - licença anual: {amount}\nO débito vai aparecer no seu cartão em 24 horas. Não foi você? Para pedir o estorno, fale com um assistente:\n{phone}\n(todos os dias)",
@@ -200,7 +218,10 @@ static TEXTS: [Texts; 7] = [
         ),
     },
     Texts {
-        lure_subjects: ["Verlenging {brand} {order}", "Ontvangstbewijs {order} - betaling bevestigd"],
+        lure_subjects: [
+            "Verlenging {brand} {order}",
+            "Ontvangstbewijs {order} - betaling bevestigd",
+        ],
         lures: [
             "Beste klant,\nBedankt dat u voor {brand} kiest. Uw abonnement {product} is op {date} verlengd en er is {amount} van uw rekening afgeschreven (bestelling {order}).\nHeeft u deze betaling niet gedaan? Ons team kan hem annuleren en u het geld terugbetalen. Bel ons binnen 24 uur op {phone}.\nMet vriendelijke groet,\nHet {brand}-team",
             "Factuur {order}\n{brand} {product} - jaarlicentie: {amount}\nDe afschrijving staat binnen 24 uur op uw kaart. Was u dit niet? Voor terugbetaling spreekt u een medewerker via:\n{phone}\n(7 dagen per week)",
@@ -263,15 +284,27 @@ pub(crate) fn parts(language: usize) -> &'static Parts {
 
 static PARTS: [Parts; 7] = [
     Parts {
-        subjects: ["Order confirmation #{order}", "{brand}: auto-renewal processed", "Payment notification – {order}", "Your account was debited"],
+        subjects: [
+            "Order confirmation #{order}",
+            "{brand}: auto-renewal processed",
+            "Payment notification – {order}",
+            "Your account was debited",
+        ],
         greetings: ["Hi there,", "Dear valued member,", "Hello {name},"],
         openings: [
             "We're writing to let you know your {brand} {product} membership was extended for another year on {date}.",
             "This email confirms the purchase of {brand} {product} made on {date}.",
             "Your {product} licence from {brand} has been upgraded and the yearly fee processed on {date}.",
         ],
-        charges: ["Total deducted: {amount}", "A sum of {amount} has been taken via your saved payment method.", "Amount billed to you: {amount} (tax included)"],
-        references: ["Reference no.: {order}", "Customer ID {customer} · Invoice {order}"],
+        charges: [
+            "Total deducted: {amount}",
+            "A sum of {amount} has been taken via your saved payment method.",
+            "Amount billed to you: {amount} (tax included)",
+        ],
+        references: [
+            "Reference no.: {order}",
+            "Customer ID {customer} · Invoice {order}",
+        ],
         not_you: [
             "If you don't recognise this transaction, you can still reverse it.",
             "Didn't request this upgrade? It can be stopped and your money returned.",
@@ -282,27 +315,53 @@ static PARTS: [Parts; 7] = [
             "Get in touch with a billing specialist at {phone} right away.",
             "To cancel, simply dial {phone} and quote your reference.",
         ],
-        call_label: ["Cancellation & refund line:", "Speak with our team (24/7):", "Call toll free:"],
-        call_after: ["– billing support, open 24 hours", "(cancellations and refunds)"],
+        call_label: [
+            "Cancellation & refund line:",
+            "Speak with our team (24/7):",
+            "Call toll free:",
+        ],
+        call_after: [
+            "– billing support, open 24 hours",
+            "(cancellations and refunds)",
+        ],
         deadlines: [
             "Requests received after 48 hours cannot be reversed.",
             "Please act today; the charge becomes final tomorrow.",
             "Your account may be put on hold if we do not hear from you.",
         ],
-        closings: ["Thanks,\nThe {brand} Accounts Team", "Regards,\n{brand} Customer Services", "Sincerely,\nBilling Department – {brand}"],
-        covers: ["Please find your invoice attached.", "Details of your purchase are in the attached document."],
+        closings: [
+            "Thanks,\nThe {brand} Accounts Team",
+            "Regards,\n{brand} Customer Services",
+            "Sincerely,\nBilling Department – {brand}",
+        ],
+        covers: [
+            "Please find your invoice attached.",
+            "Details of your purchase are in the attached document.",
+        ],
         invite: "{brand} payment confirmation {order}",
     },
     Parts {
-        subjects: ["Auftragsbestätigung Nr. {order}", "{brand}: Ihre automatische Verlängerung", "Zahlungsbenachrichtigung {order}", "Abbuchung von Ihrem Konto"],
+        subjects: [
+            "Auftragsbestätigung Nr. {order}",
+            "{brand}: Ihre automatische Verlängerung",
+            "Zahlungsbenachrichtigung {order}",
+            "Abbuchung von Ihrem Konto",
+        ],
         greetings: ["Hallo,", "Liebe Kundin, lieber Kunde,", "Guten Tag {name},"],
         openings: [
             "wir möchten Sie informieren, dass Ihre Mitgliedschaft bei {brand} ({product}) am {date} um ein weiteres Jahr verlängert wurde.",
             "hiermit bestätigen wir Ihren Kauf von {brand} {product} vom {date}.",
             "Ihre {product}-Lizenz von {brand} wurde am {date} erneuert und die Jahresgebühr eingezogen.",
         ],
-        charges: ["Abgebuchter Gesamtbetrag: {amount}", "Ein Betrag von {amount} wurde über Ihre gespeicherte Zahlungsmethode eingezogen.", "Rechnungsbetrag: {amount} (inkl. MwSt.)"],
-        references: ["Vorgangsnummer: {order}", "Kundennr. {customer} · Rechnung {order}"],
+        charges: [
+            "Abgebuchter Gesamtbetrag: {amount}",
+            "Ein Betrag von {amount} wurde über Ihre gespeicherte Zahlungsmethode eingezogen.",
+            "Rechnungsbetrag: {amount} (inkl. MwSt.)",
+        ],
+        references: [
+            "Vorgangsnummer: {order}",
+            "Kundennr. {customer} · Rechnung {order}",
+        ],
         not_you: [
             "Sie erkennen diese Buchung nicht? Sie kann noch rückgängig gemacht werden.",
             "Haben Sie dieses Upgrade nicht angefordert, stoppen wir die Zahlung und Sie erhalten Ihr Geld zurück.",
@@ -313,27 +372,53 @@ static PARTS: [Parts; 7] = [
             "Sprechen Sie noch heute mit einem Mitarbeiter der Buchhaltung unter {phone}.",
             "Zum Widerruf wählen Sie einfach {phone} und nennen Ihre Vorgangsnummer.",
         ],
-        call_label: ["Storno- und Erstattungsservice:", "Unser Team ist rund um die Uhr für Sie da:", "Gebührenfrei erreichbar:"],
-        call_after: ["– Abrechnungsservice, 24 Std. erreichbar", "(Stornierungen und Rückzahlungen)"],
+        call_label: [
+            "Storno- und Erstattungsservice:",
+            "Unser Team ist rund um die Uhr für Sie da:",
+            "Gebührenfrei erreichbar:",
+        ],
+        call_after: [
+            "– Abrechnungsservice, 24 Std. erreichbar",
+            "(Stornierungen und Rückzahlungen)",
+        ],
         deadlines: [
             "Nach Ablauf von 48 Stunden ist keine Rückbuchung mehr möglich.",
             "Bitte handeln Sie heute, morgen wird die Belastung endgültig.",
             "Ohne Ihre Rückmeldung kann Ihr Konto vorübergehend gesperrt werden.",
         ],
-        closings: ["Danke,\nIhr {brand} Abrechnungsteam", "Freundliche Grüße\n{brand} Kundenbetreuung", "Hochachtungsvoll\nBuchhaltung – {brand}"],
-        covers: ["Ihre Rechnung finden Sie im Anhang.", "Die Einzelheiten Ihres Kaufs stehen im beigefügten Dokument."],
+        closings: [
+            "Danke,\nIhr {brand} Abrechnungsteam",
+            "Freundliche Grüße\n{brand} Kundenbetreuung",
+            "Hochachtungsvoll\nBuchhaltung – {brand}",
+        ],
+        covers: [
+            "Ihre Rechnung finden Sie im Anhang.",
+            "Die Einzelheiten Ihres Kaufs stehen im beigefügten Dokument.",
+        ],
         invite: "{brand} Zahlungsbestätigung {order}",
     },
     Parts {
-        subjects: ["Confirmation de commande n° {order}", "{brand} : renouvellement automatique effectué", "Avis de paiement {order}", "Votre compte a été débité"],
+        subjects: [
+            "Confirmation de commande n° {order}",
+            "{brand} : renouvellement automatique effectué",
+            "Avis de paiement {order}",
+            "Votre compte a été débité",
+        ],
         greetings: ["Bonjour,", "Chère cliente, cher client,", "Bonjour {name},"],
         openings: [
             "Nous vous informons que votre adhésion {brand} {product} a été prolongée d'un an le {date}.",
             "Ce message confirme l'achat de {brand} {product} effectué le {date}.",
             "Votre licence {product} de {brand} a été mise à niveau et les frais annuels prélevés le {date}.",
         ],
-        charges: ["Montant total débité : {amount}", "Une somme de {amount} a été prélevée sur votre moyen de paiement enregistré.", "Montant facturé : {amount} TTC"],
-        references: ["Référence : {order}", "N° client {customer} · Facture {order}"],
+        charges: [
+            "Montant total débité : {amount}",
+            "Une somme de {amount} a été prélevée sur votre moyen de paiement enregistré.",
+            "Montant facturé : {amount} TTC",
+        ],
+        references: [
+            "Référence : {order}",
+            "N° client {customer} · Facture {order}",
+        ],
         not_you: [
             "Vous ne reconnaissez pas cette opération ? Elle peut encore être annulée.",
             "Vous n'avez pas demandé cette mise à niveau ? Nous pouvons bloquer le prélèvement et vous rembourser.",
@@ -344,27 +429,53 @@ static PARTS: [Parts; 7] = [
             "Parlez dès maintenant à un conseiller facturation au {phone}.",
             "Pour annuler, composez le {phone} en indiquant votre référence.",
         ],
-        call_label: ["Service annulation et remboursement :", "Nos conseillers vous répondent 24h/24 :", "Numéro gratuit :"],
-        call_after: ["– service facturation, joignable 24h/24", "(annulations et remboursements)"],
+        call_label: [
+            "Service annulation et remboursement :",
+            "Nos conseillers vous répondent 24h/24 :",
+            "Numéro gratuit :",
+        ],
+        call_after: [
+            "– service facturation, joignable 24h/24",
+            "(annulations et remboursements)",
+        ],
         deadlines: [
             "Passé un délai de 48 heures, aucune annulation ne sera possible.",
             "Merci d'agir aujourd'hui : le débit deviendra définitif demain.",
             "Sans réponse de votre part, votre compte pourra être suspendu.",
         ],
-        closings: ["Merci,\nL'équipe comptabilité {brand}", "Salutations,\nService clients {brand}", "Bien cordialement,\nService facturation – {brand}"],
-        covers: ["Vous trouverez votre facture en pièce jointe.", "Le détail de votre achat figure dans le document joint."],
+        closings: [
+            "Merci,\nL'équipe comptabilité {brand}",
+            "Salutations,\nService clients {brand}",
+            "Bien cordialement,\nService facturation – {brand}",
+        ],
+        covers: [
+            "Vous trouverez votre facture en pièce jointe.",
+            "Le détail de votre achat figure dans le document joint.",
+        ],
         invite: "{brand} confirmation de paiement {order}",
     },
     Parts {
-        subjects: ["Confirmación de pedido n.º {order}", "{brand}: renovación automática procesada", "Aviso de pago {order}", "Se ha realizado un cargo en su cuenta"],
+        subjects: [
+            "Confirmación de pedido n.º {order}",
+            "{brand}: renovación automática procesada",
+            "Aviso de pago {order}",
+            "Se ha realizado un cargo en su cuenta",
+        ],
         greetings: ["Hola,", "Estimado/a cliente:", "Buenos días, {name}:"],
         openings: [
             "Le informamos de que su membresía de {brand} {product} se ha prolongado un año más el {date}.",
             "Este correo confirma la compra de {brand} {product} realizada el {date}.",
             "Su licencia {product} de {brand} se ha actualizado y la cuota anual se ha cobrado el {date}.",
         ],
-        charges: ["Importe total descontado: {amount}", "Se ha cobrado la cantidad de {amount} con su método de pago guardado.", "Importe facturado: {amount} (IVA incluido)"],
-        references: ["Referencia: {order}", "N.º de cliente {customer} · Factura {order}"],
+        charges: [
+            "Importe total descontado: {amount}",
+            "Se ha cobrado la cantidad de {amount} con su método de pago guardado.",
+            "Importe facturado: {amount} (IVA incluido)",
+        ],
+        references: [
+            "Referencia: {order}",
+            "N.º de cliente {customer} · Factura {order}",
+        ],
         not_you: [
             "¿No reconoce esta operación? Todavía puede anularse.",
             "¿No solicitó esta actualización? Podemos detener el cobro y devolverle el dinero.",
@@ -375,27 +486,53 @@ static PARTS: [Parts; 7] = [
             "Hable hoy mismo con un especialista de facturación en el {phone}.",
             "Para anular, marque el {phone} e indique su referencia.",
         ],
-        call_label: ["Línea de anulaciones y reembolsos:", "Atención telefónica 24 horas:", "Teléfono gratuito:"],
-        call_after: ["– servicio de facturación, disponible 24 h", "(anulaciones y reembolsos)"],
+        call_label: [
+            "Línea de anulaciones y reembolsos:",
+            "Atención telefónica 24 horas:",
+            "Teléfono gratuito:",
+        ],
+        call_after: [
+            "– servicio de facturación, disponible 24 h",
+            "(anulaciones y reembolsos)",
+        ],
         deadlines: [
             "Pasadas 48 horas ya no será posible revertir el cargo.",
             "Actúe hoy: mañana el cobro será definitivo.",
             "Si no recibimos noticias suyas, su cuenta podría quedar bloqueada.",
         ],
-        closings: ["Gracias,\nEquipo de cuentas de {brand}", "Saludos,\nAtención al cliente de {brand}", "Cordialmente,\nDepartamento de facturación – {brand}"],
-        covers: ["Adjuntamos su factura.", "Encontrará los detalles de su compra en el documento adjunto."],
+        closings: [
+            "Gracias,\nEquipo de cuentas de {brand}",
+            "Saludos,\nAtención al cliente de {brand}",
+            "Cordialmente,\nDepartamento de facturación – {brand}",
+        ],
+        covers: [
+            "Adjuntamos su factura.",
+            "Encontrará los detalles de su compra en el documento adjunto.",
+        ],
         invite: "{brand} confirmación de pago {order}",
     },
     Parts {
-        subjects: ["Conferma d'ordine n. {order}", "{brand}: rinnovo automatico eseguito", "Avviso di pagamento {order}", "Addebito sul suo conto"],
+        subjects: [
+            "Conferma d'ordine n. {order}",
+            "{brand}: rinnovo automatico eseguito",
+            "Avviso di pagamento {order}",
+            "Addebito sul suo conto",
+        ],
         greetings: ["Salve,", "Gentile cliente,", "Buongiorno {name},"],
         openings: [
             "La informiamo che la sua iscrizione a {brand} {product} è stata prolungata di un anno il {date}.",
             "Questa email conferma l'acquisto di {brand} {product} effettuato il {date}.",
             "La sua licenza {product} di {brand} è stata aggiornata e il canone annuale riscosso il {date}.",
         ],
-        charges: ["Importo totale prelevato: {amount}", "È stata addebitata la somma di {amount} sul metodo di pagamento salvato.", "Importo fatturato: {amount} (IVA inclusa)"],
-        references: ["Riferimento: {order}", "Cod. cliente {customer} · Fattura {order}"],
+        charges: [
+            "Importo totale prelevato: {amount}",
+            "È stata addebitata la somma di {amount} sul metodo di pagamento salvato.",
+            "Importo fatturato: {amount} (IVA inclusa)",
+        ],
+        references: [
+            "Riferimento: {order}",
+            "Cod. cliente {customer} · Fattura {order}",
+        ],
         not_you: [
             "Non riconosce questa operazione? È ancora possibile annullarla.",
             "Non ha richiesto questo aggiornamento? Possiamo bloccare il pagamento e restituirle il denaro.",
@@ -406,27 +543,53 @@ static PARTS: [Parts; 7] = [
             "Parli oggi stesso con un addetto alla fatturazione al numero {phone}.",
             "Per annullare basta comporre il {phone} indicando il riferimento.",
         ],
-        call_label: ["Linea annullamenti e rimborsi:", "Assistenza telefonica attiva 24 ore su 24:", "Numero verde:"],
-        call_after: ["– ufficio fatturazione, attivo 24 ore", "(annullamenti e rimborsi)"],
+        call_label: [
+            "Linea annullamenti e rimborsi:",
+            "Assistenza telefonica attiva 24 ore su 24:",
+            "Numero verde:",
+        ],
+        call_after: [
+            "– ufficio fatturazione, attivo 24 ore",
+            "(annullamenti e rimborsi)",
+        ],
         deadlines: [
             "Trascorse 48 ore lo storno non sarà più possibile.",
             "Agisca oggi: domani l'addebito diventerà definitivo.",
             "In assenza di risposta il suo account potrebbe essere sospeso.",
         ],
-        closings: ["Grazie,\nIl team contabilità {brand}", "Saluti,\nServizio clienti {brand}", "Distinti saluti,\nUfficio fatturazione – {brand}"],
-        covers: ["In allegato trova la sua fattura.", "I dettagli dell'acquisto sono nel documento allegato."],
+        closings: [
+            "Grazie,\nIl team contabilità {brand}",
+            "Saluti,\nServizio clienti {brand}",
+            "Distinti saluti,\nUfficio fatturazione – {brand}",
+        ],
+        covers: [
+            "In allegato trova la sua fattura.",
+            "I dettagli dell'acquisto sono nel documento allegato.",
+        ],
         invite: "{brand} conferma di pagamento {order}",
     },
     Parts {
-        subjects: ["Confirmação do pedido n.º {order}", "{brand}: renovação automática concluída", "Aviso de pagamento {order}", "A sua conta foi debitada"],
+        subjects: [
+            "Confirmação do pedido n.º {order}",
+            "{brand}: renovação automática concluída",
+            "Aviso de pagamento {order}",
+            "A sua conta foi debitada",
+        ],
         greetings: ["Olá,", "Prezado(a) cliente,", "Bom dia {name},"],
         openings: [
             "Informamos que a sua adesão {brand} {product} foi prolongada por mais um ano em {date}.",
             "Este e-mail confirma a compra de {brand} {product} efetuada em {date}.",
             "A sua licença {product} da {brand} foi atualizada e a anuidade cobrada em {date}.",
         ],
-        charges: ["Valor total descontado: {amount}", "Foi cobrada a quantia de {amount} no seu método de pagamento guardado.", "Valor faturado: {amount} (impostos incluídos)"],
-        references: ["Referência: {order}", "N.º de cliente {customer} · Fatura {order}"],
+        charges: [
+            "Valor total descontado: {amount}",
+            "Foi cobrada a quantia de {amount} no seu método de pagamento guardado.",
+            "Valor faturado: {amount} (impostos incluídos)",
+        ],
+        references: [
+            "Referência: {order}",
+            "N.º de cliente {customer} · Fatura {order}",
+        ],
         not_you: [
             "Não reconhece esta operação? Ainda pode ser anulada.",
             "Não pediu esta atualização? Podemos travar a cobrança e devolver o seu dinheiro.",
@@ -437,26 +600,49 @@ static PARTS: [Parts; 7] = [
             "Fale ainda hoje com um especialista de faturação pelo número {phone}.",
             "Para anular, marque o {phone} e indique a referência.",
         ],
-        call_label: ["Linha de cancelamentos e reembolsos:", "Atendimento telefónico 24 horas:", "Linha gratuita:"],
-        call_after: ["– serviço de faturação, disponível 24 h", "(cancelamentos e reembolsos)"],
+        call_label: [
+            "Linha de cancelamentos e reembolsos:",
+            "Atendimento telefónico 24 horas:",
+            "Linha gratuita:",
+        ],
+        call_after: [
+            "– serviço de faturação, disponível 24 h",
+            "(cancelamentos e reembolsos)",
+        ],
         deadlines: [
             "Após 48 horas o estorno deixa de ser possível.",
             "Aja hoje: amanhã a cobrança torna-se definitiva.",
             "Sem resposta sua, a conta poderá ser bloqueada.",
         ],
-        closings: ["Obrigado,\nEquipa de contas {brand}", "Atenciosamente,\nApoio ao cliente {brand}", "Cumprimentos,\nDepartamento de faturação – {brand}"],
-        covers: ["Segue em anexo a sua fatura.", "Os detalhes da compra estão no documento em anexo."],
+        closings: [
+            "Obrigado,\nEquipa de contas {brand}",
+            "Atenciosamente,\nApoio ao cliente {brand}",
+            "Cumprimentos,\nDepartamento de faturação – {brand}",
+        ],
+        covers: [
+            "Segue em anexo a sua fatura.",
+            "Os detalhes da compra estão no documento em anexo.",
+        ],
         invite: "{brand} confirmação de pagamento {order}",
     },
     Parts {
-        subjects: ["Orderbevestiging nr. {order}", "{brand}: automatische verlenging verwerkt", "Betalingsmelding {order}", "Er is een bedrag van uw rekening afgeschreven"],
+        subjects: [
+            "Orderbevestiging nr. {order}",
+            "{brand}: automatische verlenging verwerkt",
+            "Betalingsmelding {order}",
+            "Er is een bedrag van uw rekening afgeschreven",
+        ],
         greetings: ["Hallo,", "Geachte klant,", "Goedendag {name},"],
         openings: [
             "Hierbij laten wij u weten dat uw lidmaatschap van {brand} {product} op {date} met een jaar is verlengd.",
             "Deze e-mail bevestigt de aankoop van {brand} {product} op {date}.",
             "Uw {product}-licentie van {brand} is op {date} opgewaardeerd en de jaarlijkse bijdrage is geïnd.",
         ],
-        charges: ["Totaal afgeschreven: {amount}", "Er is {amount} geïncasseerd via uw opgeslagen betaalmethode.", "Gefactureerd bedrag: {amount} (incl. btw)"],
+        charges: [
+            "Totaal afgeschreven: {amount}",
+            "Er is {amount} geïncasseerd via uw opgeslagen betaalmethode.",
+            "Gefactureerd bedrag: {amount} (incl. btw)",
+        ],
         references: ["Kenmerk: {order}", "Klantnr. {customer} · Factuur {order}"],
         not_you: [
             "Herkent u deze transactie niet? Dan kan die nog worden teruggedraaid.",
@@ -468,22 +654,49 @@ static PARTS: [Parts; 7] = [
             "Spreek vandaag nog een medewerker van de facturatie via {phone}.",
             "Om te annuleren belt u {phone} en noemt u uw kenmerk.",
         ],
-        call_label: ["Annulerings- en restitutielijn:", "Wij staan dag en nacht voor u klaar:", "Gratis bereikbaar:"],
-        call_after: ["– facturatieservice, 24 uur per dag bereikbaar", "(annuleringen en terugbetalingen)"],
+        call_label: [
+            "Annulerings- en restitutielijn:",
+            "Wij staan dag en nacht voor u klaar:",
+            "Gratis bereikbaar:",
+        ],
+        call_after: [
+            "– facturatieservice, 24 uur per dag bereikbaar",
+            "(annuleringen en terugbetalingen)",
+        ],
         deadlines: [
             "Na 48 uur is terugboeken niet meer mogelijk.",
             "Onderneem vandaag actie; morgen is de afschrijving definitief.",
             "Zonder reactie kan uw account tijdelijk worden geblokkeerd.",
         ],
-        closings: ["Bedankt,\nHet {brand} administratieteam", "Groeten,\n{brand} Klantenservice", "Hoogachtend,\nAfdeling facturatie – {brand}"],
-        covers: ["Uw factuur vindt u in de bijlage.", "De details van uw aankoop staan in het bijgevoegde document."],
+        closings: [
+            "Bedankt,\nHet {brand} administratieteam",
+            "Groeten,\n{brand} Klantenservice",
+            "Hoogachtend,\nAfdeling facturatie – {brand}",
+        ],
+        covers: [
+            "Uw factuur vindt u in de bijlage.",
+            "De details van uw aankoop staan in het bijgevoegde document.",
+        ],
         invite: "{brand} betalingsbevestiging {order}",
     },
 ];
 
 /// Words for dates, per language: `15 April 2025`, `15.04.2025`.
 pub(crate) fn date(language: &str, day: u32, month: u32) -> String {
-    const EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     match language {
         "en" if day % 2 == 0 => format!("{} {day}, 2025", EN[(month as usize - 1) % 12]),
         "en" => format!("{day} {} 2025", EN[(month as usize - 1) % 12]),

@@ -47,7 +47,11 @@ fn parse(value: &str, arc: bool) -> Vec<AuthResult> {
             continue;
         };
         let method = method.to_ascii_lowercase();
-        if method.is_empty() || !method.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if method.is_empty()
+            || !method
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
             continue;
         }
         let mut domain = None;
@@ -58,7 +62,9 @@ fn parse(value: &str, arc: bool) -> Vec<AuthResult> {
             let property = property.to_ascii_lowercase();
             let wanted = match method.as_str() {
                 "dkim" => property == "header.d" || (property == "header.i" && domain.is_none()),
-                "spf" => property == "smtp.mailfrom" || (property == "smtp.helo" && domain.is_none()),
+                "spf" => {
+                    property == "smtp.mailfrom" || (property == "smtp.helo" && domain.is_none())
+                }
                 "dmarc" => property == "header.from",
                 _ => property == "header.d" || property == "header.from",
             };
@@ -124,18 +130,28 @@ mod tests {
                  spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=bounce@mail.norton.com;\r\n \
                  dmarc=pass (p=REJECT) header.from=Norton.com",
             ),
-            ("Authentication-Results", " forged.example; dkim=fail header.d=x.example"),
+            (
+                "Authentication-Results",
+                " forged.example; dkim=fail header.d=x.example",
+            ),
         ]);
         assert_eq!(
             found,
-            ["dkim=pass norton.com", "spf=pass mail.norton.com", "dmarc=pass norton.com"]
+            [
+                "dkim=pass norton.com",
+                "spf=pass mail.norton.com",
+                "dmarc=pass norton.com"
+            ]
         );
     }
 
     #[test]
     fn the_newest_arc_set_without_one() {
         let found = check(&[
-            ("ARC-Authentication-Results", "i=1; a.example; dkim=fail header.d=a.example"),
+            (
+                "ARC-Authentication-Results",
+                "i=1; a.example; dkim=fail header.d=a.example",
+            ),
             (
                 "ARC-Authentication-Results",
                 "i=2; b.example; spf=softfail smtp.mailfrom=x@gmail.com; dmarc=fail header.from=paypal.com",

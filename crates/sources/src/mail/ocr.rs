@@ -103,7 +103,8 @@ impl Ocr {
         stem: &std::path::Path,
         text_file: &std::path::Path,
     ) -> Result<String, String> {
-        std::fs::write(image, bytes).map_err(|e| format!("OCR: cannot write a temporary file: {e}"))?;
+        std::fs::write(image, bytes)
+            .map_err(|e| format!("OCR: cannot write a temporary file: {e}"))?;
         let mut child = Command::new(&self.program)
             .arg(image)
             .arg(stem)
@@ -134,8 +135,7 @@ impl Ocr {
         if !status.success() {
             return Err(format!("OCR failed ({status})"));
         }
-        let file =
-            std::fs::File::open(text_file).map_err(|e| format!("OCR wrote no text: {e}"))?;
+        let file = std::fs::File::open(text_file).map_err(|e| format!("OCR wrote no text: {e}"))?;
         let mut text = Vec::new();
         file.take(MAX_OCR_TEXT)
             .read_to_end(&mut text)
@@ -171,7 +171,11 @@ mod tests {
             ocr.read(&[0; 17]).unwrap_err(),
             "17 bytes: over the 0 MiB OCR limit, not read"
         );
-        assert!(ocr.read(b"plain text").unwrap_err().starts_with("not a PNG"));
+        assert!(
+            ocr.read(b"plain text")
+                .unwrap_err()
+                .starts_with("not a PNG")
+        );
         assert!(
             ocr.read(b"\x89PNG\r\n\x1a\n")
                 .unwrap_err()

@@ -77,11 +77,19 @@ fn near_misses_stay_clean() {
     ];
     let assessment = assess(&engine, &genuine);
     assert_eq!(assessment.verdict, Verdict::Clean);
-    assert!(assessment.signals.iter().any(|s| s.name == "brand-authenticated"));
+    assert!(
+        assessment
+            .signals
+            .iter()
+            .any(|s| s.name == "brand-authenticated")
+    );
     // The same From, but DMARC failed: a spoof.
     let mut spoof = genuine.clone();
     spoof.authentication[1].result = "fail".into();
-    assert_eq!(assess(&engine, &spoof).verdict, Verdict::Callback(Place::Body));
+    assert_eq!(
+        assess(&engine, &spoof).verdict,
+        Verdict::Callback(Place::Body)
+    );
     // A number in a postal footer, no call to action: not a callback.
     let mut footer = lure();
     footer.body = "Your deposit is restricted; clarify it on our portal. Coinbase, 100 Pine \
@@ -134,11 +142,19 @@ fn lures_in_other_languages_and_countries() {
         ..Mail::default()
     };
     let assessment = assess(&engine, &german);
-    assert_eq!(assessment.verdict, Verdict::Callback(Place::Body), "{assessment:#?}");
+    assert_eq!(
+        assessment.verdict,
+        Verdict::Callback(Place::Body),
+        "{assessment:#?}"
+    );
     assert_eq!(assessment.language, "de");
     assert_eq!(assessment.call_numbers(), ["+498003304455"]);
     assert_eq!(assessment.phones[0].line, "toll-free");
-    assert!(assessment.region_reason.contains("currency €"), "{}", assessment.region_reason);
+    assert!(
+        assessment.region_reason.contains("currency €"),
+        "{}",
+        assessment.region_reason
+    );
 
     let british = Mail {
         from: Some(Address {
@@ -152,10 +168,17 @@ fn lures_in_other_languages_and_countries() {
         ..Mail::default()
     };
     let assessment = assess(&engine, &british);
-    assert_eq!(assessment.verdict, Verdict::Callback(Place::Body), "{assessment:#?}");
+    assert_eq!(
+        assessment.verdict,
+        Verdict::Callback(Place::Body),
+        "{assessment:#?}"
+    );
     assert_eq!(assessment.call_numbers(), ["+442079460958"]);
     assert!(
-        assessment.signals.iter().any(|s| s.name == "lookalike-domain"),
+        assessment
+            .signals
+            .iter()
+            .any(|s| s.name == "lookalike-domain"),
         "{:#?}",
         assessment.signals
     );
@@ -165,7 +188,9 @@ fn lures_in_other_languages_and_countries() {
 fn names_and_domains() {
     let engine = lure_engine();
     let lexicon = &engine.lexicon;
-    assert!(display_name_mismatch(lexicon, "support@inlt.paypal.com", "x@freeducation.co.uk").is_some());
+    assert!(
+        display_name_mismatch(lexicon, "support@inlt.paypal.com", "x@freeducation.co.uk").is_some()
+    );
     assert!(display_name_mismatch(lexicon, "LifeLock by Norton", "x@gmail.com").is_some());
     assert!(display_name_mismatch(lexicon, "Norton", "billing@norton.com").is_none());
     assert!(display_name_mismatch(lexicon, "Jane Doe", "jane@corp.example").is_none());
