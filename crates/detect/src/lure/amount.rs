@@ -89,9 +89,10 @@ fn currency_at(text: &str, at: usize) -> Option<&'static str> {
         }
         let alphabetic_end = currency.ends_with(|c: char| c.is_ascii_alphabetic());
         let next = rest[currency.len()..].chars().next();
-        !(alphabetic_end && next.is_some_and(char::is_alphabetic))
-            && !(currency.starts_with(|c: char| c.is_ascii_alphabetic())
-                && preceded_by_alpha(text, at))
+        let glued_after = alphabetic_end && next.is_some_and(char::is_alphabetic);
+        let glued_before =
+            currency.starts_with(|c: char| c.is_ascii_alphabetic()) && preceded_by_alpha(text, at);
+        !glued_after && !glued_before
     })
 }
 
@@ -110,10 +111,7 @@ fn number(text: &str) -> usize {
         return 0;
     }
     let mut end = first;
-    loop {
-        let Some(&separator) = bytes.get(end) else {
-            break;
-        };
+    while let Some(&separator) = bytes.get(end) {
         if !matches!(separator, b',' | b'.' | b' ') {
             break;
         }

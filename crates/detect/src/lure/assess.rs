@@ -306,7 +306,7 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
         .into_iter()
         .map(|p| p.e164)
         .collect();
-    let assessment = Assessment {
+    Assessment {
         verdict,
         phones,
         signals,
@@ -319,8 +319,7 @@ pub(crate) fn assess(lure: &Lure, mail: &Mail) -> Assessment {
         language: lexicon.languages()[language].clone(),
         region_reason: order.reason,
         hidden_phones,
-    };
-    assessment
+    }
 }
 
 fn texts<'a>(lexicon: &Lexicon, mail: &'a Mail) -> Vec<Text<'a>> {

@@ -129,6 +129,9 @@ pub(crate) fn resolve(text: &str, candidates: &[Candidate], regions: &[country::
     found
 }
 
+/// A candidate's digits, real digits, end and cuts, kept at a line break.
+type Kept = (String, usize, usize, Vec<(usize, usize)>);
+
 /// Reads a candidate starting at `chars[from]`; returns it and the index to go on from.
 fn candidate(text: &str, chars: &[(usize, char)], from: usize) -> Option<(Candidate, usize)> {
     let mut digits = String::new();
@@ -143,7 +146,7 @@ fn candidate(text: &str, chars: &[(usize, char)], from: usize) -> Option<(Candid
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     // The number as it stood before a line break, should what follows the
     // break turn out not to belong to it (`22\n(7j/7)`).
-    let mut before_break: Option<(String, usize, usize, Vec<(usize, usize)>)> = None;
+    let mut before_break: Option<Kept> = None;
     while i < chars.len() && i - from < 48 {
         let c = chars[i].1;
         if c == '+' && i == from {
@@ -302,12 +305,10 @@ fn validate(candidate: &Candidate, regions: &[country::Id]) -> Option<(PhoneNumb
         regions.iter().map(std::slice::from_ref).collect()
     };
     for regions in groups {
-        let mut tries = 0;
-        for &(count, end) in candidate.cuts.iter().rev() {
+        for (tries, &(count, end)) in candidate.cuts.iter().rev().enumerate() {
             if count < 7 || tries == 4 {
                 break;
             }
-            tries += 1;
             let digits = &candidate.digits[..count];
             if let Some(number) = validate_digits(digits, candidate.plus, regions) {
                 return Some((number, end));

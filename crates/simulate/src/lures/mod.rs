@@ -393,16 +393,16 @@ impl Draft {
         let lines = self.compose_lure(rng, &fill);
         let parts = self.parts();
         let subject = if rng.below(4) == 0 {
-            fill.apply(*rng.pick(&self.texts().lure_subjects))
+            fill.apply(pick(rng, &self.texts().lure_subjects))
         } else {
-            fill.apply(*rng.pick(&parts.subjects))
+            fill.apply(pick(rng, &parts.subjects))
         };
         let (from, extra) = self.lure_sender(rng, brand, &fill.brand);
         let mut head = self.head(&from, &subject, &extra);
         match delivery {
             Delivery::Body => self.body_part(rng, &mut head, &lines),
             Delivery::Image => {
-                let cover = vec![fill.apply(*rng.pick(&parts.covers))];
+                let cover = vec![fill.apply(pick(rng, &parts.covers))];
                 let picture = image::png(&image::ascii_lines(&lines));
                 attach_part(
                     &mut head,
@@ -414,8 +414,8 @@ impl Draft {
             }
             _ => {
                 let cover = vec![
-                    fill.apply(*rng.pick(&parts.greetings)),
-                    fill.apply(*rng.pick(&parts.covers)),
+                    fill.apply(pick(rng, &parts.greetings)),
+                    fill.apply(pick(rng, &parts.covers)),
                     fill.brand.clone(),
                 ];
                 self.attachment(rng, &mut head, delivery, &cover, &lines, &fill, &from);
@@ -464,26 +464,26 @@ impl Draft {
                 .collect();
         }
         let parts = self.parts();
-        let mut lines = vec![fill.apply(*rng.pick(&parts.greetings))];
-        lines.push(fill.apply(*rng.pick(&parts.openings)));
-        lines.push(fill.apply(*rng.pick(&parts.charges)));
+        let mut lines = vec![fill.apply(pick(rng, &parts.greetings))];
+        lines.push(fill.apply(pick(rng, &parts.openings)));
+        lines.push(fill.apply(pick(rng, &parts.charges)));
         if rng.below(10) < 7 {
-            lines.push(fill.apply(*rng.pick(&parts.references)));
+            lines.push(fill.apply(pick(rng, &parts.references)));
         }
-        lines.push(fill.apply(*rng.pick(&parts.not_you)));
+        lines.push(fill.apply(pick(rng, &parts.not_you)));
         match rng.below(20) {
-            0..=7 => lines.push(fill.apply(*rng.pick(&parts.call_inline))),
+            0..=7 => lines.push(fill.apply(pick(rng, &parts.call_inline))),
             8..=14 => {
-                lines.push(fill.apply(*rng.pick(&parts.call_label)));
+                lines.push(fill.apply(pick(rng, &parts.call_label)));
                 lines.push(fill.phone.clone());
             }
             _ => lines.push(format!("{} {}", fill.phone, rng.pick(&parts.call_after))),
         }
         if rng.below(10) < 6 {
-            lines.push(fill.apply(*rng.pick(&parts.deadlines)));
+            lines.push(fill.apply(pick(rng, &parts.deadlines)));
         }
         lines.extend(
-            fill.apply(*rng.pick(&parts.closings))
+            fill.apply(pick(rng, &parts.closings))
                 .split('\n')
                 .map(str::to_owned),
         );
@@ -725,8 +725,8 @@ impl Draft {
             Delivery::Body => self.body_part(rng, &mut head, &lines),
             _ => {
                 let cover = vec![
-                    fill.apply(&self.parts().greetings[2]),
-                    fill.apply(*rng.pick(&self.parts().covers)),
+                    fill.apply(self.parts().greetings[2]),
+                    fill.apply(pick(rng, &self.parts().covers)),
                     fill.sender.clone(),
                 ];
                 self.attachment(rng, &mut head, delivery, &cover, &lines, &fill, &from);
@@ -925,6 +925,12 @@ fn strip_tags(line: &str) -> String {
         return line[open + 1..close].to_owned();
     }
     line.to_owned()
+}
+
+/// One of the texts.
+fn pick(rng: &mut Rng, texts: &[&'static str]) -> &'static str {
+    let text: &&'static str = rng.pick(texts);
+    text
 }
 
 /// Placeholder values.

@@ -1036,7 +1036,7 @@ fn group_thousands(n: u64, separator: char) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(c);
@@ -1053,7 +1053,7 @@ fn indian(n: u64) -> String {
     let (head, tail) = digits.split_at(digits.len() - 3);
     let mut out = String::new();
     for (i, c) in head.chars().enumerate() {
-        if i > 0 && (head.len() - i) % 2 == 0 {
+        if i > 0 && (head.len() - i).is_multiple_of(2) {
             out.push(',');
         }
         out.push(c);

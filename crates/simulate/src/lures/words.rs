@@ -698,7 +698,7 @@ pub(crate) fn date(language: &str, day: u32, month: u32) -> String {
         "December",
     ];
     match language {
-        "en" if day % 2 == 0 => format!("{} {day}, 2025", EN[(month as usize - 1) % 12]),
+        "en" if day.is_multiple_of(2) => format!("{} {day}, 2025", EN[(month as usize - 1) % 12]),
         "en" => format!("{day} {} 2025", EN[(month as usize - 1) % 12]),
         "de" => format!("{day:02}.{month:02}.2025"),
         "nl" => format!("{day}-{month}-2025"),
