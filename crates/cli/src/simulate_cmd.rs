@@ -88,7 +88,7 @@ pub struct SimulateArgs {
     pub mailbox: u64,
 
     /// Write only a corpus of callback lures instead: DIR/mail/*.eml with N
-    /// lures in seven languages and fifteen countries' number formats (in
+    /// lures in seven languages and sixteen countries' number formats (in
     /// the body, a PDF, a DOCX, an invitation or a picture) among benign
     /// look-alikes, and DIR/lures.json, the truth of every message (score it
     /// with `rmmguard eval DIR`)

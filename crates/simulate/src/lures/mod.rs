@@ -1,4 +1,4 @@
-//! A corpus of callback lures in seven languages and fifteen countries'
+//! A corpus of callback lures in seven languages and sixteen countries'
 //! number formats, with benign look-alikes in the same languages, and the
 //! truth of every message (`lures.json`): whether it is a lure, its
 //! language, country, brand, where the number is (body, PDF, DOCX,

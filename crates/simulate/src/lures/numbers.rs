@@ -66,7 +66,7 @@ pub(crate) enum Money {
 
 const NANP_GROUPS: &[&[usize]] = &[&[3, 3, 4]];
 
-/// Fifteen countries of the seven languages; ten or more are always drawn.
+/// Sixteen countries of the seven languages; ten or more are always drawn.
 pub(crate) const COUNTRIES: &[Country] = &[
     Country {
         code: "US",
