@@ -34,7 +34,10 @@ pub(crate) fn find(text: &str) -> Vec<Amount> {
         let Some(c) = rest.chars().next() else {
             break;
         };
-        if let Some(currency) = currency_at(text, at) {
+        if let Some(currency) = digit_soon(text, at)
+            .then(|| currency_at(text, at))
+            .flatten()
+        {
             // Symbol or code first: `€ 299,99`, `USD1,249.00`.
             let mut number_at = at + currency.len();
             number_at += spaces(&text[number_at..], 2);
@@ -75,6 +78,19 @@ pub(crate) fn find(text: &str) -> Vec<Amount> {
         at += c.len_utf8();
     }
     found
+}
+
+/// Bytes a currency and the spaces after it span at most (`sfr.` and two
+/// narrow no-break spaces), plus the first digit.
+const CURRENCY_REACH: usize = 4 + 2 * '\u{202f}'.len_utf8() + 1;
+
+/// Whether a digit follows `at` closely enough for a currency written there
+/// to lead an amount: the cheap test that spares the currency search at
+/// nearly every character of ordinary text.
+fn digit_soon(text: &str, at: usize) -> bool {
+    text.as_bytes()
+        .get(at..)
+        .is_some_and(|rest| rest.iter().take(CURRENCY_REACH).any(u8::is_ascii_digit))
 }
 
 /// The currency written at `at`, if one is (a code must stand alone).

@@ -59,10 +59,6 @@ impl Names {
         let folded = skeleton(label);
         let tokens: Vec<String> = label.split('-').map(skeleton).collect();
         for (name, index) in &self.names {
-            let brand = lexicon.brand(*index);
-            if brand.domains.iter().any(|d| is_within(domain, d)) {
-                continue;
-            }
             let how = if folded == *name {
                 if label.chars().all(|c| c.is_ascii_lowercase() || c == '-') && label == name {
                     "the brand's name under a domain it does not send from"
@@ -78,6 +74,16 @@ impl Names {
             } else {
                 continue;
             };
+            // The brand's own domains are checked only for a name that
+            // matched: most domains match no name, and this is the dearer test.
+            if lexicon
+                .brand(*index)
+                .domains
+                .iter()
+                .any(|d| is_within(domain, d))
+            {
+                continue;
+            }
             return Some(Lookalike {
                 brand: *index,
                 domain: domain.to_owned(),
