@@ -195,7 +195,7 @@ fn errors_have_line_and_column() {
     );
     assert_eq!(
         first_error("[networks\n"),
-        "1:10: error: invalid table header\nexpected `.`, `]`"
+        "1:10: error: unclosed table, expected `]`"
     );
 }
 
