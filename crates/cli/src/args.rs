@@ -9,13 +9,14 @@ use rmmguard::findings::Severity;
 /// Find, judge and block malicious use of legitimate RMM software.
 ///
 /// rmmguard reads the evidence you already have (Windows event logs as EVTX
-/// or JSON lines, software inventories) and answers: which remote-access
-/// tools run where, installed or portable, with which tenant or relay, and
-/// whether your policy approves them. It implements the defences of
-/// CISA/NSA/MS-ISAC advisory AA23-025A.
+/// or JSON lines, software inventories, network captures and sensor logs,
+/// mail) and answers: which remote-access tools run where, installed or
+/// portable, with which tenant or relay, and whether your policy approves
+/// them. It implements the defences of CISA/NSA/MS-ISAC advisory AA23-025A.
 ///
-/// Start with `rmmguard hunt <folder>`; then write a policy
-/// (`examples/policy.toml`) and hunt again with `--policy`.
+/// Start with `rmmguard hunt <folder>`; then write a starter policy with
+/// `rmmguard audit --write-policy policy.toml <folder>` (or start from
+/// examples/policy.toml), edit it, and hunt again with `--policy`.
 #[derive(Debug, Parser)]
 #[command(name = "rmmguard", version, max_term_width = 100)]
 pub struct Cli {
@@ -45,9 +46,11 @@ pub enum Command {
     /// 1 when one does; 2 on error: a bad flag or file, no evidence read at
     /// all, or (with --fail-on, unless --lenient) an error listed while
     /// reading evidence.
-    #[command(after_help = "Examples:\n  rmmguard hunt examples/evidence\n  \
-        rmmguard hunt --policy policy.toml --fail-on high C:/Windows/System32/winevt/Logs\n  \
-        rmmguard hunt --ioc iocs.txt --jsonl findings.jsonl --site-from-dir cases/")]
+    #[command(after_help = "Examples:\n  rmmguard hunt examples/evidence/evtx\n  \
+        rmmguard hunt --policy policy.toml --fail-on high \\\n      \
+        C:/Windows/System32/winevt/Logs\n  \
+        rmmguard hunt --ioc iocs.txt --jsonl findings.jsonl --site-from-dir cases/\n  \
+        rmmguard hunt --assets assets.csv --html report.html cases/")]
     Hunt(HuntArgs),
     /// The RMM audit: every tool seen, per tool and tenant, and a starter policy
     Audit(crate::audit_cmd::AuditArgs),
@@ -186,10 +189,11 @@ pub enum CatalogCommand {
         /// Tool id, name or alias
         tool: String,
     },
-    /// Export the catalog
+    /// Export the catalog as JSON (the format `catalog import` and other
+    /// tools read)
     Export {
-        /// As JSON (the only format for now)
-        #[arg(long, required = true)]
+        /// As JSON: the default and, for now, the only format
+        #[arg(long)]
         json: bool,
         /// Write to FILE instead of stdout
         #[arg(long, value_name = "FILE")]

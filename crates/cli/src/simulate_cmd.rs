@@ -13,6 +13,8 @@ use rmmguard::{HuntConfig, NoProgress, eval, hunt};
 use rmmguard_simulate::network::NetFormats;
 use rmmguard_simulate::{Config, Formats, Scenario, Shape, Truth, generate};
 
+use rmmguard_words::counted;
+
 use crate::load;
 
 /// Flags of `rmmguard simulate`.
@@ -206,14 +208,14 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
     let bytes = folder_size(dir);
     writeln!(
         out,
-        "wrote {} events ({:.1} MiB) to {} in {seconds:.1} s ({:.0} MiB/s): {} malicious, {} authorized-RMM, {} activities",
-        truth.counts.events,
+        "wrote {} ({:.1} MiB) to {} in {seconds:.1} s ({:.0} MiB/s): {} malicious, {} authorized-RMM, {}",
+        counted(truth.counts.events, "event"),
         bytes as f64 / 1048576.0,
         dir.display(),
         bytes as f64 / 1048576.0 / seconds.max(1e-6),
         truth.counts.malicious,
         truth.counts.authorized,
-        truth.activities.len(),
+        counted(truth.activities.len(), "activity"),
     )?;
     if args.vendor_tenants > 0 {
         let config = rmmguard_tenants::simulate::SimConfig {
@@ -226,9 +228,9 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot write {}", vendor.display()))?;
         writeln!(
             out,
-            "wrote {} vendor tenant events for {} tenants to {} (truth in {})",
-            summary.records,
-            summary.tenants,
+            "wrote {} for {} to {} (truth in {})",
+            counted(summary.records, "vendor tenant event"),
+            counted(summary.tenants, "tenant"),
             vendor.display(),
             vendor.join("truth.json").display()
         )?;

@@ -39,6 +39,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use rmmguard_correlate::audit::AuditRow;
+use rmmguard_correlate::Entities;
 use rmmguard_correlate::indicators::Counted;
 use rmmguard_events::SourceRef;
 use rmmguard_findings::{Finding, Incident, InventoryRow};
@@ -78,6 +79,28 @@ pub struct Run<'a> {
     pub inventory: &'a [InventoryRow],
     /// Indicators flagged findings name, most named first.
     pub indicators: &'a [Counted],
+    /// Known assets (`--assets`): they name hosts seen only by address and
+    /// give hosts without one their site.
+    pub assets: Option<&'a Entities>,
+}
+
+impl Run<'_> {
+    /// A host as outputs for people show it: an address the assets name as
+    /// `NAME (address)`, anything else as it is.
+    pub fn host_label(&self, host: &str) -> String {
+        match self.assets {
+            Some(assets) => assets.display_host(host),
+            None => host.to_owned(),
+        }
+    }
+
+    /// A finding's site: its own, else the one the assets give its host.
+    pub fn site_of<'f>(&'f self, finding: &'f Finding) -> Option<&'f str> {
+        finding.site.as_deref().or_else(|| {
+            let host = finding.host.as_deref()?;
+            self.assets?.site_of_host(host)
+        })
+    }
 }
 
 /// One output of a run.
