@@ -98,7 +98,8 @@ fn show(catalog: &Catalog, name: &str) -> Result<()> {
 
 fn import(path: &Path, data_dir: &Path) -> Result<ExitCode> {
     let report =
-        lolrmm::import(path).with_context(|| format!("cannot import {}", path.display()))?;
+        // The catalog's error names the file it is about.
+        lolrmm::import(path).context("cannot import the LOLRMM catalog")?;
     let mut out = io::stdout().lock();
     writeln!(
         out,

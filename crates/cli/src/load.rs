@@ -103,7 +103,7 @@ pub fn policy(path: &Path, catalog: &Catalog) -> Result<Policy> {
             path.display(),
             diagnostic.line,
             diagnostic.column,
-            diagnostic.message
+            diagnostic.message.trim().replace('\n', ": ")
         ),
         Err(error) => Err(anyhow::Error::new(error)).context("invalid policy"),
     }

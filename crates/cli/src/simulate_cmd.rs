@@ -19,9 +19,13 @@ use crate::load;
 
 /// Flags of `rmmguard simulate`.
 #[derive(Debug, clap::Args)]
+// Written out: clap's own usage line lists the flags given (`--seed <N>`)
+// as if they were required, and hides that --out is.
+#[command(override_usage = "rmmguard simulate [OPTIONS] --out <DIR>\n       \
+    rmmguard simulate --list-scenarios")]
 pub struct SimulateArgs {
     /// Seed: the same seed and flags give byte-identical output
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_name = "N")]
     pub seed: u64,
 
     /// Output folder (evidence, policy.toml, truth.json)

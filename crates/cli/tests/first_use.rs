@@ -124,6 +124,14 @@ fn errors_say_each_thing_once() {
         )
     );
 
+    for command in [&["tenants", "score"][..], &["catalog", "import"]] {
+        let mut args = command.to_vec();
+        args.push(missing.to_str().unwrap());
+        let out = rmmguard(data.path(), &args);
+        fails_saying_once(&out, "nonexistent");
+        fails_saying_once(&out, "os error 2");
+    }
+
     let looped = dir.path().join("loop");
     std::os::unix::fs::symlink(&looped, &looped).unwrap();
     let out = rmmguard(data.path(), &["hunt", looped.to_str().unwrap()]);
@@ -310,6 +318,13 @@ fn the_report_names_hosts_and_sites_from_the_assets() {
     assert!(!text.contains("(no site)"), "sites from assets.csv");
     assert!(text.contains("\"site\":\"branch1\""));
     // The foreign-tenant session is its own segment on the ScreenConnect bar.
-    assert!(text.contains("data-segment=\"critical\""));
-    assert!(text.contains("data-segment=\"info\""));
+    let screenconnect = text
+        .split("<text ")
+        .find(|row| row.contains("BRANCH1-WS-001.contoso.local · ScreenConnect"))
+        .unwrap();
+    assert!(screenconnect.contains("data-span"), "{screenconnect}");
+    assert!(
+        screenconnect.contains("data-segment=\"critical\""),
+        "{screenconnect}"
+    );
 }

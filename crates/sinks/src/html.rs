@@ -198,7 +198,7 @@ fn incidents(html: &mut String, incidents: &[Incident]) {
 
 /// An SVG chart: one row per host and tool, a faint bar from first to last
 /// seen in the colour of its authorization, and on it one segment per
-/// finding about that tool on that host, coloured by severity (the most
+/// finding (low and above) about that tool on that host, coloured by severity (the most
 /// severe drawn last, on top): an authorized tool's long bar never hides a
 /// foreign tenant's session on the same host.
 fn activity(html: &mut String, run: &Run<'_>) {
@@ -289,10 +289,11 @@ struct Segment<'a> {
 }
 
 /// The timed findings about a tool on a host, by (host, tool id), least
-/// severe first so the most severe are drawn on top.
+/// severe first so the most severe are drawn on top. Info findings (the
+/// authorized use) are the bar itself and get no segment.
 fn segments(findings: &[Finding]) -> BTreeMap<(String, String), Vec<Segment<'_>>> {
     let mut by_row: BTreeMap<(String, String), Vec<Segment<'_>>> = BTreeMap::new();
-    for finding in findings {
+    for finding in findings.iter().filter(|f| f.severity > Severity::Info) {
         let (Some(host), Some(tool), Some(first)) =
             (&finding.host, &finding.tool, finding.first_seen)
         else {
@@ -379,7 +380,7 @@ fn findings(html: &mut String, run: &Run<'_>) {
                 "severity": f.severity.as_str(),
                 "rule_id": f.rule.id,
                 "rule": f.rule.name,
-                "host": f.host.as_deref().map(|h| run.host_label(h)),
+                "host": run.finding_host(f),
                 "site": run.site_of(f),
                 "tool": f.tool.as_ref().map(|t| t.name.to_string()),
                 "summary": f.summary,

@@ -94,11 +94,28 @@ impl Run<'_> {
         }
     }
 
+    /// The host a finding is about as outputs for people show it: its own
+    /// (named by the assets if it is an address), else the one the assets
+    /// join it to (a mail finding's recipient's workstation).
+    pub fn finding_host(&self, finding: &Finding) -> Option<String> {
+        if let Some(host) = &finding.host {
+            return Some(self.host_label(host));
+        }
+        let (_, name) = self.assets?.host_of(finding)?;
+        self.assets?.asset_of_host(&name).map(|asset| asset.host.clone())
+    }
+
     /// A finding's site: its own, else the one the assets give its host.
     pub fn site_of<'f>(&'f self, finding: &'f Finding) -> Option<&'f str> {
         finding.site.as_deref().or_else(|| {
-            let host = finding.host.as_deref()?;
-            self.assets?.site_of_host(host)
+            let assets = self.assets?;
+            match finding.host.as_deref() {
+                Some(host) => assets.site_of_host(host),
+                None => {
+                    let (_, name) = assets.host_of(finding)?;
+                    assets.site_of_host(&name)
+                }
+            }
         })
     }
 }

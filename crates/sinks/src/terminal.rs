@@ -248,7 +248,8 @@ fn findings(s: &mut String, view: &View<'_, '_>) {
         );
         if let Some(first) = finding.evidence.first() {
             let more = if finding.count > 1 {
-                format!(" (+{} more)", counted(finding.count - 1, "event"))
+                let more = finding.count - 1;
+                format!(" (+{} more {})", thousands(more), noun(more, "event"))
             } else {
                 String::new()
             };

@@ -179,12 +179,12 @@ mod tests {
                 vec!["HQ-WS-001".into(), "service".into(), "12".into()],
             ],
         );
-        expect_test::expect![[r#"
-              HOST        MODE           N
-              東京-WS-01  other folder   2
-              HQ-WS-001   service       12
-        "#]]
-        .assert_eq(&table.render());
+        assert_eq!(
+            table.render(),
+            "  HOST        MODE           N\n\
+             \x20 東京-WS-01  other folder   2\n\
+             \x20 HQ-WS-001   service       12\n"
+        );
     }
 
     #[test]
