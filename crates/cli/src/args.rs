@@ -22,7 +22,8 @@ use rmmguard::findings::Severity;
 pub struct Cli {
     /// Where imported catalogs are kept [env: RMMGUARD_DATA_DIR; default: the
     /// user's data directory]
-    #[arg(long, global = true, value_name = "DIR")]
+    // Listed last in every subcommand's help: it is rarely what one looks for.
+    #[arg(long, global = true, value_name = "DIR", display_order = 1000)]
     pub data_dir: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -100,13 +101,14 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub financial_domains: Option<PathBuf>,
 
-    /// Show findings at or above this severity
+    /// Show findings at or above this severity: info, low, medium, high or
+    /// critical
     #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = parse_severity)]
     pub min_severity: Severity,
 
-    /// Exit with status 1 if any finding is at or above this severity (and
-    /// with 2 if reading the evidence listed an error: a gate must not pass
-    /// on evidence it could not read)
+    /// Exit with status 1 if any finding is at or above this severity (info,
+    /// low, medium, high, critical), and with 2 if reading the evidence listed
+    /// an error: a gate must not pass on evidence it could not read
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
 
@@ -131,8 +133,9 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
-    /// Known assets for joining network and mail findings to hosts: a CSV with
-    /// columns host,ips,user,mailbox,site,group (IPs separated by ';')
+    /// Known assets: a CSV with columns host,ips,user,mailbox,site,group (IPs
+    /// separated by ';'). Joins network and mail findings to hosts, names
+    /// hosts seen only by address, and gives hosts their site
     #[arg(long, value_name = "FILE")]
     pub assets: Option<PathBuf>,
 
@@ -189,8 +192,7 @@ pub enum CatalogCommand {
         /// Tool id, name or alias
         tool: String,
     },
-    /// Export the catalog as JSON (the format `catalog import` and other
-    /// tools read)
+    /// Print the catalog as JSON (every tool and what rmmguard knows of it)
     Export {
         /// As JSON: the default and, for now, the only format
         #[arg(long)]

@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 use rmmguard::catalog::{Catalog, CatalogFile};
 use rmmguard::detect::IocSet;
 use rmmguard::detect::ioc::IocFileStats;
-use rmmguard_words::counted;
 use rmmguard::policy::{Context as PolicyContext, Error as PolicyError, Policy};
+use rmmguard_words::counted;
 
 /// The file in the data directory that holds the imported tools.
 pub const IMPORTED: &str = "lolrmm-import.json";

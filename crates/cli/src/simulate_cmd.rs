@@ -43,15 +43,15 @@ pub struct SimulateArgs {
     pub example: bool,
 
     /// Number of sites
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_name = "N")]
     pub sites: usize,
 
     /// Workstations per site
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_name = "N")]
     pub hosts: usize,
 
     /// Days simulated
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_name = "N")]
     pub days: u32,
 
     /// Benign background events per host per day (ignored with --size)
@@ -163,12 +163,13 @@ pub struct EvalArgs {
     #[arg(long, value_name = "PATH")]
     pub evidence: Option<PathBuf>,
 
-    /// Findings at or above this severity count as flags
-    #[arg(long, default_value = "low", value_parser = crate::args::parse_severity)]
+    /// Findings at or above this severity (info, low, medium, high, critical)
+    /// count as flags
+    #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = crate::args::parse_severity)]
     pub min_severity: Severity,
 
     /// Worker threads (0: one per core)
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
 }
 

@@ -58,7 +58,7 @@ pub enum TenantsCommand {
 #[derive(Debug, clap::Args)]
 pub struct FitArgs {
     /// Event files or folders of them
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "PATH")]
     pub files: Vec<PathBuf>,
     /// The vendor's bans: CSV with a `tenant` column (and optionally
     /// `abusive`, true/false); unlisted tenants count as legitimate
@@ -82,7 +82,7 @@ pub struct FitArgs {
 #[derive(Debug, clap::Args)]
 pub struct ScoreArgs {
     /// Event files or folders of them
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "PATH")]
     pub files: Vec<PathBuf>,
     /// Scoring config (TOML; see `rmmguard tenants config`)
     #[arg(long, value_name = "FILE")]
@@ -100,7 +100,7 @@ pub struct ScoreArgs {
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
     /// Exit with status 1 when a tenant reaches this verdict
-    #[arg(long, value_parser = ["review", "suspend"])]
+    #[arg(long, value_name = "VERDICT", value_parser = ["review", "suspend"])]
     pub fail_on: Option<String>,
 }
 
@@ -131,10 +131,10 @@ pub struct WatchArgs {
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
     /// Seed: the same seed writes the same dataset
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_name = "N")]
     pub seed: u64,
     /// Tenants to generate
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 2_000, value_name = "N")]
     pub tenants: u64,
     /// Output folder
     #[arg(long, value_name = "DIR")]

@@ -104,7 +104,9 @@ fn issue_13_an_import_with_errors_or_of_another_shape_changes_nothing() {
         out.stdout
     );
     assert!(
-        out.stderr.contains("not imported: 1 error reading it (listed above); the stored catalog is unchanged"),
+        out.stderr.contains(
+            "not imported: 1 error reading it (listed above); the stored catalog is unchanged"
+        ),
         "{}",
         out.stderr
     );

@@ -79,7 +79,11 @@ fn every_help_fits_80_columns() {
 fn simulate_usage_shows_only_what_is_required() {
     let data = tempfile::tempdir().unwrap();
     let help = rmmguard(data.path(), &["simulate", "--help"]);
-    let usage = help.stdout.lines().find(|l| l.starts_with("Usage:")).unwrap();
+    let usage = help
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Usage:"))
+        .unwrap();
     assert_eq!(usage, "Usage: rmmguard simulate [OPTIONS] --out <DIR>");
     let missing = rmmguard(data.path(), &["simulate"]);
     assert_eq!(missing.code, 2);
@@ -141,7 +145,12 @@ fn errors_say_each_thing_once() {
     fs::write(&ioc, "{not json").unwrap();
     let out = rmmguard(
         data.path(),
-        &["hunt", "--ioc", ioc.to_str().unwrap(), "examples/evidence/jsonl"],
+        &[
+            "hunt",
+            "--ioc",
+            ioc.to_str().unwrap(),
+            "examples/evidence/jsonl",
+        ],
     );
     fails_saying_once(&out, "feed.json");
 
@@ -149,12 +158,20 @@ fn errors_say_each_thing_once() {
     fs::write(&policy, "version = 1\n[[authorized]\n").unwrap();
     let out = rmmguard(
         data.path(),
-        &["hunt", "--policy", policy.to_str().unwrap(), "examples/evidence/jsonl"],
+        &[
+            "hunt",
+            "--policy",
+            policy.to_str().unwrap(),
+            "examples/evidence/jsonl",
+        ],
     );
     let message = fails_saying_once(&out, "policy.toml");
     assert_eq!(message.matches("error").count(), 1, "{message}");
     assert!(
-        message.starts_with(&format!("rmmguard: error: invalid policy {}:2:", policy.display())),
+        message.starts_with(&format!(
+            "rmmguard: error: invalid policy {}:2:",
+            policy.display()
+        )),
         "{message}"
     );
 }
@@ -171,7 +188,13 @@ fn unknown_ioc_values_are_named_with_their_lines() {
     .unwrap();
     let out = rmmguard(
         data.path(),
-        &["hunt", "-q", "--ioc", ioc.to_str().unwrap(), "examples/evidence/jsonl"],
+        &[
+            "hunt",
+            "-q",
+            "--ioc",
+            ioc.to_str().unwrap(),
+            "examples/evidence/jsonl",
+        ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
@@ -253,19 +276,34 @@ fn audit_tables_align_and_cut_lists_at_whole_names() {
         .skip(1)
         .take_while(|l| !l.is_empty())
         .collect();
-    let names = ["TOOL", "TENANT", "POLICY", "MODE", "HOSTS", "FIRST SEEN", "ON"];
+    let names = [
+        "TOOL",
+        "TENANT",
+        "POLICY",
+        "MODE",
+        "HOSTS",
+        "FIRST SEEN",
+        "ON",
+    ];
     let starts = column_starts(audit[0], &names);
     for row in &audit[1..] {
         // Every cell of a column starts where its header does.
         for (&start, name) in starts.iter().zip(names).skip(1) {
             let before = row.chars().nth(start - 1);
-            assert_eq!(before, Some(' '), "{name} misaligned in\n{}", audit.join("\n"));
+            assert_eq!(
+                before,
+                Some(' '),
+                "{name} misaligned in\n{}",
+                audit.join("\n")
+            );
         }
         let hosts = &row[starts[6]..];
         for host in hosts.split(", ") {
             let host = host.split(" +").next().unwrap();
             assert!(
-                host.ends_with(".contoso.local") || host.ends_with(".northwind.local") || host.ends_with(')'),
+                host.ends_with(".contoso.local")
+                    || host.ends_with(".northwind.local")
+                    || host.ends_with(')'),
                 "whole host names only: {host:?} in {row}"
             );
         }
@@ -274,15 +312,32 @@ fn audit_tables_align_and_cut_lists_at_whole_names() {
     let audit = rmmguard(data.path(), &["audit", "examples/evidence/jsonl"]);
     assert_eq!(audit.code, 0, "{}", audit.stderr);
     let lines: Vec<&str> = audit.stdout.lines().skip(1).collect();
-    let names = ["TOOL", "TENANT", "POLICY", "MODE", "HOSTS", "FIRST SEEN", "LAST SEEN", "SITES"];
+    let names = [
+        "TOOL",
+        "TENANT",
+        "POLICY",
+        "MODE",
+        "HOSTS",
+        "FIRST SEEN",
+        "LAST SEEN",
+        "SITES",
+    ];
     let starts = column_starts(lines[0], &names);
     let mode = starts[3];
     for row in &lines[1..] {
         let cell = &row[mode..];
         assert!(
-            ["portable", "in-memory", "service", "installed", "other folder", "network", "seen"]
-                .iter()
-                .any(|m| cell.starts_with(m)),
+            [
+                "portable",
+                "in-memory",
+                "service",
+                "installed",
+                "other folder",
+                "network",
+                "seen"
+            ]
+            .iter()
+            .any(|m| cell.starts_with(m)),
             "MODE misaligned: {row}"
         );
     }

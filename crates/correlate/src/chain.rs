@@ -198,7 +198,10 @@ fn score(
             reasons.push(format!("all within {}", counted(minutes, "minute")));
         } else if spread <= SignedDuration::from_hours(6) {
             score += 10;
-            reasons.push(format!("all within {}", counted((minutes + 59) / 60, "hour")));
+            reasons.push(format!(
+                "all within {}",
+                counted((minutes + 59) / 60, "hour")
+            ));
         }
     }
     let banking = stages.contains(&Stage::Banking);

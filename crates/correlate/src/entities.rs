@@ -284,7 +284,10 @@ mod tests {
             "BRANCH1-WS-001.contoso.local (10.11.0.21)"
         );
         assert_eq!(entities.display_host("10.11.0.99"), "10.11.0.99");
-        assert_eq!(entities.display_host("hq-ws-001.contoso.local"), "hq-ws-001.contoso.local");
+        assert_eq!(
+            entities.display_host("hq-ws-001.contoso.local"),
+            "hq-ws-001.contoso.local"
+        );
         assert_eq!(entities.site_of_host("10.11.0.21"), Some("branch1"));
         assert_eq!(entities.site_of_host("HQ-WS-001.contoso.local"), Some("hq"));
         assert_eq!(entities.site_of_host("other"), None);

@@ -681,10 +681,16 @@ mod tests {
             .unwrap();
         let server = |field, text| index.tenant(rustdesk, field, text).map(|(t, _)| t);
         for (text, want) in [
-            (r"C:\Users\a\Downloads\rustdesk-host=evil.example.exe", "evil.example"),
+            (
+                r"C:\Users\a\Downloads\rustdesk-host=evil.example.exe",
+                "evil.example",
+            ),
             (r"C:\t\RustDesk-HOST=Evil.Example.EXE", "evil.example"),
             (r"C:\t\rustdesk-host=10.1.2.3,key=abc=.exe", "10.1.2.3"),
-            (r"C:\t\rustdesk-host=relay.exe.example.exe", "relay.exe.example"),
+            (
+                r"C:\t\rustdesk-host=relay.exe.example.exe",
+                "relay.exe.example",
+            ),
             (r"C:\t\rustdesk-host=evil.example", "evil.example"),
         ] {
             assert_eq!(server(Field::Path, text).as_deref(), Some(want), "{text}");

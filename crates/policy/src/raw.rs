@@ -486,7 +486,9 @@ impl Converter<'_> {
             }
         }
         if tool == "screenconnect" {
-            self.cloud_instance_without_relay(listed.map_or(&[][..], |list| list.get_ref().as_slice()));
+            self.cloud_instance_without_relay(
+                listed.map_or(&[][..], |list| list.get_ref().as_slice()),
+            );
         }
         if self.error_count() > errors_before {
             return None;

@@ -18,8 +18,8 @@ use rmmguard_findings::{Evidence, Finding, Incident, InventoryRow, Severity, Sta
 use serde_json::json;
 
 use crate::safe::{html as escape, script_json};
-use rmmguard_words::{counted, noun, thousands};
 use crate::{Run, Sink};
+use rmmguard_words::{counted, noun, thousands};
 
 const STYLE: &str = include_str!("html/style.css");
 const SCRIPT: &str = include_str!("html/app.js");

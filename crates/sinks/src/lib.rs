@@ -38,8 +38,8 @@ pub mod text;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use rmmguard_correlate::audit::AuditRow;
 use rmmguard_correlate::Entities;
+use rmmguard_correlate::audit::AuditRow;
 use rmmguard_correlate::indicators::Counted;
 use rmmguard_events::SourceRef;
 use rmmguard_findings::{Finding, Incident, InventoryRow};
@@ -102,7 +102,9 @@ impl Run<'_> {
             return Some(self.host_label(host));
         }
         let (_, name) = self.assets?.host_of(finding)?;
-        self.assets?.asset_of_host(&name).map(|asset| asset.host.clone())
+        self.assets?
+            .asset_of_host(&name)
+            .map(|asset| asset.host.clone())
     }
 
     /// A finding's site: its own, else the one the assets give its host.

@@ -81,11 +81,11 @@ fn header(s: &mut String, view: &View<'_, '_>) {
     let mib = view.run.bytes as f64 / (1024.0 * 1024.0);
     let _ = writeln!(
         s,
-        "{} {}, {:.1} MiB, {} records in {:.2} s ({:.0} MiB/s, {} records/s, {})",
+        "{} {}, {:.1} MiB, {} in {:.2} s ({:.0} MiB/s, {} records/s, {})",
         paint("rmmguard hunt:", Style::Bold, view.color),
         counted(view.run.files, "file"),
         mib,
-        thousands(view.run.records),
+        counted(view.run.records, "record"),
         seconds,
         mib / seconds,
         thousands((view.run.records as f64 / seconds) as u64),
@@ -93,9 +93,9 @@ fn header(s: &mut String, view: &View<'_, '_>) {
     );
     let _ = writeln!(
         s,
-        "  parsed {} records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); {} malformed records skipped; {} not evidence",
-        thousands(view.run.parsed),
-        thousands(view.run.skipped_records),
+        "  parsed {} in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); {} skipped; {} passed over",
+        counted(view.run.parsed, "record"),
+        counted(view.run.skipped_records, "malformed record"),
         counted(view.run.skipped_files.len(), "file"),
     );
 }
@@ -160,8 +160,7 @@ fn audit(s: &mut String, view: &View<'_, '_>) {
                 row.first_seen
                     .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
                 list_within(
-                    &row
-                        .hosts
+                    &row.hosts
                         .iter()
                         .map(|h| view.run.host_label(h))
                         .collect::<Vec<_>>(),
@@ -483,7 +482,7 @@ mod tests {
         let text = Summary::default().render(&run);
         expect_test::expect![[r#"
             rmmguard hunt: 0 files, 0.0 MiB, 0 records in 0.01 s (0 MiB/s, 0 records/s, 2 threads)
-              parsed 0 records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); 0 malformed records skipped; 1 file not evidence
+              parsed 0 records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); 0 malformed records skipped; 1 file passed over
 
             Incidents (0)
               none

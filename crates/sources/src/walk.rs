@@ -419,7 +419,12 @@ mod tests {
     fn rmm_application_logs_are_named_not_read_yet() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for name in ["ad.trace", "connection_trace.txt", "Connections_incoming.txt", "notes.txt"] {
+        for name in [
+            "ad.trace",
+            "connection_trace.txt",
+            "Connections_incoming.txt",
+            "notes.txt",
+        ] {
             fs::write(root.join(name), "0\t2026-11-02 09:14:03\tUser\t123456789\n").unwrap();
         }
         let found = discover(&[root.to_path_buf()]).unwrap();
@@ -434,7 +439,10 @@ mod tests {
         assert_eq!(
             skipped,
             [
-                ("Connections_incoming.txt".into(), "TeamViewer application log"),
+                (
+                    "Connections_incoming.txt".into(),
+                    "TeamViewer application log"
+                ),
                 ("ad.trace".into(), "AnyDesk application log"),
                 ("connection_trace.txt".into(), "AnyDesk application log"),
                 ("notes.txt".into(), "not evidence rmmguard reads"),

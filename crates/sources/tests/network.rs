@@ -594,7 +594,20 @@ fn tcp_packet() -> Vec<u8> {
     let mut p = Vec::new();
     p.extend([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00]);
     let total: u16 = 20 + 20 + 20;
-    p.extend([0x45, 0, (total >> 8) as u8, total as u8, 0, 1, 0x40, 0, 64, 6, 0, 0]);
+    p.extend([
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        1,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
     p.extend([10, 0, 0, 1, 192, 0, 2, 7]);
     p.extend(49152_u16.to_be_bytes());
     p.extend(443_u16.to_be_bytes());

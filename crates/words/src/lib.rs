@@ -65,7 +65,10 @@ fn plural_of(singular: &str) -> String {
         let stem = &singular[..singular.len() - 1];
         return format!("{stem}ies");
     }
-    if ["s", "x", "z", "ch", "sh"].iter().any(|end| lower.ends_with(end)) {
+    if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|end| lower.ends_with(end))
+    {
         return format!("{singular}es");
     }
     format!("{singular}s")

@@ -77,10 +77,7 @@ fn plain_csv_and_stix_files() {
     let again = set
         .add_file("list.txt", "evil.example\n203.0.113.0/24\n")
         .unwrap();
-    assert_eq!(
-        again,
-        IocFileStats::default()
-    );
+    assert_eq!(again, IocFileStats::default());
     assert_eq!(set.len(), 10);
 }
 

@@ -424,9 +424,16 @@ mod tests {
             )
         );
         // A foreign self-hosted relay, another tool, or no cloud instance listed: no hint.
-        assert_eq!(cloud_relay_hint("screenconnect", "relay.crook.example", &allowed), None);
         assert_eq!(
-            cloud_relay_hint("anydesk", "instance-7k2pq9-relay.screenconnect.com", &allowed),
+            cloud_relay_hint("screenconnect", "relay.crook.example", &allowed),
+            None
+        );
+        assert_eq!(
+            cloud_relay_hint(
+                "anydesk",
+                "instance-7k2pq9-relay.screenconnect.com",
+                &allowed
+            ),
             None
         );
         let self_hosted = vec!["support.acme.example".to_owned()];
