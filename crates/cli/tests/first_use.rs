@@ -383,3 +383,31 @@ fn the_report_names_hosts_and_sites_from_the_assets() {
         "{screenconnect}"
     );
 }
+
+#[test]
+fn policy_check_warns_about_a_screenconnect_cloud_instance_without_its_relay() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    fs::write(
+        &policy,
+        "version = 1\n[[authorized]]\ntool = \"screenconnect\"\ntenants = [\"acme.screenconnect.com\"]\n",
+    )
+    .unwrap();
+    let out = rmmguard(data.path(), &["policy", "check", policy.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{}:4:12: warning: \"acme.screenconnect.com\" is a ScreenConnect cloud instance; its clients \
+             connect to its relay (instance-<id>-relay.screenconnect.com), which is not listed, so they \
+             would be reported as a foreign tenant (E004): add the relay too (`rmmguard audit \
+             --write-policy` writes the relay it sees)\n",
+            policy.display()
+        )
+    );
+    assert_eq!(
+        out.stdout,
+        format!("{}: ok (1 warning)\n", policy.display())
+    );
+}

@@ -571,9 +571,7 @@ fn zeek_format_baselines_parse_past_their_banner() {
 /// A little-endian pcap of Ethernet packets, each `(bytes on the wire, bytes kept)`.
 fn pcap(snaplen: u32, packets: &[(&[u8], usize)]) -> Vec<u8> {
     let mut out = Vec::new();
-    for word in [0xa1b2_c3d4_u32] {
-        out.extend(word.to_le_bytes());
-    }
+    out.extend(0xa1b2_c3d4_u32.to_le_bytes());
     out.extend(2_u16.to_le_bytes());
     out.extend(4_u16.to_le_bytes());
     out.extend([0; 8]);
