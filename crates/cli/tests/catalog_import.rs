@@ -104,7 +104,9 @@ fn issue_13_an_import_with_errors_or_of_another_shape_changes_nothing() {
         out.stdout
     );
     assert!(
-        out.stderr.contains("not imported: 1 files or entries could not be read (listed above); the stored catalog is unchanged"),
+        out.stderr.contains(
+            "not imported: 1 error reading it (listed above); the stored catalog is unchanged"
+        ),
         "{}",
         out.stderr
     );
@@ -205,7 +207,7 @@ fn issue_13_rollback_swaps_back_the_replaced_catalog() {
     );
     assert_eq!(imported(data.path()), ["beta-desk"]);
     let said = rollback();
-    assert!(said.contains("(1 tools)"), "{said}");
+    assert!(said.contains("(1 tool)"), "{said}");
     assert_eq!(imported(data.path()), ["alpha-remote"]);
     rollback();
     assert_eq!(imported(data.path()), ["beta-desk"]);

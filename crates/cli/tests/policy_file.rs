@@ -106,7 +106,7 @@ fn issue_13_any_tenant_must_be_said_and_warns() {
     let data = tempfile::tempdir().unwrap();
     let check = rmmguard(data.path(), &["policy", "check", "examples/policy.toml"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert_eq!(check.stdout, "examples/policy.toml: ok (1 warnings)\n");
+    assert_eq!(check.stdout, "examples/policy.toml: ok (1 warning)\n");
     assert!(
         check.stderr.starts_with(
             "examples/policy.toml:68:14: warning: \"teamviewer\" is authorized with any tenant"

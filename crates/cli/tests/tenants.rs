@@ -38,7 +38,7 @@ fn score_exits_2_when_nothing_could_be_read() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr.contains(
-            "rmmguard: sparse: skipped 1 of 1 records (1 syntax)\n\
+            "rmmguard: sparse: skipped 1 of 1 record (1 syntax)\n\
              rmmguard:   sparse:1: not a valid record: line longer than 1048576 bytes\n"
         ),
         "{}",

@@ -216,6 +216,29 @@ fn authorized_hosts_as_written() {
 }
 
 #[test]
+fn a_screenconnect_cloud_instance_without_its_relay_is_a_warning() {
+    let policy = |tenants: &str| {
+        format!("version = 1\n[[authorized]]\ntool = \"screenconnect\"\ntenants = [{tenants}]\n")
+    };
+    assert_eq!(
+        check(&policy("\"Acme.screenconnect.com\"")),
+        [
+            "4:12: warning: \"Acme.screenconnect.com\" is a ScreenConnect cloud instance; its clients \
+             connect to its relay (instance-<id>-relay.screenconnect.com), which is not listed, so they \
+             would be reported as a foreign tenant (E004): add the relay too (`rmmguard audit \
+             --write-policy` writes the relay it sees)"
+        ]
+    );
+    for fine in [
+        "\"acme.screenconnect.com\", \"instance-7k2pq9-relay.screenconnect.com\"",
+        "\"acme.screenconnect.com\", \"*.screenconnect.com\"",
+        "\"support.acme.example\"",
+    ] {
+        assert_eq!(check(&policy(fine)), Vec::<String>::new(), "{fine}");
+    }
+}
+
+#[test]
 fn an_empty_tenant_list_is_an_error_unless_any_tenant_is_said() {
     let empty = "version = 1\n[[authorized]]\ntool = \"screenconnect\"\ntenants = []\n";
     assert_eq!(
