@@ -389,7 +389,7 @@ impl Table {
                 self.place(stored);
             }
         }
-        self.place(Table::tag(hash) << 32 | u64::from(id) + 1);
+        self.place((Table::tag(hash) << 32) | (u64::from(id) + 1));
         self.len += 1;
     }
 
