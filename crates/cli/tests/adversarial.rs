@@ -6,43 +6,26 @@
 //! the hunt completes, explains what it skipped, keeps the findings of the
 //! good records beside the hostile ones, and exits as documented.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// Address-space cap for the hunt, in KiB (`ulimit -v`): far below what
 /// reading any of the huge files whole would take.
 const MEMORY_CAP_KIB: u64 = 1_500_000;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A Sysmon process start of a portable AnyDesk run from Downloads (E005),
-/// as Winlogbeat writes it.
+/// A Sysmon process start of a portable AnyDesk run from Downloads (E005).
 fn portable_anydesk(host: &str, record: u32) -> String {
-    let line = serde_json::json!({
-        "@timestamp": format!("2026-11-20T09:{:02}:00.000Z", record % 60),
-        "event": {"code": "1", "provider": "Microsoft-Windows-Sysmon", "kind": "event"},
-        "host": {"name": host},
-        "winlog": {
-            "channel": "Microsoft-Windows-Sysmon/Operational",
-            "computer_name": host,
-            "event_id": "1",
-            "provider_name": "Microsoft-Windows-Sysmon",
-            "record_id": record,
-            "event_data": {
-                "UtcTime": format!("2026-11-20 09:{:02}:00.000", record % 60),
-                "ProcessId": "4242",
-                "Image": "C:\\Users\\bob\\Downloads\\AnyDesk.exe",
-                "CommandLine": "\"C:\\Users\\bob\\Downloads\\AnyDesk.exe\"",
-                "User": "CORP\\bob",
-                "ParentImage": "C:\\Windows\\explorer.exe",
-            },
-        },
-    });
-    line.to_string() + "\n"
+    common::sysmon_process_start(
+        host,
+        record,
+        "C:\\Users\\bob\\Downloads\\AnyDesk.exe",
+        "\"C:\\Users\\bob\\Downloads\\AnyDesk.exe\"",
+        "",
+    )
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -59,7 +42,10 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn write_evidence(root: &Path) {
-    copy_tree(&repo().join("fuzz/corpus"), &root.join("fuzz-corpus"));
+    copy_tree(
+        &common::repo().join("fuzz/corpus"),
+        &root.join("fuzz-corpus"),
+    );
     let huge = root.join("huge");
     fs::create_dir_all(&huge).unwrap();
 

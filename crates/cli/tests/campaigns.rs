@@ -10,6 +10,8 @@
 //! as Winlogbeat JSON (a portable AnyDesk with its image hash, a
 //! ScreenConnect client joining a relay), one folder per site.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -57,29 +59,7 @@ fn eve(site: u8) -> String {
 
 fn sysmon(site: u8, record: u32, image: &str, command_line: &str, hashes: &str) -> String {
     let host = format!("S{site}-WS-01.corp.example");
-    let event_data = serde_json::json!({
-        "UtcTime": format!("2026-11-20 09:{:02}:00.000", record),
-        "ProcessId": "4242",
-        "Image": image,
-        "CommandLine": command_line,
-        "User": "CORP\\bob",
-        "Hashes": hashes,
-        "ParentImage": "C:\\Windows\\explorer.exe",
-    });
-    let line = serde_json::json!({
-        "@timestamp": format!("2026-11-20T09:{:02}:00.000Z", record),
-        "event": {"code": "1", "provider": "Microsoft-Windows-Sysmon", "kind": "event"},
-        "host": {"name": host},
-        "winlog": {
-            "channel": "Microsoft-Windows-Sysmon/Operational",
-            "computer_name": host,
-            "event_id": "1",
-            "provider_name": "Microsoft-Windows-Sysmon",
-            "record_id": record,
-            "event_data": event_data,
-        },
-    });
-    line.to_string() + "\n"
+    common::sysmon_process_start(&host, record, image, command_line, hashes)
 }
 
 fn write_sites(root: &Path) {

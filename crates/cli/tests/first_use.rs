@@ -2,36 +2,17 @@
 //! common mistakes (each said once, in the right number), and the outputs
 //! of the README's commands.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{Output, command, output};
 
 /// Runs the binary with `args` in the repository root, a private data dir
 /// and an 80-column terminal.
 fn rmmguard(data: &Path, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_rmmguard"))
-        .args(args)
-        .current_dir(repo())
-        .env("RMMGUARD_DATA_DIR", data)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "80")
-        .output()
-        .expect("run rmmguard");
-    Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    output(command(data).args(args).env("COLUMNS", "80"))
 }
 
 const SUBCOMMANDS: &[&[&str]] = &[
