@@ -571,11 +571,11 @@ def endpoint_seeds():
         "Detections:\n  - Sigma: https://example/rule.yml\n"
         "References: [https://fuzzdesk.example/docs]\nAcknowledgement:\n  - Person: someone\n").encode())
     write("lolrmm", "tools.json", b"\x01" + json.dumps([
-        {"Name": "FuzzDesk", "Category": "RMM", "Details": {"Website": "fuzzdesk.example",
+        {"Name": "FuzzDesk", "Category": "RMM", "Description": "test", "Details": {"Website": "fuzzdesk.example",
          "PEMetadata": {"Filename": "fuzzdesk.exe", "OriginalFileName": "FuzzDesk.exe"},
          "InstallationPaths": ["C:\\FuzzDesk\\*"]},
          "Artifacts": {"Network": [{"Domains": ["*.fuzzdesk.example"], "Ports": [7070]}]}},
-        {"Name": "ÆØÅ İstanbul ß", "Details": {"PEMetadata": [{"Filename": "ǅ.exe"}]}, "Artifacts": {"Network": {"Ports": ["x"]}}},
+        {"Name": "ÆØÅ İstanbul ß", "Category": "RMM", "Description": "ǅ", "Details": {"PEMetadata": [{"Filename": "ǅ.exe"}]}, "Artifacts": {"Network": {"Ports": ["x"]}}},
         "not a mapping"]).encode())
 
 

@@ -18,7 +18,7 @@ fn import_yaml(yaml: &str) -> lolrmm::Report {
 #[test]
 fn registry_key_whose_upper_case_is_longer_reads_its_service() {
     let report = import_yaml(
-        "Name: Hostile\nArtifacts:\n  Registry:\n    - Path: HKLM\\\u{149}\\Services\\\u{e9}t\u{e9}\n",
+        "Name: Hostile\nCategory: RMM\nDescription: hostile test entry\nArtifacts:\n  Registry:\n    - Path: HKLM\\\u{149}\\Services\\\u{e9}t\u{e9}\n",
     );
     assert_eq!(report.entries, 1);
     assert_eq!(report.tools.len(), 1);
@@ -30,7 +30,7 @@ fn registry_key_whose_upper_case_is_longer_reads_its_service() {
 #[test]
 fn registry_key_whose_upper_case_is_shorter_reads_its_service() {
     let report = import_yaml(
-        "Name: Hostile\nArtifacts:\n  Registry:\n    - Path: HKLM\\\u{fb00}\\Services\\AgentSvc\n",
+        "Name: Hostile\nCategory: RMM\nDescription: hostile test entry\nArtifacts:\n  Registry:\n    - Path: HKLM\\\u{fb00}\\Services\\AgentSvc\n",
     );
     assert_eq!(report.tools[0].install.services, ["AgentSvc"]);
 }
@@ -40,7 +40,7 @@ fn registry_key_whose_upper_case_is_shorter_reads_its_service() {
 #[test]
 fn hive_spelt_with_look_alike_letters_is_not_a_known_hive() {
     let report = import_yaml(
-        "Name: Hostile\nArtifacts:\n  Registry:\n    - Path: HKEY_LOCAL_MACH\u{131}NE\\SOFTWARE\\Hostile\\Agent\n",
+        "Name: Hostile\nCategory: RMM\nDescription: hostile test entry\nArtifacts:\n  Registry:\n    - Path: HKEY_LOCAL_MACH\u{131}NE\\SOFTWARE\\Hostile\\Agent\n",
     );
     assert!(report.tools[0].install.registry_keys.is_empty());
     assert_eq!(
@@ -55,7 +55,7 @@ fn hive_spelt_with_look_alike_letters_is_not_a_known_hive() {
 #[test]
 fn path_whose_lower_case_shifts_offsets_expands_its_variables() {
     let report = import_yaml(
-        "Name: Hostile\nDetails:\n  InstallationPaths:\n    - 'C:\\\u{130}\u{130}%TEMP%\\\u{212a}agent\\hostile.exe'\n",
+        "Name: Hostile\nCategory: RMM\nDescription: hostile test entry\nDetails:\n  InstallationPaths:\n    - 'C:\\\u{130}\u{130}%TEMP%\\\u{212a}agent\\hostile.exe'\n",
     );
     assert_eq!(report.entries, 1);
     assert_eq!(

@@ -9,19 +9,21 @@ use rmmguard::findings::Severity;
 /// Find, judge and block malicious use of legitimate RMM software.
 ///
 /// rmmguard reads the evidence you already have (Windows event logs as EVTX
-/// or JSON lines, software inventories) and answers: which remote-access
-/// tools run where, installed or portable, with which tenant or relay, and
-/// whether your policy approves them. It implements the defences of
-/// CISA/NSA/MS-ISAC advisory AA23-025A.
+/// or JSON lines, software inventories, network captures and sensor logs,
+/// mail) and answers: which remote-access tools run where, installed or
+/// portable, with which tenant or relay, and whether your policy approves
+/// them. It implements the defences of CISA/NSA/MS-ISAC advisory AA23-025A.
 ///
-/// Start with `rmmguard hunt <folder>`; then write a policy
-/// (`examples/policy.toml`) and hunt again with `--policy`.
+/// Start with `rmmguard hunt <folder>`; then write a starter policy with
+/// `rmmguard audit --write-policy policy.toml <folder>` (or start from
+/// examples/policy.toml), edit it, and hunt again with `--policy`.
 #[derive(Debug, Parser)]
 #[command(name = "rmmguard", version, max_term_width = 100)]
 pub struct Cli {
     /// Where imported catalogs are kept [env: RMMGUARD_DATA_DIR; default: the
     /// user's data directory]
-    #[arg(long, global = true, value_name = "DIR")]
+    // Listed last in every subcommand's help: it is rarely what one looks for.
+    #[arg(long, global = true, value_name = "DIR", display_order = 1000)]
     pub data_dir: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -45,9 +47,11 @@ pub enum Command {
     /// 1 when one does; 2 on error: a bad flag or file, no evidence read at
     /// all, or (with --fail-on, unless --lenient) an error listed while
     /// reading evidence.
-    #[command(after_help = "Examples:\n  rmmguard hunt examples/evidence\n  \
-        rmmguard hunt --policy policy.toml --fail-on high C:/Windows/System32/winevt/Logs\n  \
-        rmmguard hunt --ioc iocs.txt --jsonl findings.jsonl --site-from-dir cases/")]
+    #[command(after_help = "Examples:\n  rmmguard hunt examples/evidence/evtx\n  \
+        rmmguard hunt --policy policy.toml --fail-on high \\\n      \
+        C:/Windows/System32/winevt/Logs\n  \
+        rmmguard hunt --ioc iocs.txt --jsonl findings.jsonl --site-from-dir cases/\n  \
+        rmmguard hunt --assets assets.csv --html report.html cases/")]
     Hunt(HuntArgs),
     /// The RMM audit: every tool seen, per tool and tenant, and a starter policy
     Audit(crate::audit_cmd::AuditArgs),
@@ -109,13 +113,14 @@ pub struct HuntArgs {
     #[arg(long)]
     pub ocr: bool,
 
-    /// Show findings at or above this severity
+    /// Show findings at or above this severity: info, low, medium, high or
+    /// critical
     #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = parse_severity)]
     pub min_severity: Severity,
 
-    /// Exit with status 1 if any finding is at or above this severity (and
-    /// with 2 if reading the evidence listed an error: a gate must not pass
-    /// on evidence it could not read)
+    /// Exit with status 1 if any finding is at or above this severity (info,
+    /// low, medium, high, critical), and with 2 if reading the evidence listed
+    /// an error: a gate must not pass on evidence it could not read
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
 
@@ -140,8 +145,9 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
-    /// Known assets for joining network and mail findings to hosts: a CSV with
-    /// columns host,ips,user,mailbox,site,group (IPs separated by ';')
+    /// Known assets: a CSV with columns host,ips,user,mailbox,site,group (IPs
+    /// separated by ';'). Joins network and mail findings to hosts, names
+    /// hosts seen only by address, and gives hosts their site
     #[arg(long, value_name = "FILE")]
     pub assets: Option<PathBuf>,
 
@@ -198,10 +204,10 @@ pub enum CatalogCommand {
         /// Tool id, name or alias
         tool: String,
     },
-    /// Export the catalog
+    /// Print the catalog as JSON (every tool and what rmmguard knows of it)
     Export {
-        /// As JSON (the only format for now)
-        #[arg(long, required = true)]
+        /// As JSON: the default and, for now, the only format
+        #[arg(long)]
         json: bool,
         /// Write to FILE instead of stdout
         #[arg(long, value_name = "FILE")]

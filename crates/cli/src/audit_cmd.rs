@@ -18,7 +18,9 @@ use crate::progress::Bar;
 /// Flags of `rmmguard audit`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  rmmguard audit evidence/\n  \
-    rmmguard audit --write-policy policy.toml evidence/   # then edit it, and hunt with --policy policy.toml")]
+    rmmguard audit --write-policy policy.toml evidence/\n\n\
+    Then edit policy.toml, check it with `rmmguard policy check policy.toml`,\n\
+    and hunt with `rmmguard hunt --policy policy.toml evidence/`.")]
 pub struct AuditArgs {
     /// Evidence files and folders
     #[arg(required = true, value_name = "PATH")]
@@ -76,12 +78,15 @@ pub fn run(args: &AuditArgs, data_dir: &Path) -> Result<ExitCode> {
         let text = starter_policy(&run.audit, &args.organization);
         fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
         println!(
-            "\nwrote a starter policy for {} tools to {}: edit it, check it with `rmmguard policy check`, then hunt with --policy",
-            run.audit
-                .iter()
-                .map(|r| &r.tool.id)
-                .collect::<std::collections::BTreeSet<_>>()
-                .len(),
+            "\nwrote a starter policy for {} to {}: edit it, check it with `rmmguard policy check`, then hunt with --policy",
+            rmmguard_words::counted(
+                run.audit
+                    .iter()
+                    .map(|r| &r.tool.id)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
+                "tool"
+            ),
             path.display()
         );
     }

@@ -14,6 +14,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use rmmguard::catalog::{Catalog, CatalogFile, FORMAT_VERSION, Origin, lolrmm};
 
+use rmmguard_words::counted;
+
 use crate::args::CatalogCommand;
 use crate::load::{self, IMPORTED};
 
@@ -67,8 +69,8 @@ fn list(catalog: &Catalog) -> io::Result<()> {
     }
     writeln!(
         out,
-        "{} tools, catalog version {}",
-        catalog.tools().len(),
+        "{}, catalog version {}",
+        counted(catalog.tools().len(), "tool"),
         catalog.version()
     )
 }
@@ -96,15 +98,16 @@ fn show(catalog: &Catalog, name: &str) -> Result<()> {
 
 fn import(path: &Path, data_dir: &Path) -> Result<ExitCode> {
     let report =
-        lolrmm::import(path).with_context(|| format!("cannot import {}", path.display()))?;
+        // The catalog's error names the file it is about.
+        lolrmm::import(path).context("cannot import the LOLRMM catalog")?;
     let mut out = io::stdout().lock();
     writeln!(
         out,
-        "read {} LOLRMM entries from {}: {} errors; {} distinct tools",
-        report.entries,
+        "read {} from {}: {}; {}",
+        counted(report.entries, "LOLRMM entry"),
         path.display(),
-        report.errors.len(),
-        report.tools.len()
+        counted(report.errors.len(), "error"),
+        counted(report.tools.len(), "distinct tool")
     )?;
     for (file, message) in &report.errors {
         writeln!(out, "  error: {file}: {message}")?;
@@ -118,9 +121,9 @@ fn import(path: &Path, data_dir: &Path) -> Result<ExitCode> {
     }
     if !report.errors.is_empty() {
         bail!(
-            "{}: not imported: {} files or entries could not be read (listed above); {unchanged}. Fix or remove them and import again",
+            "{}: not imported: {} reading it (listed above); {unchanged}. Fix or remove what they name and import again",
             path.display(),
-            report.errors.len()
+            counted(report.errors.len(), "error")
         );
     }
     let builtin = Catalog::builtin()?;
@@ -147,8 +150,10 @@ fn import(path: &Path, data_dir: &Path) -> Result<ExitCode> {
     }
     writeln!(
         out,
-        "merged with the built-in catalog: {widened} built-in tools widened, {added} tools added; {} tools in all",
-        merged.tools().len()
+        "merged with the built-in catalog: {} widened, {} added; {} in all",
+        counted(widened, "built-in tool"),
+        counted(added, "tool"),
+        counted(merged.tools().len(), "tool")
     )?;
     let file = CatalogFile {
         format: FORMAT_VERSION,
@@ -255,12 +260,12 @@ fn rollback(data_dir: &Path) -> Result<ExitCode> {
         sync_dir(data_dir);
         writeln!(
             out,
-            "restored the imported catalog from {} ({} tools) as {}; the one it replaced is kept as {} (--rollback again to undo)",
+            "restored the imported catalog from {} ({}) as {}; the one it replaced is kept as {} (--rollback again to undo)",
             restored
                 .version
                 .strip_prefix("lolrmm:")
                 .unwrap_or(&restored.version),
-            restored.tools.len(),
+            counted(restored.tools.len(), "tool"),
             target.display(),
             previous.display()
         )?;

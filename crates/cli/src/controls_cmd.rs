@@ -21,25 +21,33 @@ use crate::load;
 /// Flags of `rmmguard controls`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Formats:\n  \
-    nftables          nftables ruleset (nft -f): ingress/egress chains, port and address sets\n  \
-    iptables          iptables-restore --noflush file (IPv4); ip6tables: the same for IPv6\n  \
-    windows-firewall  PowerShell script of New-NetFirewallRule, idempotent by rule group\n  \
+    nftables          nftables ruleset (nft -f): ingress/egress chains, port\n                    \
+    and address sets\n  \
+    iptables          iptables-restore --noflush file (IPv4); ip6tables: the\n                    \
+    same for IPv6\n  \
+    windows-firewall  PowerShell script of New-NetFirewallRule, idempotent by\n                    \
+    rule group\n  \
     rpz               DNS response-policy zone (NXDOMAIN, or --sinkhole)\n  \
     hosts             hosts file (exact names only)\n  \
     unbound           Unbound local-zone include\n  \
-    suricata          Suricata rules (dns.query, tls.sni, certificates, ports, downloads)\n  \
+    suricata          Suricata rules (dns.query, tls.sni, certificates, ports,\n                    \
+    downloads)\n  \
     applocker         AppLocker policy XML (Exe rules; --mode audit|enforce)\n  \
     sigma             Sigma rules, one file per rule (--out FOLDER)\n\n\
     Examples:\n  \
-    rmmguard controls --policy policy.toml --format rpz --out /etc/bind/rpz.rmmguard.zone\n  \
+    rmmguard controls --policy policy.toml --format rpz \\\n      \
+    --out /etc/bind/rpz.rmmguard.zone\n  \
     rmmguard controls --policy policy.toml --format nftables --explain\n  \
-    rmmguard controls --policy policy.toml --format suricata --action drop --sid-base 9100000\n  \
+    rmmguard controls --policy policy.toml --format suricata --action drop \\\n      \
+    --sid-base 9100000\n  \
     rmmguard controls --policy policy.toml --format sigma --out sigma/\n\n\
-    Infrastructure ports (SSH, DNS, DHCP, HTTP(S), Kerberos, NTP, RPC, NetBIOS, SNMP,\n\
-    LDAP, SMB, RDP, WinRM, VPNs) are never blocked; ports only a LOLRMM import lists\n\
-    are blocked only with --imported-ports. Values that fail a format's grammar are\n\
-    skipped with a warning. Loaded firewall rules keep loopback and sessions already up.\n\n\
-    Outputs are reproducible: set SOURCE_DATE_EPOCH to fix the time in their header.")]
+    Infrastructure ports (SSH, DNS, DHCP, HTTP(S), Kerberos, NTP, RPC, NetBIOS,\n\
+    SNMP, LDAP, SMB, RDP, WinRM, VPNs) are never blocked; ports only a LOLRMM\n\
+    import lists are blocked only with --imported-ports. Values that fail a\n\
+    format's grammar are skipped with a warning. Loaded firewall rules keep\n\
+    loopback and sessions already up.\n\n\
+    Outputs are reproducible: set SOURCE_DATE_EPOCH to fix the time in their\n\
+    header.")]
 pub struct ControlsArgs {
     /// Output format (see below)
     #[arg(long, short = 'f', value_name = "FORMAT", value_parser = parse_target)]
@@ -291,9 +299,9 @@ fn write_out(target: Target, output: &Output, path: &Path) -> Result<()> {
     };
     write_file(&path, &file.text)?;
     eprintln!(
-        "rmmguard: wrote {} ({} rules)",
+        "rmmguard: wrote {} ({})",
         path.display(),
-        output.notes.len()
+        rmmguard_words::counted(output.notes.len(), "rule")
     );
     Ok(())
 }

@@ -10,6 +10,7 @@ use rmmguard::detect::{DetectConfig, Detector};
 use rmmguard::sinks::{self, Sink};
 use rmmguard::sources::DiagnosticLevel;
 use rmmguard::{Hunt, HuntConfig, SiteMode, hunt};
+use rmmguard_words::counted;
 
 use crate::args::HuntArgs;
 use crate::load;
@@ -64,7 +65,10 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
             eprintln!("{warning}");
         }
     }
-    let view = run.view();
+    let view = sinks::Run {
+        assets: Some(&hunt_config.entities),
+        ..run.view()
+    };
     let html = sinks::html::Report {
         generated: jiff::Timestamp::now()
             .strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -99,8 +103,8 @@ fn exit_status(run: &Hunt, args: &HuntArgs) -> ExitCode {
     if run.records() == 0 {
         eprintln!(
             "rmmguard: error: no evidence could be read ({} read, {} skipped; see the problems listed)",
-            plural(run.files.len(), "file"),
-            plural(run.skipped.len(), "file"),
+            counted(run.files.len(), "file"),
+            counted(run.skipped.len(), "file"),
         );
         return ExitCode::from(2);
     }
@@ -116,7 +120,7 @@ fn exit_status(run: &Hunt, args: &HuntArgs) -> ExitCode {
     if errors > 0 && !args.lenient {
         eprintln!(
             "rmmguard: error: {} while reading evidence (listed above); --lenient judges the findings anyway",
-            plural(errors, "error"),
+            counted(errors, "error"),
         );
         return ExitCode::from(2);
     }
@@ -124,14 +128,5 @@ fn exit_status(run: &Hunt, args: &HuntArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-/// `1 file`, `2 files`.
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use rmmguard::catalog::{Catalog, CatalogFile};
 use rmmguard::detect::IocSet;
+use rmmguard::detect::ioc::IocFileStats;
 use rmmguard::policy::{Context as PolicyContext, Error as PolicyError, Policy};
+use rmmguard_words::counted;
 
 /// The file in the data directory that holds the imported tools.
 pub const IMPORTED: &str = "lolrmm-import.json";
@@ -94,8 +96,16 @@ pub fn policy(path: &Path, catalog: &Catalog) -> Result<Policy> {
                 lines.join("\n")
             )
         }
-        Err(error) => Err(anyhow::Error::new(error))
-            .with_context(|| format!("invalid policy {}", path.display())),
+        // The diagnostic has the place and the message; the file goes in front
+        // of it, compiler style, once.
+        Err(PolicyError::Syntax(diagnostic)) => bail!(
+            "invalid policy {}:{}:{}: {}",
+            path.display(),
+            diagnostic.line,
+            diagnostic.column,
+            diagnostic.message.trim().replace('\n', ": ")
+        ),
+        Err(error) => Err(anyhow::Error::new(error)).context("invalid policy"),
     }
 }
 
@@ -106,16 +116,12 @@ pub fn iocs(files: &[PathBuf]) -> Result<IocSet> {
     for file in files {
         let opened = fs::File::open(file)
             .with_context(|| format!("cannot read IOC file {}", file.display()))?;
+        // The loader's error names the file already.
         let stats = set
             .add_reader(&file.display().to_string(), BufReader::new(opened))
-            .with_context(|| format!("invalid IOC file {}", file.display()))?;
+            .context("invalid IOC file")?;
         if stats.skipped > 0 {
-            eprintln!(
-                "rmmguard: warning: {}: {} values of unknown shape (or CIDR blocks wider than an IPv4 /16) skipped ({} indicators read)",
-                file.display(),
-                stats.skipped,
-                stats.added
-            );
+            eprintln!("rmmguard: warning: {}", unknown_values(file, &stats));
         }
     }
     if !set.fits_prefilter() {
@@ -126,6 +132,31 @@ pub fn iocs(files: &[PathBuf]) -> Result<IocSet> {
         );
     }
     Ok(set)
+}
+
+/// The IOC loader's skipped values, the first few named with their lines.
+fn unknown_values(file: &Path, stats: &IocFileStats) -> String {
+    let examples: Vec<String> = stats
+        .unknown
+        .iter()
+        .map(|unknown| match unknown.line {
+            Some(line) => format!("line {line}: {:?}", unknown.value),
+            None => format!("{:?}", unknown.value),
+        })
+        .collect();
+    let more = stats.skipped.saturating_sub(examples.len());
+    format!(
+        "{}: {} of unknown shape (or CIDR blocks wider than an IPv4 /16) skipped: {}{}; {} read",
+        file.display(),
+        counted(stats.skipped, "value"),
+        examples.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        },
+        counted(stats.added, "indicator"),
+    )
 }
 
 /// A list of domains, one per line (`#` comments), from a file if given.

@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result};
 use jiff::civil::Date;
 use rmmguard::findings::Finding;
 use rmmguard::policy::{Context, Policy, Severity};
+use rmmguard_words::counted;
 
 use crate::args::PolicyCommand;
 use crate::load;
@@ -43,17 +44,18 @@ pub fn run(command: PolicyCommand, data_dir: &Path) -> Result<ExitCode> {
     }
     if errors > 0 {
         eprintln!(
-            "{}: {errors} errors, {} warnings",
+            "{}: {}, {}",
             file.display(),
-            diagnostics.len() - errors
+            counted(errors, "error"),
+            counted(diagnostics.len() - errors, "warning")
         );
         return Ok(ExitCode::from(1));
     }
     writeln!(
         std::io::stdout().lock(),
-        "{}: ok ({} warnings)",
+        "{}: ok ({})",
         file.display(),
-        diagnostics.len()
+        counted(diagnostics.len(), "warning")
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -92,7 +94,7 @@ pub fn expired_warnings(
             let effect = match count {
                 0 => "no finding of this run falls under it".to_owned(),
                 1 => "1 finding it would cover is reported".to_owned(),
-                n => format!("{n} findings it would cover are reported"),
+                n => format!("{} it would cover are reported", counted(n, "finding")),
             };
             format!(
                 "rmmguard: warning: {}:{}:{}: the exclusion for {} (\"{}\") expired on {} and no longer applies: {effect}; renew or remove it",

@@ -13,13 +13,19 @@ use rmmguard::{HuntConfig, NoProgress, eval, hunt};
 use rmmguard_simulate::network::NetFormats;
 use rmmguard_simulate::{Config, Formats, Scenario, Shape, Truth, generate};
 
+use rmmguard_words::counted;
+
 use crate::load;
 
 /// Flags of `rmmguard simulate`.
 #[derive(Debug, clap::Args)]
+// Written out: clap's own usage line lists the flags given (`--seed <N>`)
+// as if they were required, and hides that --out is.
+#[command(override_usage = "rmmguard simulate [OPTIONS] --out <DIR>\n       \
+    rmmguard simulate --list-scenarios")]
 pub struct SimulateArgs {
     /// Seed: the same seed and flags give byte-identical output
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_name = "N")]
     pub seed: u64,
 
     /// Output folder (evidence, policy.toml, truth.json)
@@ -37,15 +43,15 @@ pub struct SimulateArgs {
     pub example: bool,
 
     /// Number of sites
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_name = "N")]
     pub sites: usize,
 
     /// Workstations per site
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_name = "N")]
     pub hosts: usize,
 
     /// Days simulated
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_name = "N")]
     pub days: u32,
 
     /// Benign background events per host per day (ignored with --size)
@@ -171,12 +177,13 @@ pub struct EvalArgs {
     #[arg(long, value_name = "PATH")]
     pub evidence: Option<PathBuf>,
 
-    /// Findings at or above this severity count as flags
-    #[arg(long, default_value = "low", value_parser = crate::args::parse_severity)]
+    /// Findings at or above this severity (info, low, medium, high, critical)
+    /// count as flags
+    #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = crate::args::parse_severity)]
     pub min_severity: Severity,
 
     /// Worker threads (0: one per core)
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
 
     /// For a lure corpus: read pictures with OCR (Tesseract), so picture
@@ -254,14 +261,14 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
     let bytes = folder_size(dir);
     writeln!(
         out,
-        "wrote {} events ({:.1} MiB) to {} in {seconds:.1} s ({:.0} MiB/s): {} malicious, {} authorized-RMM, {} activities",
-        truth.counts.events,
+        "wrote {} ({:.1} MiB) to {} in {seconds:.1} s ({:.0} MiB/s): {} malicious, {} authorized-RMM, {}",
+        counted(truth.counts.events, "event"),
         bytes as f64 / 1048576.0,
         dir.display(),
         bytes as f64 / 1048576.0 / seconds.max(1e-6),
         truth.counts.malicious,
         truth.counts.authorized,
-        truth.activities.len(),
+        counted(truth.activities.len(), "activity"),
     )?;
     if args.vendor_tenants > 0 {
         let config = rmmguard_tenants::simulate::SimConfig {
@@ -274,9 +281,9 @@ pub fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot write {}", vendor.display()))?;
         writeln!(
             out,
-            "wrote {} vendor tenant events for {} tenants to {} (truth in {})",
-            summary.records,
-            summary.tenants,
+            "wrote {} for {} to {} (truth in {})",
+            counted(summary.records, "vendor tenant event"),
+            counted(summary.tenants, "tenant"),
             vendor.display(),
             vendor.join("truth.json").display()
         )?;

@@ -15,6 +15,7 @@ use rmmguard_tenants::report::{self, Sources};
 use rmmguard_tenants::simulate::{self, SimConfig, tape::OutputFormat};
 use rmmguard_tenants::watch::{self, Input, WatchConfig};
 use rmmguard_tenants::{Config, Verdict, eval, time};
+use rmmguard_words::counted;
 
 /// `rmmguard tenants …`.
 #[derive(Debug, clap::Subcommand)]
@@ -25,7 +26,8 @@ pub enum TenantsCommand {
     /// verdict; 2 on error, including when no valid record could be read.
     #[command(
         after_help = "Examples:\n  rmmguard tenants score events/ --explain t1234\n  \
-        rmmguard tenants score a.jsonl b.csv --config scoring.toml --jsonl scores.jsonl --csv scores.csv"
+        rmmguard tenants score a.jsonl b.csv --config scoring.toml \\\n      \
+        --jsonl scores.jsonl --csv scores.csv"
     )]
     Score(ScoreArgs),
     /// Follow a growing event stream, keep scores current, print an alert line
@@ -56,7 +58,7 @@ pub enum TenantsCommand {
 #[derive(Debug, clap::Args)]
 pub struct FitArgs {
     /// Event files or folders of them
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "PATH")]
     pub files: Vec<PathBuf>,
     /// The vendor's bans: CSV with a `tenant` column (and optionally
     /// `abusive`, true/false); unlisted tenants count as legitimate
@@ -80,7 +82,7 @@ pub struct FitArgs {
 #[derive(Debug, clap::Args)]
 pub struct ScoreArgs {
     /// Event files or folders of them
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "PATH")]
     pub files: Vec<PathBuf>,
     /// Scoring config (TOML; see `rmmguard tenants config`)
     #[arg(long, value_name = "FILE")]
@@ -98,7 +100,7 @@ pub struct ScoreArgs {
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub top: usize,
     /// Exit with status 1 when a tenant reaches this verdict
-    #[arg(long, value_parser = ["review", "suspend"])]
+    #[arg(long, value_name = "VERDICT", value_parser = ["review", "suspend"])]
     pub fail_on: Option<String>,
 }
 
@@ -129,10 +131,10 @@ pub struct WatchArgs {
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
     /// Seed: the same seed writes the same dataset
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_name = "N")]
     pub seed: u64,
     /// Tenants to generate
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 2_000, value_name = "N")]
     pub tenants: u64,
     /// Output folder
     #[arg(long, value_name = "DIR")]
@@ -231,8 +233,11 @@ fn watch(args: &WatchArgs) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     let summary = watch::run(&args.state, &input, &config, &mut out)?;
     eprintln!(
-        "rmmguard: watch: {} records read ({} skipped), {} alerts, resumed at record {}",
-        summary.records, summary.skipped, summary.alerts, summary.resumed_at
+        "rmmguard: watch: {} read ({} skipped), {}, resumed at record {}",
+        counted(summary.records, "record"),
+        summary.skipped,
+        counted(summary.alerts, "alert"),
+        summary.resumed_at
     );
     if let Some(path) = &args.scores {
         write_to(path, |out| {
@@ -262,10 +267,10 @@ fn simulate(args: &SimulateArgs) -> Result<ExitCode> {
         .map(|(_, n)| n)
         .sum();
     println!(
-        "wrote {} tenants ({abusive} abusive, banned included) and {} records in {} files to {}; labels in {}, the ban list in {}",
-        summary.tenants,
-        summary.records,
-        summary.files.len(),
+        "wrote {} ({abusive} abusive, banned included) and {} in {} to {}; labels in {}, the ban list in {}",
+        counted(summary.tenants, "tenant"),
+        counted(summary.records, "record"),
+        counted(summary.files.len(), "file"),
         args.out.display(),
         simulate::TRUTH_FILE,
         simulate::BANS_FILE
@@ -289,9 +294,9 @@ fn evaluate(args: &EvalArgs) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     writeln!(
         out,
-        "{} tenants, {} records ({} skipped) scored in {seconds:.1}s; stream clock {}",
-        run.scores.len(),
-        run.records(),
+        "{}, {} ({} skipped) scored in {seconds:.1}s; stream clock {}",
+        counted(run.scores.len(), "tenant"),
+        counted(run.records(), "record"),
         run.skipped(),
         time::format(run.engine.now())
     )?;
@@ -336,10 +341,10 @@ fn print_diagnostics(run: &BatchRun) {
             .map(|(reason, n)| format!("{n} {reason}"))
             .collect();
         eprintln!(
-            "rmmguard: {}: skipped {} of {} records ({})",
+            "rmmguard: {}: skipped {} of {} ({})",
             file.path.display(),
             file.skipped,
-            file.records,
+            counted(file.records, "record"),
             reasons.join(", ")
         );
         for diagnostic in file.diagnostics.iter().take(5) {
@@ -353,8 +358,8 @@ fn print_diagnostics(run: &BatchRun) {
     }
     if run.engine.late() > 0 {
         eprintln!(
-            "rmmguard: {} events arrived later than the reorder window",
-            run.engine.late()
+            "rmmguard: {} arrived later than the reorder window",
+            counted(run.engine.late(), "event")
         );
     }
 }

@@ -2,11 +2,15 @@
 //! JA4, a file hash and a relay, each shared by three of five sites (and
 //! decoys of each kind at the others), form one campaign each — and the
 //! terminal summary, the incidents JSON lines and the HTML report agree.
+//! Every site also looks up AnyDesk's shared cloud: a vendor every customer
+//! reaches is evidence at each site, but no campaign.
 //!
 //! The evidence is written here: Suricata EVE TLS records (an AnyDesk relay
 //! handshake without SNI, with its fingerprints) and Sysmon process starts
 //! as Winlogbeat JSON (a portable AnyDesk with its image hash, a
 //! ScreenConnect client joining a relay), one folder per site.
+
+mod common;
 
 use std::fs;
 use std::path::Path;
@@ -39,36 +43,23 @@ fn eve(site: u8) -> String {
         JA4,
         format!("t13d1516h2_decoy{site}_000000000000"),
     );
-    format!(
+    let cloud = if site == 1 {
+        "Boot.Net.AnyDesk.com"
+    } else {
+        "boot.net.anydesk.com"
+    };
+    let dns = format!(
+        r#"{{"timestamp":"2026-11-20T10:0{site}:00.000000+0000","flow_id":{},"event_type":"dns","src_ip":"10.{site}.0.5","src_port":53000,"dest_ip":"10.{site}.0.1","dest_port":53,"proto":"UDP","dns":{{"type":"query","id":7,"rrname":"{cloud}","rrtype":"A"}}}}"#,
+        100 + u32::from(site)
+    ) + "\n";
+    dns + &format!(
         r#"{{"timestamp":"2026-11-20T10:0{site}:00.000000+0000","flow_id":{site},"event_type":"tls","src_ip":"10.{site}.0.5","src_port":50123,"dest_ip":"203.0.113.{site}","dest_port":443,"proto":"TCP","tls":{{"subject":"CN=AnyNet Relay","issuerdn":"CN=AnyNet Root CA","version":"TLS 1.2","ja3":{{"hash":"{ja3}"}},"ja4":"{ja4}"}}}}"#
     ) + "\n"
 }
 
 fn sysmon(site: u8, record: u32, image: &str, command_line: &str, hashes: &str) -> String {
     let host = format!("S{site}-WS-01.corp.example");
-    let event_data = serde_json::json!({
-        "UtcTime": format!("2026-11-20 09:{:02}:00.000", record),
-        "ProcessId": "4242",
-        "Image": image,
-        "CommandLine": command_line,
-        "User": "CORP\\bob",
-        "Hashes": hashes,
-        "ParentImage": "C:\\Windows\\explorer.exe",
-    });
-    let line = serde_json::json!({
-        "@timestamp": format!("2026-11-20T09:{:02}:00.000Z", record),
-        "event": {"code": "1", "provider": "Microsoft-Windows-Sysmon", "kind": "event"},
-        "host": {"name": host},
-        "winlog": {
-            "channel": "Microsoft-Windows-Sysmon/Operational",
-            "computer_name": host,
-            "event_id": "1",
-            "provider_name": "Microsoft-Windows-Sysmon",
-            "record_id": record,
-            "event_data": event_data,
-        },
-    });
-    line.to_string() + "\n"
+    common::sysmon_process_start(&host, record, image, command_line, hashes)
 }
 
 fn write_sites(root: &Path) {
@@ -203,8 +194,21 @@ fn each_kind_of_shared_indicator_forms_one_campaign_in_every_output() {
             "{decoy}"
         );
     }
-    // The findings carry the indicators as typed facts.
+    // The vendor's shared cloud is evidence at every site, never a campaign.
     let findings = fs::read_to_string(&findings).unwrap();
+    let cloud_sites = findings
+        .lines()
+        .filter(|line| line.contains(r#""rule_id":"N001""#))
+        .filter(|line| line.contains(r#""rmm.cloud":["boot.net.anydesk.com"]"#))
+        .count();
+    assert_eq!(cloud_sites, 5, "{findings}");
+    assert!(
+        !campaigns
+            .iter()
+            .any(|(title, _)| title.contains("anydesk.com")),
+        "{campaigns:#?}"
+    );
+    // The findings carry the indicators as typed facts.
     assert!(findings.contains(&format!(r#""file.hash.sha256":["{HASH}"]"#)));
     assert!(findings.contains(&format!(r#""tls.client.ja3":["{JA3}"]"#)));
     assert!(findings.contains(&format!(r#""tls.client.ja4":["{JA4}"]"#)));

@@ -2,35 +2,12 @@
 //! Each test runs the built binary through [`rmmguard`] in a fresh data
 //! directory, so no test sees another's imported catalog.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Runs the binary with `args` in the repository root and a private data dir.
-fn rmmguard(data: &Path, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_rmmguard"))
-        .args(args)
-        .current_dir(repo())
-        .env("RMMGUARD_DATA_DIR", data)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run rmmguard");
-    Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+use common::{repo, rmmguard};
 
 #[test]
 fn readme_command_one_hunts_the_examples() {

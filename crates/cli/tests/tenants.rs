@@ -2,28 +2,15 @@
 //! 2), a fitted config is read back by `score --config`, and CSV cells that
 //! a spreadsheet would run as formulas come out inert.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use common::{Output, command, output};
 
+/// Runs the binary with `args` in `dir`, with its data under `dir/data`.
 fn rmmguard(dir: &Path, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_rmmguard"))
-        .args(args)
-        .current_dir(dir)
-        .env("RMMGUARD_DATA_DIR", dir.join("data"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run rmmguard");
-    Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    output(command(&dir.join("data")).current_dir(dir).args(args))
 }
 
 #[test]
@@ -38,7 +25,7 @@ fn score_exits_2_when_nothing_could_be_read() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr.contains(
-            "rmmguard: sparse: skipped 1 of 1 records (1 syntax)\n\
+            "rmmguard: sparse: skipped 1 of 1 record (1 syntax)\n\
              rmmguard:   sparse:1: not a valid record: line longer than 1048576 bytes\n"
         ),
         "{}",

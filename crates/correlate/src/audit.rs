@@ -170,10 +170,10 @@ pub fn starter_policy(rows: &[AuditRow], organization: &str) -> String {
         let portable = modes.contains("portable");
         let _ = writeln!(
             out,
-            "# {} — seen as {} on {} host(s): {}",
+            "# {} — seen as {} on {}: {}",
             rows[0].tool.name,
             join(&modes),
-            hosts.len(),
+            rmmguard_words::counted(hosts.len(), "host"),
             preview(&hosts)
         );
         let _ = writeln!(out, "[[authorized]]\ntool = {id:?}");

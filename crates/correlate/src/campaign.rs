@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rmmguard_findings::{Finding, Incident, IncidentKind, Severity, TimelineEntry, indicators};
 
+use rmmguard_words::counted;
+
 use crate::{sorted, span};
 
 /// The indicators a group of sites and hosts share, and the findings naming them.
@@ -82,10 +84,10 @@ fn campaign(
         score: 50 + 10 * sites.len() as u32 + 5 * shared.len() as u32,
         reasons: vec![
             format!(
-                "{} shared indicator(s) in {} finding(s) at {} sites",
-                shared.len(),
-                group.len(),
-                sites.len()
+                "{} in {} at {}",
+                counted(shared.len(), "shared indicator"),
+                counted(group.len(), "finding"),
+                counted(sites.len(), "site")
             ),
             format!(
                 "hosts: {}",

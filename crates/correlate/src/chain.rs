@@ -18,6 +18,8 @@ use rmmguard_findings::{
 };
 
 use crate::stage;
+use rmmguard_words::counted;
+
 use crate::{Config, Entities, sorted, span};
 
 /// One finding standing for one stage on one host.
@@ -193,10 +195,13 @@ fn score(
         let minutes = spread.as_secs() / 60;
         if spread <= SignedDuration::from_hours(1) {
             score += 20;
-            reasons.push(format!("all within {minutes} minutes"));
+            reasons.push(format!("all within {}", counted(minutes, "minute")));
         } else if spread <= SignedDuration::from_hours(6) {
             score += 10;
-            reasons.push(format!("all within {} hours", (minutes + 59) / 60));
+            reasons.push(format!(
+                "all within {}",
+                counted((minutes + 59) / 60, "hour")
+            ));
         }
     }
     let banking = stages.contains(&Stage::Banking);

@@ -71,6 +71,7 @@ pub struct Entities {
     by_ip: HashMap<IpAddr, usize>,
     by_mailbox: HashMap<String, usize>,
     by_user: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
 }
 
 /// Lower-case short name: `WS-7.corp.local` → `ws-7`.
@@ -162,12 +163,37 @@ impl Entities {
         if let Some(user) = &asset.user {
             self.by_user.insert(user_key(user), index);
         }
+        self.by_name.entry(short_name(&asset.host)).or_insert(index);
         self.assets.push(asset);
     }
 
     /// The known assets.
     pub fn assets(&self) -> &[Asset] {
         &self.assets
+    }
+
+    /// The asset a host names: by address when the host is one, else by
+    /// its short name.
+    pub fn asset_of_host(&self, host: &str) -> Option<&Asset> {
+        let index = match host.parse::<IpAddr>() {
+            Ok(ip) => self.by_ip.get(&ip),
+            Err(_) => self.by_name.get(&short_name(host)),
+        };
+        index.and_then(|&i| self.assets.get(i))
+    }
+
+    /// A host as a report shows it: an address the assets name becomes
+    /// `NAME (address)`; anything else is shown as it is.
+    pub fn display_host(&self, host: &str) -> String {
+        match (host.parse::<IpAddr>(), self.asset_of_host(host)) {
+            (Ok(_), Some(asset)) => format!("{} ({host})", asset.host),
+            _ => host.to_owned(),
+        }
+    }
+
+    /// The site the assets give a host (by name or address).
+    pub fn site_of_host(&self, host: &str) -> Option<&str> {
+        self.asset_of_host(host)?.site.as_deref()
     }
 
     /// The host a finding is about: (key for joining, name to show).
@@ -245,5 +271,25 @@ mod tests {
         assert_eq!(quoted.assets()[0].ips.len(), 2);
         assert_eq!(quoted.assets()[0].user.as_deref(), Some("CORP\\eve"));
         assert_eq!(short_name("WS-7.corp.local"), "ws-7");
+    }
+
+    #[test]
+    fn hosts_are_shown_by_name_with_their_address_and_site() {
+        let entities = Entities::from_csv(
+            "host,ips,site\nBRANCH1-WS-001.contoso.local,10.11.0.21,branch1\nHQ-WS-001,,hq\n",
+        )
+        .unwrap();
+        assert_eq!(
+            entities.display_host("10.11.0.21"),
+            "BRANCH1-WS-001.contoso.local (10.11.0.21)"
+        );
+        assert_eq!(entities.display_host("10.11.0.99"), "10.11.0.99");
+        assert_eq!(
+            entities.display_host("hq-ws-001.contoso.local"),
+            "hq-ws-001.contoso.local"
+        );
+        assert_eq!(entities.site_of_host("10.11.0.21"), Some("branch1"));
+        assert_eq!(entities.site_of_host("HQ-WS-001.contoso.local"), Some("hq"));
+        assert_eq!(entities.site_of_host("other"), None);
     }
 }

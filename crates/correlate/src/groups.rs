@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use rmmguard_findings::{FactKey, Finding, Incident, IncidentKind, Severity, TimelineEntry};
 
+use rmmguard_words::counted;
+
 use crate::{Entities, sorted, span};
 
 /// One incident per (tool, tenant) of the foreign-tenant findings (E004).
@@ -79,30 +81,30 @@ fn incident(group: &[&Finding], entities: &Entities, kind: IncidentKind) -> Inci
     let (title, severity, base) = match kind {
         IncidentKind::TenantMismatch => (
             format!(
-                "{tool_name} connected to foreign tenant {tenant_text} on {} host(s)",
-                hosts.len()
+                "{tool_name} connected to foreign tenant {tenant_text} on {}",
+                counted(hosts.len(), "host")
             ),
             Severity::Critical,
             80,
         ),
         _ => (
             format!(
-                "{tool_name} sessions with {tenant_text} outside the approved paths on {} host(s)",
-                hosts.len()
+                "{tool_name} sessions with {tenant_text} outside the approved paths on {}",
+                counted(hosts.len(), "host")
             ),
             Severity::High,
             60,
         ),
     };
     let mut reasons = vec![format!(
-        "{} finding(s) on {}",
-        group.len(),
+        "{} on {}",
+        counted(group.len(), "finding"),
         hosts.join(", ")
     )];
     if sites.len() > 1 {
         reasons.push(format!(
-            "seen at {} sites: {}",
-            sites.len(),
+            "seen at {}: {}",
+            counted(sites.len(), "site"),
             sites.join(", ")
         ));
     }

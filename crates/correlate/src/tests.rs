@@ -147,8 +147,8 @@ fn foreign_tenants_group_across_hosts() {
     assert_eq!(
         titles,
         [
-            "screenconnect connected to foreign tenant relay.crook.example on 2 host(s)",
-            "screenconnect connected to foreign tenant other.example on 1 host(s)",
+            "screenconnect connected to foreign tenant relay.crook.example on 2 hosts",
+            "screenconnect connected to foreign tenant other.example on 1 host",
         ]
     );
 }

@@ -674,6 +674,38 @@ mod tests {
     }
 
     #[test]
+    fn rustdesk_server_from_a_renamed_binary_stops_at_the_extension() {
+        let index = index();
+        let rustdesk = (0..index.tools.len())
+            .find(|&t| &*index.tool(t).reference.id == "rustdesk")
+            .unwrap();
+        let server = |field, text| index.tenant(rustdesk, field, text).map(|(t, _)| t);
+        for (text, want) in [
+            (
+                r"C:\Users\a\Downloads\rustdesk-host=evil.example.exe",
+                "evil.example",
+            ),
+            (r"C:\t\RustDesk-HOST=Evil.Example.EXE", "evil.example"),
+            (r"C:\t\rustdesk-host=10.1.2.3,key=abc=.exe", "10.1.2.3"),
+            (
+                r"C:\t\rustdesk-host=relay.exe.example.exe",
+                "relay.exe.example",
+            ),
+            (r"C:\t\rustdesk-host=evil.example", "evil.example"),
+        ] {
+            assert_eq!(server(Field::Path, text).as_deref(), Some(want), "{text}");
+        }
+        assert_eq!(
+            server(
+                Field::CommandLine,
+                r#""C:\t\rustdesk-host=evil.example.exe" --service"#
+            )
+            .as_deref(),
+            Some("evil.example")
+        );
+    }
+
+    #[test]
     fn config_files_and_mentions() {
         let index = index();
         assert_eq!(

@@ -168,11 +168,9 @@ impl IocSet {
     ) -> Result<IocFileStats, Error> {
         let fail = |message: String| Error::new(ErrorKind::Ioc(message)).in_file(name);
         let source: Arc<str> = Arc::from(name);
-        let mut stats = IocFileStats {
-            added: 0,
-            skipped: 0,
-        };
+        let mut stats = IocFileStats::default();
         let mut line = Vec::new();
+        let mut number = 0_u64;
         let mut first = true;
         let mut shape = Shape::Unknown;
         loop {
@@ -183,6 +181,7 @@ impl IocSet {
             if read == 0 {
                 break;
             }
+            number += 1;
             let mut text = String::from_utf8_lossy(&line);
             if first {
                 first = false;
@@ -215,11 +214,12 @@ impl IocSet {
                 }
             }
             match shape {
-                Shape::Csv(header) => self.csv_line(&source, &text, header, &mut stats),
+                Shape::Csv(header) => self.csv_line(&source, &text, number, header, &mut stats),
                 _ => {
                     let value = text.split('#').next().unwrap_or("").trim();
                     if !value.is_empty() {
-                        stats.count(self.push_value(&source, value, None));
+                        let pushed = self.push_value(&source, value, None);
+                        stats.count(pushed, Some(number), value);
                     }
                 }
             }
@@ -232,6 +232,7 @@ impl IocSet {
         &mut self,
         source: &Arc<str>,
         line: &str,
+        number: u64,
         header: Header,
         stats: &mut IocFileStats,
     ) {
@@ -250,7 +251,8 @@ impl IocSet {
         let Some(value) = value.filter(|v| !v.is_empty()) else {
             return;
         };
-        stats.count(self.push_value(source, value, description));
+        let pushed = self.push_value(source, value, description);
+        stats.count(pushed, Some(number), value);
     }
 
     fn add_stix(
@@ -278,12 +280,14 @@ impl IocSet {
                     let pattern = object.get("pattern").and_then(|p| p.as_str()).unwrap_or("");
                     for caps in comparison.captures_iter(pattern) {
                         let value = caps.get(3).map_or("", |m| m.as_str()).replace("\\'", "'");
-                        stats.count(self.push_value(source, &value, description.clone()));
+                        let pushed = self.push_value(source, &value, description.clone());
+                        stats.count(pushed, None, &value);
                     }
                 }
                 "domain-name" | "ipv4-addr" | "ipv6-addr" | "url" => {
                     if let Some(value) = object.get("value").and_then(|v| v.as_str()) {
-                        stats.count(self.push_value(source, value, description));
+                        let pushed = self.push_value(source, value, description);
+                        stats.count(pushed, None, value);
                     }
                 }
                 _ => {}
@@ -582,18 +586,42 @@ impl Header {
 }
 
 /// Counts from one IOC file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IocFileStats {
     /// Indicators added (values already in the set are not counted).
     pub added: usize,
     /// Values skipped because their shape is unknown.
     pub skipped: usize,
+    /// The first few values skipped (at most [`UNKNOWN_EXAMPLES`]), so a
+    /// warning can say which.
+    pub unknown: Vec<UnknownValue>,
+}
+
+/// How many skipped values [`IocFileStats`] keeps to show.
+pub const UNKNOWN_EXAMPLES: usize = 3;
+
+/// A value of unknown shape, and where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// Its 1-based line (none in a STIX bundle, read as one document).
+    pub line: Option<u64>,
+    /// The value as written (cut to 80 characters).
+    pub value: String,
 }
 
 impl IocFileStats {
-    fn count(&mut self, pushed: Pushed) {
+    fn count(&mut self, pushed: Pushed, line: Option<u64>, value: &str) {
         self.added += pushed.added;
-        self.skipped += usize::from(!pushed.known);
+        if pushed.known {
+            return;
+        }
+        self.skipped += 1;
+        if self.unknown.len() < UNKNOWN_EXAMPLES {
+            self.unknown.push(UnknownValue {
+                line,
+                value: value.trim().chars().take(80).collect(),
+            });
+        }
     }
 }
 

@@ -144,6 +144,10 @@ fact_keys! {
     RmmPortTools = "rmm.port.tools";
     /// A tool's standard ports, when it was seen on another.
     RmmStandardPorts = "rmm.standard_ports";
+    /// An RMM vendor's shared cloud host (domain or address) that every
+    /// customer of the tool contacts: evidence, but not an indicator, since
+    /// two sites reaching it share a vendor, not an actor.
+    RmmCloud = "rmm.cloud";
     /// The banking or payment site visited.
     FinancialSite = "rmm.financial_site";
     /// Why the rule fired, in words.

@@ -402,6 +402,34 @@ impl Converter<'_> {
         }
     }
 
+    /// A ScreenConnect cloud instance (`acme.screenconnect.com`) is its web
+    /// address; its clients connect to the instance's relay
+    /// (`instance-…-relay.screenconnect.com`), the tenant the evidence shows.
+    /// Listing the instance alone makes the customer's own clients foreign.
+    fn cloud_instance_without_relay(&mut self, tenants: &[Spanned<String>]) {
+        let cloud = |t: &str| t.trim().to_lowercase().ends_with(".screenconnect.com");
+        let relay_listed = tenants.iter().any(|t| {
+            let t = t.get_ref().to_lowercase();
+            cloud(&t) && (t.contains("relay") || t.contains('*'))
+        });
+        if relay_listed {
+            return;
+        }
+        let Some(instance) = tenants.iter().find(|t| cloud(t.get_ref())) else {
+            return;
+        };
+        self.warning(
+            instance,
+            format!(
+                "{:?} is a ScreenConnect cloud instance; its clients connect to its relay \
+                 (instance-<id>-relay.screenconnect.com), which is not listed, so they would be \
+                 reported as a foreign tenant (E004): add the relay too (`rmmguard audit \
+                 --write-policy` writes the relay it sees)",
+                instance.get_ref().trim()
+            ),
+        );
+    }
+
     fn authorized(
         &mut self,
         entry: &Spanned<RawAuthorized>,
@@ -456,6 +484,11 @@ impl Converter<'_> {
                 Ok(_) => tenants.push(tenant.get_ref().trim().to_owned()),
                 Err(message) => self.error(tenant, message),
             }
+        }
+        if tool == "screenconnect" {
+            self.cloud_instance_without_relay(
+                listed.map_or(&[][..], |list| list.get_ref().as_slice()),
+            );
         }
         if self.error_count() > errors_before {
             return None;

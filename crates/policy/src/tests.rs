@@ -195,7 +195,7 @@ fn errors_have_line_and_column() {
     );
     assert_eq!(
         first_error("[networks\n"),
-        "1:10: error: invalid table header\nexpected `.`, `]`"
+        "1:10: error: unclosed table, expected `]`"
     );
 }
 
@@ -213,6 +213,29 @@ fn authorized_hosts_as_written() {
     let policy = Policy::parse(POLICY).unwrap();
     let hosts: Vec<Vec<String>> = policy.authorized().iter().map(Authorized::hosts).collect();
     assert_eq!(hosts, [vec![], vec!["group:it".to_owned()]]);
+}
+
+#[test]
+fn a_screenconnect_cloud_instance_without_its_relay_is_a_warning() {
+    let policy = |tenants: &str| {
+        format!("version = 1\n[[authorized]]\ntool = \"screenconnect\"\ntenants = [{tenants}]\n")
+    };
+    assert_eq!(
+        check(&policy("\"Acme.screenconnect.com\"")),
+        [
+            "4:12: warning: \"Acme.screenconnect.com\" is a ScreenConnect cloud instance; its clients \
+             connect to its relay (instance-<id>-relay.screenconnect.com), which is not listed, so they \
+             would be reported as a foreign tenant (E004): add the relay too (`rmmguard audit \
+             --write-policy` writes the relay it sees)"
+        ]
+    );
+    for fine in [
+        "\"acme.screenconnect.com\", \"instance-7k2pq9-relay.screenconnect.com\"",
+        "\"acme.screenconnect.com\", \"*.screenconnect.com\"",
+        "\"support.acme.example\"",
+    ] {
+        assert_eq!(check(&policy(fine)), Vec::<String>::new(), "{fine}");
+    }
 }
 
 #[test]

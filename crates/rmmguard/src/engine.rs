@@ -22,7 +22,7 @@ use rmmguard_findings::Incident;
 use rmmguard_sinks::Run;
 use rmmguard_sources::{
     DiagnosticLevel, Discovery, FileStats, Format, Input, NetScreen, Prefilter, ReadContext,
-    Skipped, Unit, discover, plan, read_unit,
+    Skipped, Unit, discover_each, plan, read_unit,
 };
 
 use crate::Error;
@@ -158,6 +158,7 @@ impl Hunt {
                 let level = match d.level {
                     DiagnosticLevel::Error => "error",
                     DiagnosticLevel::Warning => "warning",
+                    DiagnosticLevel::Note => "note",
                 };
                 (&d.source, level, d.message.as_str())
             })
@@ -182,6 +183,7 @@ impl Hunt {
             audit: &self.audit,
             inventory: &self.report.inventory,
             indicators: &self.indicators,
+            assets: None,
         }
     }
 }
@@ -311,11 +313,11 @@ fn run_unit(
 /// Discovers each path separately so `--site-from-dir` knows each file's root.
 fn discover_with_sites(paths: &[PathBuf], site: &SiteMode) -> Result<Discovery, Error> {
     let mut all = Discovery::default();
-    for root in paths {
+    for (root, found) in paths.iter().zip(discover_each(paths)?) {
         let Discovery {
             mut inputs,
             skipped,
-        } = discover(std::slice::from_ref(root))?;
+        } = found;
         for input in &mut inputs {
             input.site = match site {
                 SiteMode::None => None,

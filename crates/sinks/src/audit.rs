@@ -4,9 +4,10 @@
 use std::io::{self, Write};
 
 use rmmguard_correlate::audit::AuditRow;
+use rmmguard_words::{counted, noun};
 
 use crate::safe::csv_cell;
-use crate::text::{Block, Document, Table as TextTable};
+use crate::text::{Block, Document, Table as TextTable, list_within};
 use crate::{Run, Sink};
 
 /// The audit as an aligned text table, one row per tool and tenant.
@@ -16,6 +17,9 @@ pub struct Table;
 /// The audit as CSV.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Csv;
+
+/// How wide a list of sites grows before the rest are counted.
+const LIST_WIDTH: usize = 40;
 
 fn when(time: Option<jiff::Timestamp>) -> String {
     time.map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string())
@@ -35,12 +39,16 @@ impl Sink for Table {
                 if row.sites.is_empty() {
                     "-".into()
                 } else {
-                    row.sites.join(",")
+                    list_within(&row.sites, LIST_WIDTH)
                 },
             ]
         });
         let document = Document(vec![
-            Block::Line(format!("RMM audit: {} tools × tenants", run.audit.len())),
+            Block::Line(format!(
+                "RMM audit: {} × {}",
+                counted(run.audit.len(), "tool"),
+                noun(run.audit.len(), "tenant")
+            )),
             Block::Table(TextTable::new(
                 &[
                     "TOOL",

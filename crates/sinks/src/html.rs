@@ -13,14 +13,13 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use jiff::Timestamp;
-use rmmguard_correlate::audit::AuditRow;
 use rmmguard_correlate::indicators::Counted;
 use rmmguard_findings::{Evidence, Finding, Incident, InventoryRow, Severity, Stage};
 use serde_json::json;
 
 use crate::safe::{html as escape, script_json};
-use crate::terminal::thousands;
 use crate::{Run, Sink};
+use rmmguard_words::{counted, noun, thousands};
 
 const STYLE: &str = include_str!("html/style.css");
 const SCRIPT: &str = include_str!("html/app.js");
@@ -60,22 +59,22 @@ impl Report {
              <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>rmmguard report</title><style>{STYLE}</style></head><body>\
-             <header><h1>rmmguard report</h1><div class=\"meta\">{} · {} files, {:.1} MiB, {} records in {:.2} s</div></header>\
+             <header><h1>rmmguard report</h1><div class=\"meta\">{} · {}, {:.1} MiB, {} records in {:.2} s</div></header>\
              <nav><a href=\"#overview\">Overview</a><a href=\"#incidents\">Incidents</a><a href=\"#activity\">Activity</a>\
              <a href=\"#audit\">RMM audit</a><a href=\"#indicators\">Indicators</a><a href=\"#findings\">Findings</a></nav><main>",
             content_security_policy(),
             escape(&self.generated),
-            run.files,
+            counted(run.files, "file"),
             run.bytes as f64 / 1048576.0,
             thousands(run.records),
             run.elapsed.as_secs_f64(),
         );
         overview(&mut html, run);
         incidents(&mut html, run.incidents);
-        activity(&mut html, run.inventory);
-        audit(&mut html, run.audit);
+        activity(&mut html, run);
+        audit(&mut html, run);
         indicators(&mut html, run.indicators);
-        findings(&mut html, run.findings);
+        findings(&mut html, run);
         let _ = writeln!(html, "</main><script>{SCRIPT}</script></body></html>");
         html
     }
@@ -111,7 +110,7 @@ fn overview(html: &mut String, report: &Run<'_>) {
     html.push_str("</div>");
     let mut by_site: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
     for finding in report.findings {
-        let site = finding.site.as_deref().unwrap_or("(no site)");
+        let site = report.site_of(finding).unwrap_or("(no site)");
         by_site.entry(site).or_default()[finding.severity as usize] += 1;
     }
     if !by_site.is_empty() {
@@ -197,10 +196,15 @@ fn incidents(html: &mut String, incidents: &[Incident]) {
     html.push_str("</section>");
 }
 
-/// An SVG chart: one row per host and tool, a bar from first to last seen.
-fn activity(html: &mut String, inventory: &[InventoryRow]) {
+/// An SVG chart: one row per host and tool, a faint bar from first to last
+/// seen in the colour of its authorization, and on it one segment per
+/// finding (low and above) about that tool on that host, coloured by severity (the most
+/// severe drawn last, on top): an authorized tool's long bar never hides a
+/// foreign tenant's session on the same host.
+fn activity(html: &mut String, run: &Run<'_>) {
     html.push_str("<section id=\"activity\"><h2>RMM activity per host</h2>");
-    let rows: Vec<&InventoryRow> = inventory
+    let rows: Vec<&InventoryRow> = run
+        .inventory
         .iter()
         .filter(|r| r.first_seen.is_some())
         .collect();
@@ -213,6 +217,7 @@ fn activity(html: &mut String, inventory: &[InventoryRow]) {
         html.push_str("<p class=\"muted\">No timed RMM activity.</p></section>");
         return;
     };
+    let segments = segments(run.findings);
     let span = (end.as_second() - start.as_second()).max(1) as f64;
     let (label_width, width, row_height) = (300.0, 1000.0, 18.0);
     let height = row_height * rows.len() as f64 + 30.0;
@@ -221,10 +226,12 @@ fn activity(html: &mut String, inventory: &[InventoryRow]) {
         "<svg role=\"img\" aria-label=\"RMM activity per host\" width=\"100%\" viewBox=\"0 0 {} {height}\" preserveAspectRatio=\"xMinYMin meet\">",
         label_width + width + 20.0
     );
+    let x = |t: Timestamp| {
+        let t = t.clamp(start, end);
+        label_width + (t.as_second() - start.as_second()) as f64 / span * width
+    };
     for (i, row) in rows.iter().enumerate() {
         let y = 20.0 + i as f64 * row_height;
-        let x =
-            |t: Timestamp| label_width + (t.as_second() - start.as_second()) as f64 / span * width;
         let first = row.first_seen.unwrap_or(start);
         let last = row.last_seen.unwrap_or(first);
         let color = match row.authorization.as_str() {
@@ -232,19 +239,36 @@ fn activity(html: &mut String, inventory: &[InventoryRow]) {
             "unauthorized" => "#b3001b",
             _ => "#e67700",
         };
-        let label = format!("{} · {}", row.host.as_deref().unwrap_or("-"), row.tool.name);
+        let host = row.host.as_deref().unwrap_or("-");
+        let label = format!("{} · {}", run.host_label(host), row.tool.name);
         let _ = write!(
             html,
-            "<text x=\"0\" y=\"{:.1}\">{}</text><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"10\" fill=\"{color}\"><title>{} {} – {}</title></rect>",
+            "<text x=\"0\" y=\"{:.1}\">{}</text><rect data-span x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"10\" fill=\"{color}\" fill-opacity=\"0.35\"><title>{} ({}) {} – {}</title></rect>",
             y + 9.0,
             escape(&label),
             x(first),
             y,
             (x(last) - x(first)).max(3.0),
             escape(&label),
+            row.authorization.as_str(),
             time(first),
             time(last)
         );
+        let key = (host.to_lowercase(), row.tool.id.to_string());
+        for segment in segments.get(&key).into_iter().flatten() {
+            let severity = segment.severity.as_str();
+            let _ = write!(
+                html,
+                "<rect data-segment=\"{severity}\" class=\"seg {severity}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"10\"><title>{severity} {} {}: {} – {}</title></rect>",
+                x(segment.first),
+                y,
+                (x(segment.last) - x(segment.first)).max(3.0),
+                escape(segment.rule),
+                escape(segment.tenant.unwrap_or("")),
+                time(segment.first),
+                time(segment.last)
+            );
+        }
     }
     let _ = write!(
         html,
@@ -255,14 +279,62 @@ fn activity(html: &mut String, inventory: &[InventoryRow]) {
     );
 }
 
-fn audit(html: &mut String, rows: &[AuditRow]) {
+/// One finding's span on the activity chart.
+struct Segment<'a> {
+    severity: Severity,
+    rule: &'a str,
+    tenant: Option<&'a str>,
+    first: Timestamp,
+    last: Timestamp,
+}
+
+/// The timed findings about a tool on a host, by (host, tool id), least
+/// severe first so the most severe are drawn on top. Info findings (the
+/// authorized use) are the bar itself and get no segment.
+fn segments(findings: &[Finding]) -> BTreeMap<(String, String), Vec<Segment<'_>>> {
+    let mut by_row: BTreeMap<(String, String), Vec<Segment<'_>>> = BTreeMap::new();
+    for finding in findings.iter().filter(|f| f.severity > Severity::Info) {
+        let (Some(host), Some(tool), Some(first)) =
+            (&finding.host, &finding.tool, finding.first_seen)
+        else {
+            continue;
+        };
+        by_row
+            .entry((host.to_lowercase(), tool.id.to_string()))
+            .or_default()
+            .push(Segment {
+                severity: finding.severity,
+                rule: finding.rule.id,
+                tenant: finding.tenant.as_deref(),
+                first,
+                last: finding.last_seen.unwrap_or(first).max(first),
+            });
+    }
+    for segments in by_row.values_mut() {
+        segments.sort_by_key(|s| (s.severity, s.first));
+    }
+    by_row
+}
+
+fn audit(html: &mut String, run: &Run<'_>) {
+    let rows = run.audit;
     let _ = write!(
         html,
-        "<section id=\"audit\"><h2>RMM audit ({} tools × tenants)</h2><table><thead><tr><th>tool</th><th>tenant</th>\
+        "<section id=\"audit\"><h2>RMM audit ({} × {})</h2><table><thead><tr><th>tool</th><th>tenant</th>\
          <th>policy</th><th>install mode</th><th>hosts</th><th>sites</th><th>first seen</th><th>last seen</th><th>versions</th><th>events</th></tr></thead><tbody>",
-        rows.len()
+        counted(rows.len(), "tool"),
+        noun(rows.len(), "tenant")
     );
     for row in rows {
+        let hosts: Vec<String> = row.hosts.iter().map(|h| run.host_label(h)).collect();
+        let sites: BTreeSet<&str> = if row.sites.is_empty() {
+            row.hosts
+                .iter()
+                .filter_map(|h| run.assets?.site_of_host(h))
+                .collect()
+        } else {
+            row.sites.iter().map(String::as_str).collect()
+        };
         let authorization = row.authorization.as_str();
         let _ = write!(
             html,
@@ -270,8 +342,8 @@ fn audit(html: &mut String, rows: &[AuditRow]) {
             escape(&row.tool.name),
             escape(row.tenant.as_deref().unwrap_or("-")),
             row.install_mode(),
-            escape(&row.hosts.join(", ")),
-            escape(&row.sites.join(", ")),
+            escape(&hosts.join(", ")),
+            escape(&sites.into_iter().collect::<Vec<_>>().join(", ")),
             row.first_seen.map_or_else(|| "-".to_owned(), time),
             row.last_seen.map_or_else(|| "-".to_owned(), time),
             escape(&row.versions.join(", ")),
@@ -299,7 +371,8 @@ fn indicators(html: &mut String, indicators: &[Counted]) {
     html.push_str("</tbody></table></section>");
 }
 
-fn findings(html: &mut String, findings: &[Finding]) {
+fn findings(html: &mut String, run: &Run<'_>) {
+    let findings = run.findings;
     let data: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
@@ -307,8 +380,8 @@ fn findings(html: &mut String, findings: &[Finding]) {
                 "severity": f.severity.as_str(),
                 "rule_id": f.rule.id,
                 "rule": f.rule.name,
-                "host": f.host,
-                "site": f.site.as_deref(),
+                "host": run.finding_host(f),
+                "site": run.site_of(f),
                 "tool": f.tool.as_ref().map(|t| t.name.to_string()),
                 "summary": f.summary,
                 "count": f.count,

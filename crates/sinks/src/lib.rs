@@ -38,6 +38,7 @@ pub mod text;
 use std::io::{self, Write};
 use std::time::Duration;
 
+use rmmguard_correlate::Entities;
 use rmmguard_correlate::audit::AuditRow;
 use rmmguard_correlate::indicators::Counted;
 use rmmguard_events::SourceRef;
@@ -78,6 +79,47 @@ pub struct Run<'a> {
     pub inventory: &'a [InventoryRow],
     /// Indicators flagged findings name, most named first.
     pub indicators: &'a [Counted],
+    /// Known assets (`--assets`): they name hosts seen only by address and
+    /// give hosts without one their site.
+    pub assets: Option<&'a Entities>,
+}
+
+impl Run<'_> {
+    /// A host as outputs for people show it: an address the assets name as
+    /// `NAME (address)`, anything else as it is.
+    pub fn host_label(&self, host: &str) -> String {
+        match self.assets {
+            Some(assets) => assets.display_host(host),
+            None => host.to_owned(),
+        }
+    }
+
+    /// The host a finding is about as outputs for people show it: its own
+    /// (named by the assets if it is an address), else the one the assets
+    /// join it to (a mail finding's recipient's workstation).
+    pub fn finding_host(&self, finding: &Finding) -> Option<String> {
+        if let Some(host) = &finding.host {
+            return Some(self.host_label(host));
+        }
+        let (_, name) = self.assets?.host_of(finding)?;
+        self.assets?
+            .asset_of_host(&name)
+            .map(|asset| asset.host.clone())
+    }
+
+    /// A finding's site: its own, else the one the assets give its host.
+    pub fn site_of<'f>(&'f self, finding: &'f Finding) -> Option<&'f str> {
+        finding.site.as_deref().or_else(|| {
+            let assets = self.assets?;
+            match finding.host.as_deref() {
+                Some(host) => assets.site_of_host(host),
+                None => {
+                    let (_, name) = assets.host_of(finding)?;
+                    assets.site_of_host(&name)
+                }
+            }
+        })
+    }
 }
 
 /// One output of a run.

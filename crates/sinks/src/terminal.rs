@@ -10,7 +10,10 @@ use rmmguard_correlate::sites;
 use rmmguard_events::SourceRef;
 use rmmguard_findings::{Finding, IndicatorKind, Severity};
 
+use rmmguard_words::{counted, noun, thousands};
+
 use crate::safe::terminal as t;
+use crate::text::{Table, list_within};
 use crate::{Run, Sink};
 
 /// The summary an analyst reads first.
@@ -78,22 +81,22 @@ fn header(s: &mut String, view: &View<'_, '_>) {
     let mib = view.run.bytes as f64 / (1024.0 * 1024.0);
     let _ = writeln!(
         s,
-        "{} {}, {:.1} MiB, {} records in {:.2} s ({:.0} MiB/s, {} records/s, {})",
+        "{} {}, {:.1} MiB, {} in {:.2} s ({:.0} MiB/s, {} records/s, {})",
         paint("rmmguard hunt:", Style::Bold, view.color),
-        counted(view.run.files as u64, "file"),
+        counted(view.run.files, "file"),
         mib,
-        thousands(view.run.records),
+        counted(view.run.records, "record"),
         seconds,
         mib / seconds,
         thousands((view.run.records as f64 / seconds) as u64),
-        counted(view.run.threads as u64, "thread"),
+        counted(view.run.threads, "thread"),
     );
     let _ = writeln!(
         s,
-        "  parsed {} records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); {} malformed records skipped; {} not evidence",
-        thousands(view.run.parsed),
-        thousands(view.run.skipped_records),
-        counted(view.run.skipped_files.len() as u64, "file"),
+        "  parsed {} in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); {} skipped; {} passed over",
+        counted(view.run.parsed, "record"),
+        counted(view.run.skipped_records, "malformed record"),
+        counted(view.run.skipped_files.len(), "file"),
     );
 }
 
@@ -133,10 +136,11 @@ fn audit(s: &mut String, view: &View<'_, '_>) {
         .collect();
     let _ = writeln!(
         s,
-        "\n{} ({} tools × tenants on {} hosts)",
+        "\n{} ({} × {} on {})",
         paint("RMM audit", Style::Bold, view.color),
-        view.run.audit.len(),
-        hosts.len()
+        counted(view.run.audit.len(), "tool"),
+        noun(view.run.audit.len(), "tenant"),
+        counted(hosts.len(), "host")
     );
     if view.run.audit.is_empty() {
         let _ = writeln!(s, "  none");
@@ -155,15 +159,13 @@ fn audit(s: &mut String, view: &View<'_, '_>) {
                 row.hosts.len().to_string(),
                 row.first_seen
                     .map_or_else(|| "-".into(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
-                if row.hosts.len() <= 3 {
-                    row.hosts.join(", ")
-                } else {
-                    format!(
-                        "{}, … ({} more)",
-                        row.hosts[..2].join(", "),
-                        row.hosts.len() - 2
-                    )
-                },
+                list_within(
+                    &row.hosts
+                        .iter()
+                        .map(|h| view.run.host_label(h))
+                        .collect::<Vec<_>>(),
+                    HOST_LIST_WIDTH,
+                ),
             ]
         })
         .collect();
@@ -245,7 +247,8 @@ fn findings(s: &mut String, view: &View<'_, '_>) {
         );
         if let Some(first) = finding.evidence.first() {
             let more = if finding.count > 1 {
-                format!(" (+{} more events)", finding.count - 1)
+                let more = finding.count - 1;
+                format!(" (+{} more {})", thousands(more), noun(more, "event"))
             } else {
                 String::new()
             };
@@ -315,10 +318,10 @@ fn sites(s: &mut String, view: &View<'_, '_>) {
             .collect();
         let _ = writeln!(
             s,
-            "  {}: {} on {} hosts",
+            "  {}: {} on {}",
             t(&site.site),
             counts.join(", "),
-            site.hosts
+            counted(site.hosts, "host")
         );
     }
     if overview.shared.is_empty() {
@@ -334,14 +337,17 @@ fn sites(s: &mut String, view: &View<'_, '_>) {
         let names: Vec<&str> = shared.sites.iter().map(|site| &**site).collect();
         let _ = writeln!(
             s,
-            "  {} {} at {}: related activity on {} other networks",
+            "  {} {} at {}: related activity on {}",
             shared.kind,
             t(&shared.value),
             t(&names.join(", ")),
-            shared.sites.len() - 1
+            counted(shared.sites.len() - 1, "other network")
         );
     }
 }
+
+/// How wide the audit's list of hosts grows before the rest are counted.
+const HOST_LIST_WIDTH: usize = 48;
 
 /// How many problems of one kind are listed before the rest are counted.
 const LISTED: usize = 20;
@@ -374,7 +380,7 @@ fn problems(s: &mut String, view: &View<'_, '_>) {
             s,
             "  … and {} more in {}",
             thousands((diagnostics.len() - LISTED) as u64),
-            counted(files.len() as u64, "file"),
+            counted(files.len(), "file"),
         );
     }
     let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -395,7 +401,7 @@ fn problems(s: &mut String, view: &View<'_, '_>) {
         let _ = writeln!(
             s,
             "  skipped {}: {}: {}{}",
-            counted(paths.len() as u64, "file"),
+            counted(paths.len(), "file"),
             t(reason),
             examples.join(", "),
             if more > 0 {
@@ -407,58 +413,9 @@ fn problems(s: &mut String, view: &View<'_, '_>) {
     }
 }
 
-/// Left-aligned columns, two spaces apart, the last one unpadded.
+/// Aligned columns, two spaces apart (see [`crate::text::Table`]).
 fn table(s: &mut String, headers: &[&str], rows: &[Vec<String>]) {
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| row.iter().map(|cell| t(cell).into_owned()).collect())
-        .collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count()).min(48);
-        }
-    }
-    let line = |cells: Vec<String>| {
-        let last = cells.len().saturating_sub(1);
-        let mut text = String::from(" ");
-        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
-            let cell: String = cell.chars().take(48).collect();
-            if i == last {
-                let _ = write!(text, " {cell}");
-            } else {
-                let _ = write!(text, " {cell:<width$}");
-            }
-        }
-        text.trim_end().to_owned()
-    };
-    let _ = writeln!(
-        s,
-        "{}",
-        line(headers.iter().map(|h| (*h).to_owned()).collect())
-    );
-    for row in &rows {
-        let _ = writeln!(s, "{}", line(row.clone()));
-    }
-}
-
-/// `1 file`, `2 files`, `1,000 files`.
-fn counted(n: u64, noun: &str) -> String {
-    let ending = if n == 1 { "" } else { "s" };
-    format!("{} {noun}{ending}", thousands(n))
-}
-
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    s.push_str(&Table::new(headers, rows.to_vec()).render());
 }
 
 #[derive(Clone, Copy)]
@@ -515,13 +472,6 @@ mod tests {
     }
 
     #[test]
-    fn numbers() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
-
-    #[test]
     fn empty_run() {
         let run = Run {
             skipped_files: vec![("x.txt".into(), "not evidence".into())],
@@ -532,7 +482,7 @@ mod tests {
         let text = Summary::default().render(&run);
         expect_test::expect![[r#"
             rmmguard hunt: 0 files, 0.0 MiB, 0 records in 0.01 s (0 MiB/s, 0 records/s, 2 threads)
-              parsed 0 records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); 0 malformed records skipped; 1 file not evidence
+              parsed 0 records in full (the rest named no RMM tool or indicator, nor a remote-access port or protocol); 0 malformed records skipped; 1 file passed over
 
             Incidents (0)
               none

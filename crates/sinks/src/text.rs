@@ -5,6 +5,8 @@
 
 use std::io::{self, Write};
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use crate::safe::terminal;
 
 /// A document: blocks written in order.
@@ -24,6 +26,8 @@ pub enum Block {
 
 /// An aligned table: a header row and rows of cells. A header starting with
 /// `>` marks a right-aligned (numeric) column; the `>` is not shown.
+/// Columns are measured in terminal cells (`comfy-table` with Unicode
+/// widths), so a wide character does not shift the columns after it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     headers: Vec<String>,
@@ -31,7 +35,7 @@ pub struct Table {
     rows: Vec<Vec<String>>,
 }
 
-/// The widest a column grows; longer cells are cut with `…`.
+/// The widest a column grows, in terminal cells; longer cells are cut with `…`.
 const MAX_WIDTH: usize = 48;
 
 impl Table {
@@ -50,48 +54,76 @@ impl Table {
         }
     }
 
-    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
-        for row in &self.rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
+    /// The table as lines of text, each indented by two spaces and with
+    /// two spaces between columns, without trailing blanks.
+    pub fn render(&self) -> String {
+        let mut table = comfy_table::Table::new();
+        table
+            .load_preset(comfy_table::presets::NOTHING)
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+            .set_header(self.headers.clone())
+            .add_rows(self.rows.clone());
+        for (index, column) in table.column_iter_mut().enumerate() {
+            column.set_padding((2, 0));
+            if self.right.get(index).copied().unwrap_or(false) {
+                column.set_cell_alignment(comfy_table::CellAlignment::Right);
             }
         }
-        self.line(out, &self.headers, &widths)?;
-        for row in &self.rows {
-            self.line(out, row, &widths)?;
+        let mut text = String::new();
+        for line in table.lines() {
+            text.push_str(line.trim_end());
+            text.push('\n');
         }
-        Ok(())
+        text
     }
 
-    fn line(&self, out: &mut dyn Write, cells: &[String], widths: &[usize]) -> io::Result<()> {
-        let mut text = String::new();
-        let last = cells.len().saturating_sub(1);
-        for (i, (cell, &width)) in cells.iter().zip(widths).enumerate() {
-            let pad = width.saturating_sub(cell.chars().count());
-            text.push_str("  ");
-            if self.right.get(i).copied().unwrap_or(false) {
-                text.extend(std::iter::repeat_n(' ', pad));
-                text.push_str(cell);
-            } else {
-                text.push_str(cell);
-                if i != last {
-                    text.extend(std::iter::repeat_n(' ', pad));
-                }
-            }
-        }
-        writeln!(out, "{}", text.trim_end())
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.render().as_bytes())
     }
 }
 
-/// A cell cut to [`MAX_WIDTH`] characters, ending in `…` when cut.
+/// A cell cut to [`MAX_WIDTH`] terminal cells, ending in `…` when cut.
 fn fit(cell: &str) -> String {
-    if cell.chars().count() <= MAX_WIDTH {
+    if cell.width() <= MAX_WIDTH {
         return cell.to_owned();
     }
-    let mut cut: String = cell.chars().take(MAX_WIDTH - 1).collect();
+    let mut cut = String::new();
+    let mut width = 0;
+    for c in cell.chars() {
+        let w = c.width().unwrap_or(0);
+        if width + w > MAX_WIDTH - 1 {
+            break;
+        }
+        width += w;
+        cut.push(c);
+    }
     cut.push('…');
     cut
+}
+
+/// Names joined by ", " as far as `max_width` terminal cells allow, the
+/// rest counted: `a, b +3 more`. Names are never cut in the middle (at
+/// least one is shown, cut by the table if it alone is too wide).
+pub fn list_within<S: AsRef<str>>(names: &[S], max_width: usize) -> String {
+    let mut text = String::new();
+    for (shown, name) in names.iter().enumerate() {
+        let name = name.as_ref();
+        let left = names.len() - shown - 1;
+        let more = if left > 0 {
+            format!(" +{left} more")
+        } else {
+            String::new()
+        };
+        let separator = if shown == 0 { "" } else { ", " };
+        let needed = text.width() + separator.width() + name.width() + more.width();
+        if shown > 0 && needed > max_width {
+            text.push_str(&format!(" +{} more", names.len() - shown));
+            return text;
+        }
+        text.push_str(separator);
+        text.push_str(name);
+    }
+    text
 }
 
 impl Document {
@@ -136,5 +168,42 @@ mod tests {
             "y".repeat(47)
         );
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn wide_characters_keep_columns_aligned() {
+        let table = Table::new(
+            &["HOST", "MODE", ">N"],
+            vec![
+                vec!["東京-WS-01".into(), "other folder".into(), "2".into()],
+                vec!["HQ-WS-001".into(), "service".into(), "12".into()],
+            ],
+        );
+        assert_eq!(
+            table.render(),
+            "  HOST        MODE           N\n\
+             \x20 東京-WS-01  other folder   2\n\
+             \x20 HQ-WS-001   service       12\n"
+        );
+    }
+
+    #[test]
+    fn lists_elide_whole_names() {
+        let hosts = [
+            "BRANCH1-WS-001.contoso.local",
+            "BRANCH1-WS-002.contoso.local",
+            "BRANCH1-WS-003.contoso.local",
+        ];
+        assert_eq!(
+            list_within(&hosts, 48),
+            "BRANCH1-WS-001.contoso.local +2 more"
+        );
+        assert_eq!(
+            list_within(&hosts, 80),
+            "BRANCH1-WS-001.contoso.local, BRANCH1-WS-002.contoso.local +1 more"
+        );
+        assert_eq!(list_within(&hosts[..1], 10), "BRANCH1-WS-001.contoso.local");
+        assert_eq!(list_within(&["a", "b"], 10), "a, b");
+        assert_eq!(list_within::<&str>(&[], 10), "");
     }
 }

@@ -65,11 +65,22 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::Io(error) => Some(error),
-            _ => None,
-        }
+/// The OS error is part of the message (see `Display`), so it is not also
+/// a source: a report that prints the chain would say it twice.
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_os_error_is_said_once() {
+        let error = Error::io(
+            Path::new("/evidence/loop"),
+            std::io::Error::from_raw_os_error(40),
+        );
+        let text = error.to_string();
+        assert!(text.starts_with("/evidence/loop: "), "{text}");
+        assert!(std::error::Error::source(&error).is_none());
     }
 }

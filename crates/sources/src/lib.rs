@@ -64,5 +64,5 @@ pub use rmmguard_events::Event;
 pub use sniff::{Format, sniff};
 pub use stats::{Diagnostic, DiagnosticLevel, FileStats};
 pub use unit::{Unit, plan};
-pub use walk::{Discovery, Input, Skipped, discover};
+pub use walk::{Discovery, Input, Skipped, discover, discover_each};
 pub use windows::winevent;

@@ -14,6 +14,9 @@ pub enum DiagnosticLevel {
     Error,
     /// Something is off, but the records were still read.
     Warning,
+    /// Worth knowing, but nothing is wrong (packets a capture's snap length
+    /// cut, as it was asked to).
+    Note,
 }
 
 /// One problem found while reading, at a place in a file.
@@ -57,6 +60,11 @@ impl FileStats {
     pub fn warning(&mut self, path: &Path, location: Location, message: String) {
         self.warnings += 1;
         self.push(path, location, DiagnosticLevel::Warning, message);
+    }
+
+    /// Records a note: nothing is wrong, nothing is counted as a problem.
+    pub fn note(&mut self, path: &Path, location: Location, message: String) {
+        self.push(path, location, DiagnosticLevel::Note, message);
     }
 
     fn push(&mut self, path: &Path, location: Location, level: DiagnosticLevel, message: String) {

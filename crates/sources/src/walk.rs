@@ -7,8 +7,12 @@
 //! character device or `/dev/stdin` named as a path (`hunt <(zcat x.gz)`)
 //! is read as one sequential stream: its first bytes are kept from sniffing
 //! and read again with the rest, since a stream cannot be opened twice.
+//! A file is read once however often it is met (named twice, inside a
+//! folder also named, or a second hard or symbolic link), told by its
+//! device and inode, so no event is counted twice.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::{self, File, Metadata};
 use std::io::{Cursor, Read};
@@ -124,7 +128,24 @@ pub struct Discovery {
 /// A path given that does not exist. Unreadable or unrecognized files found
 /// inside folders are listed in [`Discovery::skipped`] instead.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, Error> {
+    let mut all = Discovery::default();
+    for found in discover_each(paths)? {
+        all.inputs.extend(found.inputs);
+        all.skipped.extend(found.skipped);
+    }
+    Ok(all)
+}
+
+/// Like [`discover`], one [`Discovery`] per path given (for callers that
+/// need each file's root), still reading every file and folder once across
+/// all of them.
+///
+/// # Errors
+///
+/// As [`discover`].
+pub fn discover_each(paths: &[PathBuf]) -> Result<Vec<Discovery>, Error> {
     let mut walk = Walk::default();
+    let mut each = Vec::with_capacity(paths.len());
     for path in paths {
         let metadata = fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::new(ErrorKind::NotFound).at(path),
@@ -133,12 +154,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, Error> {
         if metadata.is_dir() {
             walk.dir(path, &metadata);
         } else if metadata.is_file() {
-            walk.file(path, metadata.len());
+            walk.file(path, &metadata);
         } else {
             walk.stream(path, &metadata);
         }
+        each.push(std::mem::take(&mut walk.discovery));
     }
-    Ok(walk.discovery)
+    Ok(each)
 }
 
 #[derive(Default)]
@@ -146,6 +168,8 @@ struct Walk {
     discovery: Discovery,
     /// Folders read, by device and inode.
     folders: HashSet<(u64, u64)>,
+    /// Files read, by device and inode, with the path they were first met at.
+    files: HashMap<(u64, u64), PathBuf>,
 }
 
 impl Walk {
@@ -185,7 +209,7 @@ impl Walk {
             if metadata.is_dir() {
                 self.dir(&path, &metadata);
             } else if metadata.is_file() {
-                self.file(&path, metadata.len());
+                self.file(&path, &metadata);
             } else {
                 let kind = kind_of(&metadata);
                 let reason = format!(
@@ -196,7 +220,20 @@ impl Walk {
         }
     }
 
-    fn file(&mut self, path: &Path, len: u64) {
+    fn file(&mut self, path: &Path, metadata: &Metadata) {
+        let len = metadata.len();
+        match self.files.entry((metadata.dev(), metadata.ino())) {
+            Entry::Occupied(first) => {
+                let reason = format!(
+                    "the same file as {} (named twice, or a second link to it): read once",
+                    first.get().display()
+                );
+                return self.skip(path, reason);
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(path.to_path_buf());
+            }
+        }
         if len == 0 {
             return self.skip(path, "empty file".into());
         }
@@ -248,8 +285,28 @@ impl Walk {
                 site: None,
                 stream,
             }),
-            Err(reason) => self.skip(path, format!("not evidence rmmguard reads: {reason}")),
+            Err(reason) => match application_log(path) {
+                Some(tool) => self.skip(
+                    path,
+                    format!("{tool} application log: not read yet (rmmguard reads the events it leaves in Windows logs)"),
+                ),
+                None => self.skip(path, format!("not evidence rmmguard reads: {reason}")),
+            },
         }
+    }
+}
+
+/// The RMM tool whose own log this file is, by its file name: logs an
+/// analyst collects on purpose, so saying what they are (and that they are
+/// not read yet) beats "not evidence".
+fn application_log(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    match name {
+        "ad.trace" | "ad_svc.trace" | "connection_trace.txt" => Some("AnyDesk"),
+        "connections_incoming.txt" | "connections.txt" => Some("TeamViewer"),
+        _ if name.starts_with("teamviewer") && name.ends_with("_logfile.log") => Some("TeamViewer"),
+        _ => None,
     }
 }
 
@@ -335,12 +392,61 @@ mod tests {
                 "empty file"
             ]
         );
+        let same = discover(&[
+            root.to_path_buf(),
+            root.join("b/events.json"),
+            root.join("b/../b/events.json"),
+        ])
+        .unwrap();
+        assert_eq!(same.inputs.len(), 2);
+        let reasons: Vec<String> = same.skipped.iter().map(|s| s.reason.clone()).collect();
+        let first = root.join("b/events.json");
+        let twice = format!(
+            "the same file as {} (named twice, or a second link to it): read once",
+            first.display()
+        );
+        assert_eq!(reasons[2..], [twice.clone(), twice]);
         let missing = discover(&[root.join("nope")]).unwrap_err();
         assert!(
             missing
                 .to_string()
                 .ends_with("nope: no such file or folder"),
             "{missing}"
+        );
+    }
+
+    #[test]
+    fn rmm_application_logs_are_named_not_read_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "ad.trace",
+            "connection_trace.txt",
+            "Connections_incoming.txt",
+            "notes.txt",
+        ] {
+            fs::write(root.join(name), "0\t2026-11-02 09:14:03\tUser\t123456789\n").unwrap();
+        }
+        let found = discover(&[root.to_path_buf()]).unwrap();
+        let skipped: Vec<(String, &str)> = found
+            .skipped
+            .iter()
+            .map(|s| {
+                let name = s.path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, s.reason.split(':').next().unwrap())
+            })
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                (
+                    "Connections_incoming.txt".into(),
+                    "TeamViewer application log"
+                ),
+                ("ad.trace".into(), "AnyDesk application log"),
+                ("connection_trace.txt".into(), "AnyDesk application log"),
+                ("notes.txt".into(), "not evidence rmmguard reads"),
+            ]
         );
     }
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 
 use rmmguard_events::EventKind;
 use rmmguard_sources::{
-    Event, FileStats, Format, ReadContext, discover, plan, read_bytes, read_unit,
+    DiagnosticLevel, Event, FileStats, Format, ReadContext, discover, plan, read_bytes, read_unit,
 };
 
 fn reference(relative: &str) -> PathBuf {
@@ -566,4 +566,94 @@ fn zeek_format_baselines_parse_past_their_banner() {
     assert_eq!(subjects.len(), 1);
     assert!(subjects[0].starts_with("CN=imap.gmx.net,"), "{subjects:?}");
     assert_eq!(stats.records, 89);
+}
+
+/// A little-endian pcap of Ethernet packets, each `(bytes on the wire, bytes kept)`.
+fn pcap(snaplen: u32, packets: &[(&[u8], usize)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend(0xa1b2_c3d4_u32.to_le_bytes());
+    out.extend(2_u16.to_le_bytes());
+    out.extend(4_u16.to_le_bytes());
+    out.extend([0; 8]);
+    out.extend(snaplen.to_le_bytes());
+    out.extend(1_u32.to_le_bytes());
+    for (i, (wire, kept)) in packets.iter().enumerate() {
+        out.extend((1_700_000_000 + i as u32).to_le_bytes());
+        out.extend(0_u32.to_le_bytes());
+        out.extend((*kept as u32).to_le_bytes());
+        out.extend((wire.len() as u32).to_le_bytes());
+        out.extend(&wire[..*kept]);
+    }
+    out
+}
+
+/// Ethernet, IPv4 and a TCP SYN with 20 bytes of payload: 74 bytes.
+fn tcp_packet() -> Vec<u8> {
+    let mut p = Vec::new();
+    p.extend([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00]);
+    let total: u16 = 20 + 20 + 20;
+    p.extend([
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        1,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
+    p.extend([10, 0, 0, 1, 192, 0, 2, 7]);
+    p.extend(49152_u16.to_be_bytes());
+    p.extend(443_u16.to_be_bytes());
+    p.extend(1_u32.to_be_bytes());
+    p.extend(0_u32.to_be_bytes());
+    p.extend([0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0]);
+    p.extend([0x16; 20]);
+    p
+}
+
+#[test]
+fn packets_cut_by_the_snap_length_are_one_note_not_errors() {
+    let packet = tcp_packet();
+    // 40 bytes keep Ethernet, IPv4 and 6 bytes of the TCP header.
+    let bytes = pcap(40, &[(&packet, 40), (&packet, 40), (&packet, packet.len())]);
+    let stats = read_bytes(
+        Format::Pcap,
+        "cut.pcap",
+        &bytes,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
+    assert_eq!((stats.records, stats.skipped, stats.warnings), (3, 0, 0));
+    let notes: Vec<(DiagnosticLevel, Option<u64>, &str)> = stats
+        .diagnostics
+        .iter()
+        .map(|d| (d.level, d.source.location.offset(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [(
+            DiagnosticLevel::Note,
+            Some(24),
+            "2 packets cut by the capture's snap length before their TCP or UDP header \
+             (ordinary in captures that keep only each packet's first bytes): passed over"
+        )]
+    );
+    // The same bytes as a whole packet on the wire are damage: an error.
+    let mut damaged = packet[..40].to_vec();
+    damaged[16..18].copy_from_slice(&40_u16.to_be_bytes());
+    let bytes = pcap(65535, &[(&damaged, 40)]);
+    let stats = read_bytes(
+        Format::Pcap,
+        "damaged.pcap",
+        &bytes,
+        &ReadContext::default(),
+        &mut |_| {},
+    );
+    assert_eq!(stats.skipped, 1);
+    assert_eq!(stats.diagnostics[0].level, DiagnosticLevel::Error);
 }

@@ -1,6 +1,6 @@
 //! Where indicators live: every value in one text buffer, found through
 //! one open-addressing table of ids, so that ten million indicators cost
-//! little more than their text (about 8 bytes each besides it) and load in
+//! little more than their text (about 20 bytes each besides it) and load in
 //! one pass, without a hash-map entry, a string or a trie node per value.
 //!
 //! * Domains, hashes, file names, URLs and JA4 values are looked up in the
@@ -151,15 +151,7 @@ impl Store {
             };
             self.described.push((id, text));
         }
-        let state = self.table.state.clone();
-        let (text, ends, kinds) = (&self.text, &self.ends, &self.kinds);
-        self.table.insert(id, hash, |other| {
-            let kind = kinds
-                .get(other as usize)
-                .copied()
-                .unwrap_or(IocKind::Domain);
-            Table::hash_with(&state, kind, value_of(text, ends, other))
-        });
+        self.table.insert(id, hash);
         match kind {
             IocKind::Ip => self.pending.push(id),
             IocKind::Url => {
@@ -336,26 +328,31 @@ fn value_of<'a>(text: &'a str, ends: &[u32], id: Id) -> &'a str {
     text.get(start..end).unwrap_or_default()
 }
 
-/// An open-addressing hash table of ids (linear probing, at most 7/8 full):
-/// four bytes a slot, the keys themselves stay in the store's text.
+/// An open-addressing hash table of ids (linear probing, at most 3/4 full):
+/// eight bytes a slot, the keys themselves stay in the store's text.
 #[derive(Debug, Default, Clone)]
 struct Table {
-    /// `id + 1` per slot; 0 is empty.
-    slots: Vec<u32>,
+    /// Per slot: `id + 1` in the low 32 bits (0: empty) and the high 32
+    /// bits of the value's hash above them. The slot is chosen by those hash
+    /// bits too, so probing compares the stored bits before it reads a value
+    /// and growing re-places slots without hashing any value again: with ten
+    /// million values, each read of a value is a cache miss.
+    slots: Vec<u64>,
     len: usize,
     state: RandomState,
 }
 
 impl Table {
     fn hash(&self, kind: IocKind, value: &str) -> u64 {
-        Table::hash_with(&self.state, kind, value)
-    }
-
-    fn hash_with(state: &RandomState, kind: IocKind, value: &str) -> u64 {
-        let mut hasher = state.build_hasher();
+        let mut hasher = self.state.build_hasher();
         kind.hash(&mut hasher);
         value.hash(&mut hasher);
         hasher.finish()
+    }
+
+    /// The hash bits a slot keeps.
+    fn tag(hash: u64) -> u64 {
+        hash >> 32
     }
 
     /// The id in the probe sequence of `hash` for which `equal` holds.
@@ -363,15 +360,18 @@ impl Table {
         if self.slots.is_empty() {
             return None;
         }
+        let tag = Table::tag(hash);
         let mask = self.slots.len() - 1;
-        let mut slot = hash as usize & mask;
+        let mut slot = tag as usize & mask;
         loop {
             match self.slots.get(slot).copied() {
                 None | Some(0) => return None,
                 Some(stored) => {
-                    let id = stored - 1;
-                    if equal(id) {
-                        return Some(id);
+                    if stored >> 32 == tag {
+                        let id = (stored as u32).wrapping_sub(1);
+                        if equal(id) {
+                            return Some(id);
+                        }
                     }
                 }
             }
@@ -380,22 +380,22 @@ impl Table {
     }
 
     /// Inserts `id` (known to be absent) under `hash`, growing first if
-    /// needed; `rehash` gives the hash of a stored id.
-    fn insert(&mut self, id: Id, hash: u64, rehash: impl Fn(Id) -> u64) {
-        if (self.len + 1) * 8 > self.slots.len() * 7 {
+    /// the table would be over three quarters full.
+    fn insert(&mut self, id: Id, hash: u64) {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
             let capacity = (self.slots.len() * 2).max(16);
             let old = std::mem::replace(&mut self.slots, vec![0; capacity]);
             for stored in old.into_iter().filter(|&s| s != 0) {
-                self.place(stored, rehash(stored - 1));
+                self.place(stored);
             }
         }
-        self.place(id + 1, hash);
+        self.place((Table::tag(hash) << 32) | (u64::from(id) + 1));
         self.len += 1;
     }
 
-    fn place(&mut self, stored: u32, hash: u64) {
+    fn place(&mut self, stored: u64) {
         let mask = self.slots.len() - 1;
-        let mut slot = hash as usize & mask;
+        let mut slot = (stored >> 32) as usize & mask;
         while let Some(&occupied) = self.slots.get(slot) {
             if occupied == 0 {
                 if let Some(free) = self.slots.get_mut(slot) {
@@ -494,7 +494,7 @@ mod tests {
             assert_eq!(store.exact(IocKind::Hash, &format!("f{i}.exe")), None);
         }
         assert_eq!(store.table.len, 5000);
-        assert!(store.table.slots.len() * 7 >= 5000 * 8);
+        assert!(store.table.slots.len() * 3 >= 5000 * 4);
     }
 
     #[test]

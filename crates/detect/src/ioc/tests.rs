@@ -42,7 +42,11 @@ fn plain_csv_and_stix_files() {
         stats,
         IocFileStats {
             added: 4,
-            skipped: 1
+            skipped: 1,
+            unknown: vec![UnknownValue {
+                line: Some(5),
+                value: "not a value".into()
+            }]
         }
     );
     let stats = set
@@ -73,13 +77,7 @@ fn plain_csv_and_stix_files() {
     let again = set
         .add_file("list.txt", "evil.example\n203.0.113.0/24\n")
         .unwrap();
-    assert_eq!(
-        again,
-        IocFileStats {
-            added: 0,
-            skipped: 0
-        }
-    );
+    assert_eq!(again, IocFileStats::default());
     assert_eq!(set.len(), 10);
 }
 
@@ -96,7 +94,17 @@ fn blocks_are_searched_for_by_their_shared_octets() {
         stats,
         IocFileStats {
             added: 3,
-            skipped: 2
+            skipped: 2,
+            unknown: vec![
+                UnknownValue {
+                    line: Some(3),
+                    value: "10.0.0.0/8".into()
+                },
+                UnknownValue {
+                    line: Some(4),
+                    value: "2001:db8::/32".into()
+                }
+            ]
         },
         "blocks wider than /16 and IPv6 blocks have no literal to search for"
     );
@@ -162,7 +170,11 @@ fn files_stream_with_bom_crlf_and_bad_bytes() {
         stats,
         IocFileStats {
             added: 2,
-            skipped: 1
+            skipped: 1,
+            unknown: vec![UnknownValue {
+                line: Some(4),
+                value: "bad\u{fffd}name.example".into()
+            }]
         }
     );
     assert!(set.domain("www.evil.example").is_some());
@@ -173,7 +185,8 @@ fn files_stream_with_bom_crlf_and_bad_bytes() {
         stats,
         IocFileStats {
             added: 2,
-            skipped: 0
+            skipped: 0,
+            unknown: Vec::new()
         }
     );
     assert_eq!(

@@ -174,6 +174,19 @@ impl Pass<'_> {
                     || ip.map(|i| i.to_string()).unwrap_or_default(),
                     str::to_owned,
                 );
+                // The vendor's shared cloud is evidence, not an indicator of
+                // one actor; a tenant's own host is both (as in N001).
+                let target_key = match domain {
+                    Some(domain)
+                        if self
+                            .index
+                            .tenant(tool, Field::Domain, &domain.to_lowercase())
+                            .is_some() =>
+                    {
+                        FactKey::DestinationAddress
+                    }
+                    _ => FactKey::RmmCloud,
+                };
                 let tool_name = self.name(tool).to_owned();
                 let summary = format!(
                     "{name} contacted {tool_name} infrastructure ({target}) on {}",
@@ -187,7 +200,7 @@ impl Pass<'_> {
                     summary,
                     facts: vec![
                         Fact::new(FactKey::ProcessExecutable, executable),
-                        Fact::new(FactKey::DestinationAddress, target),
+                        Fact::new(target_key, target),
                     ],
                 });
             }

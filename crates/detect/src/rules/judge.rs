@@ -173,6 +173,10 @@ fn judge_sighting(
                 Fact::new(FactKey::RmmTenantKind, seen.label.clone()),
                 Fact::many(FactKey::RmmPolicyTenants, allowed.iter().cloned()),
             ];
+            if let Some(hint) = cloud_relay_hint(&tool.id, tenant, &allowed) {
+                finding.summary = format!("{}; {hint}", finding.summary);
+                finding.facts.push(Fact::new(FactKey::Reason, hint));
+            }
             findings.push(finding);
         }
     }
@@ -375,4 +379,72 @@ fn apply_exclusions(
         }
     }
     (kept, suppressed)
+}
+
+/// A ScreenConnect cloud customer lists its web instance
+/// (`acme.screenconnect.com`), but its clients connect to the instance's
+/// relay (`instance-…-relay.screenconnect.com`): when a foreign tenant is
+/// such a relay and the policy names a cloud instance, say which relay to
+/// add if it is theirs.
+fn cloud_relay_hint(tool: &str, tenant: &str, allowed: &[String]) -> Option<String> {
+    if tool != "screenconnect" || !is_cloud_relay(tenant) {
+        return None;
+    }
+    let instance = allowed
+        .iter()
+        .find(|t| t.ends_with(".screenconnect.com") && !is_cloud_relay(t))?;
+    Some(format!(
+        "if {tenant} is the relay of your cloud instance {instance}, add it to the policy's screenconnect tenants"
+    ))
+}
+
+/// `instance-ab12cd-relay.screenconnect.com`.
+fn is_cloud_relay(host: &str) -> bool {
+    host.strip_suffix("-relay.screenconnect.com")
+        .is_some_and(|label| !label.is_empty() && !label.contains('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cloud_relay_beside_a_listed_instance_is_explained() {
+        let allowed = vec!["acme.screenconnect.com".to_owned()];
+        assert_eq!(
+            cloud_relay_hint(
+                "screenconnect",
+                "instance-7k2pq9-relay.screenconnect.com",
+                &allowed
+            )
+            .as_deref(),
+            Some(
+                "if instance-7k2pq9-relay.screenconnect.com is the relay of your cloud instance \
+                 acme.screenconnect.com, add it to the policy's screenconnect tenants"
+            )
+        );
+        // A foreign self-hosted relay, another tool, or no cloud instance listed: no hint.
+        assert_eq!(
+            cloud_relay_hint("screenconnect", "relay.crook.example", &allowed),
+            None
+        );
+        assert_eq!(
+            cloud_relay_hint(
+                "anydesk",
+                "instance-7k2pq9-relay.screenconnect.com",
+                &allowed
+            ),
+            None
+        );
+        let self_hosted = vec!["support.acme.example".to_owned()];
+        assert_eq!(
+            cloud_relay_hint(
+                "screenconnect",
+                "instance-7k2pq9-relay.screenconnect.com",
+                &self_hosted
+            ),
+            None
+        );
+        assert!(!is_cloud_relay("a.b-relay.screenconnect.com"));
+    }
 }

@@ -267,8 +267,15 @@ impl Pass<'_> {
             None => name.clone(),
         };
         let summary = format!("{host} {} {what} {domain}", via.verb());
+        // A tenant's own host names one customer; the vendor's shared cloud
+        // names every customer, so it is evidence but not an indicator (two
+        // sites reaching it are no campaign).
+        let (domain_key, ip_key) = match tenant {
+            Some(_) => (FactKey::DestinationDomain, FactKey::RemoteIp),
+            None => (FactKey::RmmCloud, FactKey::DestinationIp),
+        };
         let mut facts = vec![
-            Fact::new(FactKey::DestinationDomain, domain.clone()),
+            Fact::new(domain_key, domain.clone()),
             Fact::new(FactKey::NetworkEvidence, via.as_str().to_owned()),
         ];
         if !matches!(via, Via::Dns)
@@ -276,7 +283,7 @@ impl Pass<'_> {
                 .ip
                 .filter(|ip| !sensor::is_internal(self.detector.policy(), *ip))
         {
-            facts.push(Fact::new(FactKey::RemoteIp, ip.to_string()));
+            facts.push(Fact::new(ip_key, ip.to_string()));
         }
         if let Some((tenant, _)) = &tenant {
             facts.push(Fact::new(FactKey::RmmTenant, tenant.clone()));

@@ -9,8 +9,9 @@
 //!
 //! The capture is read as one stream in one pass, with bounded memory (see
 //! `flow.rs`). Events point at the byte offset of their first packet's
-//! record. A packet that cannot be decoded is a counted error; damage in an
-//! application protocol is a warning; a record that cannot be framed ends
+//! record. A packet that cannot be decoded is a counted error, unless the
+//! capture's snap length cut it (ordinary: those are counted in one note);
+//! damage in an application protocol is a warning; a record that cannot be framed ends
 //! the file with one explained error. Sensor events carry no host name: the
 //! detector names the internal side.
 
@@ -47,6 +48,7 @@ pub(crate) fn read_stream(
     let mut out = Out { base, stats, sink };
     let mut table = FlowTable::default();
     let mut end = 0;
+    let mut cut = CutShort::default();
     loop {
         match capture.next() {
             Next::Packet(packet) => {
@@ -62,6 +64,10 @@ pub(crate) fn read_stream(
                         table.packet(&segment, at, &mut out);
                     }
                     Decoded::Ignored => out.stats.parsed += 1,
+                    Decoded::Bad(_) if packet.cut => {
+                        out.stats.parsed += 1;
+                        cut.count(packet.offset);
+                    }
                     Decoded::Bad(message) => {
                         out.error(packet.offset, &format!("packet skipped: {message}"));
                     }
@@ -83,8 +89,39 @@ pub(crate) fn read_stream(
         }
     }
     table.finish(&mut out);
+    cut.report(&mut out);
     out.stats.bytes += end;
     Ok(())
+}
+
+/// Packets the snap length cut before their TCP or UDP header: ordinary in
+/// captures taken with a small snap length, so one counted note, not an
+/// error per packet.
+#[derive(Default)]
+struct CutShort {
+    first: Option<u64>,
+    count: u64,
+}
+
+impl CutShort {
+    fn count(&mut self, offset: u64) {
+        self.first.get_or_insert(offset);
+        self.count += 1;
+    }
+
+    fn report(&self, out: &mut Out<'_, '_>) {
+        let Some(first) = self.first else {
+            return;
+        };
+        let packets = rmmguard_words::counted(self.count, "packet");
+        out.note(
+            first,
+            &format!(
+                "{packets} cut by the capture's snap length before their TCP or UDP header \
+                 (ordinary in captures that keep only each packet's first bytes): passed over"
+            ),
+        );
+    }
 }
 
 /// Where the readers of a capture report: events to the sink, problems to the stats.
@@ -111,6 +148,13 @@ impl Out<'_, '_> {
         let path = self.base.file.clone();
         self.stats
             .error(&path, Location::Offset(offset), message.to_owned());
+    }
+
+    /// Something worth knowing that is not damage.
+    pub fn note(&mut self, offset: u64, message: &str) {
+        let path = self.base.file.clone();
+        self.stats
+            .note(&path, Location::Offset(offset), message.to_owned());
     }
 
     /// A packet that was read, but some of it could not be understood.

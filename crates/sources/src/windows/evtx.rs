@@ -317,7 +317,10 @@ fn parse_chunk(
             stats.error(
                 &path,
                 Location::Offset(offset),
-                format!("chunk skipped ({} records): {error}", records.unwrap_or(0)),
+                format!(
+                    "chunk skipped ({}): {error}",
+                    rmmguard_words::counted(records.unwrap_or(0), "record")
+                ),
             );
             return;
         }

@@ -25,6 +25,8 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use rmmguard_words::counted;
+
 use crate::batch;
 use crate::config::{Config, Thresholds, Weights};
 use crate::error::{Error, ErrorKind};
@@ -262,8 +264,9 @@ fn fit_rows(rows: &[Row], base: &Config, options: &FitOptions) -> Result<Fit, Er
     let validation = part(&mut rows.iter().filter(|row| row.validation));
     if train.abusive == 0 || train.abusive == train.tenants {
         return Err(invalid(format!(
-            "the training part has {} tenants, {} of them labelled abusive: need both kinds",
-            train.tenants, train.abusive
+            "the training part has {}, {} of them labelled abusive: need both kinds",
+            counted(train.tenants, "tenant"),
+            train.abusive
         )));
     }
     let columns = Feature::ALL.len();
@@ -382,15 +385,18 @@ pub fn write_config(out: &mut dyn Write, fit: &Fit) -> Result<(), Error> {
 fn report_lines(fit: &Fit) -> Vec<String> {
     let mut lines = vec![
         format!(
-            "{} files, {} records ({} skipped); {} tenants banned in the events left out",
-            fit.files.len(),
-            fit.records.0,
+            "{}, {} ({} skipped); {} banned in the events left out",
+            counted(fit.files.len(), "file"),
+            counted(fit.records.0, "record"),
             fit.records.1,
-            fit.banned
+            counted(fit.banned, "tenant")
         ),
         format!(
-            "training: {} tenants ({} labelled abusive); validation: {} tenants ({} labelled abusive)",
-            fit.train.tenants, fit.train.abusive, fit.validation.tenants, fit.validation.abusive
+            "training: {} ({} labelled abusive); validation: {} ({} labelled abusive)",
+            counted(fit.train.tenants, "tenant"),
+            fit.train.abusive,
+            counted(fit.validation.tenants, "tenant"),
+            fit.validation.abusive
         ),
         format!(
             "model: intercept {:.4}; {:.2} score points per unit of log-odds; review at even odds ({}), suspend at 99 to 1 ({})",

@@ -66,12 +66,12 @@ fn write_facts(out: &mut dyn Write, tenant: &TenantState) -> io::Result<()> {
     let removed = tenant.endpoints.iter().filter(|e| !e.is_active()).count();
     writeln!(
         out,
-        "  account created {created}, plan {}, admin domain {}; {} endpoints ever ({} removed), {} events{}",
+        "  account created {created}, plan {}, admin domain {}; {} ever ({} removed), {}{}",
         tenant.account.map_or("unknown", |a| a.account.plan.name()),
         tenant.admin_domain.as_deref().unwrap_or("unknown"),
-        tenant.endpoints.len(),
+        rmmguard_words::counted(tenant.endpoints.len(), "endpoint"),
         removed,
-        tenant.events,
+        rmmguard_words::counted(tenant.events, "event"),
         tenant.banned.map_or(String::new(), |(ts, _)| format!(
             "; banned {}",
             time::format(ts)

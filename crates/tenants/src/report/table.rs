@@ -43,7 +43,12 @@ pub fn write(out: &mut dyn Write, scores: &[Score], min: Verdict, limit: usize) 
         )?;
     }
     if banned > 0 {
-        writeln!(out, "({banned} tenants already banned are not listed)")?;
+        let are = if banned == 1 { "is" } else { "are" };
+        writeln!(
+            out,
+            "({} already banned {are} not listed)",
+            rmmguard_words::counted(banned, "tenant")
+        )?;
     }
     Ok(())
 }
@@ -95,7 +100,7 @@ mod tests {
             text,
             " RANK SCORE  VERDICT  TENANT                   REASONS\n\
             \x20   1    75  review   bad                      fresh_domain +40, one_shot +35\n\
-            (1 tenants already banned are not listed)\n"
+            (1 tenant already banned is not listed)\n"
         );
     }
 }

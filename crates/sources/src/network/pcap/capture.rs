@@ -54,6 +54,9 @@ pub(crate) struct Packet<'a> {
     pub link: Link,
     /// The captured bytes.
     pub data: &'a [u8],
+    /// Whether the packet was longer on the wire than what was captured
+    /// (cut by the capture's snap length: ordinary, not damage).
+    pub cut: bool,
 }
 
 /// What reading the next record gave.
@@ -165,6 +168,7 @@ impl<'r> Capture<'r> {
         let seconds = i128::from(u32_at(&header, 0, big_endian));
         let fraction = i128::from(u32_at(&header, 4, big_endian));
         let captured = u32_at(&header, 8, big_endian) as usize;
+        let on_wire = u32_at(&header, 12, big_endian) as usize;
         if captured > MAX_RECORD {
             return Next::Fatal {
                 offset,
@@ -186,6 +190,7 @@ impl<'r> Capture<'r> {
             nanos: seconds * 1_000_000_000 + sub_second,
             link,
             data: &self.buffer,
+            cut: on_wire > captured,
         })
     }
 
@@ -271,6 +276,7 @@ impl<'r> Capture<'r> {
                     nanos,
                     link,
                     data: &epb.data[..caplen],
+                    cut: epb.origlen as usize > caplen,
                 })
             }
             Block::SimplePacket(spb) => {
@@ -285,6 +291,7 @@ impl<'r> Capture<'r> {
                     nanos: 0,
                     link,
                     data: spb.data,
+                    cut: spb.origlen as usize > spb.data.len(),
                 })
             }
             _ => Next::Other,
