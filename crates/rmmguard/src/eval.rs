@@ -52,7 +52,9 @@ impl Counts {
     }
 }
 
-fn ratio(numerator: u64, denominator: u64) -> f64 {
+/// `numerator / denominator`, 1 when there is nothing to count (no
+/// expectation missed, no flag wrong).
+pub(crate) fn ratio(numerator: u64, denominator: u64) -> f64 {
     if denominator == 0 {
         1.0
     } else {

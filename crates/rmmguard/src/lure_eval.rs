@@ -16,6 +16,8 @@ use rmmguard_findings::{FactKey, Finding, rules};
 use rmmguard_simulate::lures::{LureTruth, MessageTruth};
 use rmmguard_sinks::text::{Block, Document, Table};
 
+use crate::eval::ratio;
+
 /// Counts of one group of messages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LureCounts {
@@ -52,14 +54,6 @@ impl LureCounts {
         self.right_number += other.right_number;
         self.benign += other.benign;
         self.false_callbacks += other.false_callbacks;
-    }
-}
-
-fn ratio(numerator: u64, denominator: u64) -> f64 {
-    if denominator == 0 {
-        1.0
-    } else {
-        numerator as f64 / denominator as f64
     }
 }
 
