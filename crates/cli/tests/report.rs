@@ -212,6 +212,7 @@ fn synthetic(n: usize) -> Vec<Finding> {
         .map(|i| {
             let rule = rules[i % rules.len()];
             Finding {
+                id: rmmguard::findings::finding_id(&[rule.id, &i.to_string()]),
                 rule,
                 severity: rule.severity,
                 stage: rule.stage,

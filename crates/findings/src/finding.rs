@@ -33,6 +33,10 @@ pub struct Evidence {
 /// pieces of evidence (in file order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    /// A deterministic id: the same rule about the same host, tool and
+    /// subject has the same id in every run, however much evidence it has
+    /// gathered (see [`finding_id`]). Empty until the detector names it.
+    pub id: String,
     /// The rule that fired.
     pub rule: &'static Rule,
     /// The severity of this finding (the rule's default unless adjusted).
@@ -71,6 +75,7 @@ impl Finding {
     /// and nothing else known yet; detectors fill in the rest.
     pub fn new(rule: &'static Rule, summary: impl Into<String>) -> Finding {
         Finding {
+            id: String::new(),
             rule,
             severity: rule.severity,
             stage: rule.stage,
@@ -106,6 +111,29 @@ impl Finding {
     }
 }
 
+/// The id of the finding that `parts` (rule id, host, tool, subject, …)
+/// identify: `F` and 16 hex digits of their SHA-256, the parts separated by
+/// a byte no text holds, so ("ab", "c") and ("a", "bc") differ. Callers
+/// pass the host as the detector aggregates it (lowercase).
+///
+/// Stable across runs, versions and machines: a store, a SIEM or a hub can
+/// use it to update a finding instead of adding it twice.
+pub fn finding_id(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0x1f]);
+    }
+    let digest = hash.finalize();
+    let mut id = String::with_capacity(17);
+    id.push('F');
+    for byte in digest.iter().take(8) {
+        id.push_str(&format!("{byte:02x}"));
+    }
+    id
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +151,17 @@ mod tests {
         assert_eq!(finding.values(FactKey::RmmTenant), ["a", "b"]);
         assert_eq!(finding.fact(FactKey::TlsJa3), None);
         assert!(finding.values(FactKey::TlsJa3).is_empty());
+    }
+
+    #[test]
+    fn finding_ids_are_stable_and_keep_parts_apart() {
+        let id = finding_id(&["E005", "ws1", "anydesk", ""]);
+        assert_eq!(id.len(), 17);
+        assert!(id.starts_with('F'));
+        assert_eq!(id, finding_id(&["E005", "ws1", "anydesk", ""]));
+        assert_ne!(id, finding_id(&["E005", "ws1", "anydes", "k"]));
+        assert_ne!(id, finding_id(&["E005", "ws2", "anydesk", ""]));
+        // Pinned: a change here breaks every store and SIEM that keyed on ids.
+        expect_test::expect!["F98937fea9a2844a0"].assert_eq(&id);
     }
 }

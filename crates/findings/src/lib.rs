@@ -40,7 +40,7 @@ mod stage;
 pub mod wire;
 
 pub use fact::{Fact, FactKey};
-pub use finding::{Evidence, Finding, ToolRef};
+pub use finding::{Evidence, Finding, ToolRef, finding_id};
 pub use incident::{Incident, IncidentKind, TimelineEntry};
 pub use indicator::{Indicator, IndicatorKind, indicators};
 pub use inventory::{InventoryRow, Mode};

@@ -25,14 +25,18 @@ use crate::{
 ///
 /// History: 1 — first release (facts as `key: "a, b"` strings);
 /// 2 — typed facts with ECS names and a list of values each, the chain
-/// `stage` on findings, `tool_name` on incidents.
-pub const SCHEMA_VERSION: u32 = 2;
+/// `stage` on findings, `tool_name` on incidents; 3 — the finding's
+/// deterministic `id`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One finding as written to JSON lines (CSV flattens it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingRecord {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The finding's deterministic id (`F` and 16 hex digits): the same in
+    /// every run and as the finding grows (`rmmguard_findings::finding_id`).
+    pub id: String,
     /// Rule id (`E005`).
     pub rule_id: String,
     /// Rule name (`portable-rmm`).
@@ -173,6 +177,7 @@ impl From<&Finding> for FindingRecord {
     fn from(finding: &Finding) -> FindingRecord {
         FindingRecord {
             schema_version: SCHEMA_VERSION,
+            id: finding.id.clone(),
             rule_id: finding.rule.id.to_owned(),
             rule: finding.rule.name.to_owned(),
             title: finding.rule.title.to_owned(),
@@ -209,6 +214,7 @@ impl TryFrom<FindingRecord> for Finding {
             return Err(Error::UnknownRule(record.rule_id));
         };
         Ok(Finding {
+            id: record.id,
             rule,
             severity: record.severity,
             stage: record.stage,

@@ -66,6 +66,32 @@ fn hunt_output_validates_against_the_schemas() {
     }
 }
 
+/// Finding ids name findings: unique within a run, and the same whatever the
+/// thread count (so a store or a SIEM can update by them).
+#[test]
+fn finding_ids_are_unique_and_do_not_depend_on_threads() {
+    let policy = fs::read_to_string(repo().join("examples/policy.toml")).expect("policy");
+    let detector = detector(Some(&policy));
+    let root = repo().join("examples/evidence");
+    let ids = |threads| {
+        let hunt = run_sites(std::slice::from_ref(&root), &detector, threads);
+        let mut ids: Vec<(String, &'static str)> = hunt
+            .report
+            .findings
+            .iter()
+            .map(|f| (f.id.clone(), f.rule.id))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let one = ids(1);
+    assert!(one.len() >= 10, "the examples give a dozen findings or more");
+    let mut unique: Vec<&String> = one.iter().map(|(id, _)| id).collect();
+    unique.dedup();
+    assert_eq!(unique.len(), one.len(), "duplicate ids in {one:?}");
+    assert_eq!(one, ids(2));
+}
+
 #[test]
 fn the_schemas_reject_what_the_code_never_writes() {
     let validator = schema("finding.schema.json");

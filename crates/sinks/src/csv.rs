@@ -29,6 +29,7 @@ pub const COLUMNS: &[&str] = &[
     "evidence",
     "facts",
     "stage",
+    "id",
 ];
 
 /// Every finding (all severities) with a header row.
@@ -71,6 +72,7 @@ impl Sink for Findings {
                 evidence.join("; "),
                 facts.join("; "),
                 text(record.stage.map(|s| s.to_string())),
+                record.id,
             ];
             writer.write_record(cells.iter().map(|cell| csv_cell(cell).into_owned()))?;
         }

@@ -8,11 +8,11 @@
 use std::cmp::Reverse;
 
 use rmmguard_findings::{
-    Authorization, Fact, FactKey, Finding, InventoryRow, Rule, Severity, Stage, rules,
+    Authorization, Fact, FactKey, Finding, InventoryRow, Rule, Severity, Stage, finding_id, rules,
 };
 use rmmguard_policy::Verdict;
 
-use crate::tally::{Hit, Sighting, Tally};
+use crate::tally::{Hit, HitKey, Sighting, Tally};
 use crate::{Detector, Report};
 
 pub(crate) fn finish(detector: &Detector, tally: Tally) -> Report {
@@ -29,8 +29,8 @@ pub(crate) fn finish(detector: &Detector, tally: Tally) -> Report {
         let authorization = judge_sighting(detector, sighting, &mut findings);
         inventory.push(inventory_row(detector, sighting, authorization));
     }
-    for hit in tally.hits.into_values() {
-        findings.push(hit_finding(detector, &sightings, hit));
+    for (key, hit) in tally.hits {
+        findings.push(hit_finding(detector, &sightings, &key, hit));
     }
     let (findings, suppressed) = apply_exclusions(detector, findings);
     let mut findings = findings;
@@ -138,6 +138,7 @@ fn judge_sighting(
         stage => stage,
     };
     let mut finding = Finding {
+        id: sighting_id(detector, sighting, rule, ""),
         rule,
         severity: rule.severity,
         stage,
@@ -158,6 +159,7 @@ fn judge_sighting(
                 continue;
             };
             let mut finding = new_finding(detector, sighting, rules::FOREIGN_TENANT);
+            finding.id = sighting_id(detector, sighting, rules::FOREIGN_TENANT, tenant);
             finding.summary = format!(
                 "{} on {host} connected to foreign {} {tenant}",
                 tool.name, seen.label
@@ -243,6 +245,7 @@ fn new_finding(detector: &Detector, sighting: &Sighting, rule: &'static Rule) ->
         ));
     }
     Finding {
+        id: sighting_id(detector, sighting, rule, ""),
         rule,
         severity: rule.severity,
         stage: rule.stage,
@@ -313,7 +316,21 @@ fn hit_authorization(
     })
 }
 
-fn hit_finding(detector: &Detector, sightings: &[Sighting], hit: Hit) -> Finding {
+/// The id of a finding about a sighting: rule, host, tool and `subject`
+/// (the tenant of a foreign-tenant finding).
+fn sighting_id(detector: &Detector, sighting: &Sighting, rule: &Rule, subject: &str) -> String {
+    let host = sighting.origin.host.as_deref().unwrap_or("").to_lowercase();
+    let tool = &detector.index.tool(sighting.tool).reference.id;
+    finding_id(&[rule.id, &host, tool, subject])
+}
+
+/// The id of a hit's finding: what made its events one finding.
+fn hit_id(detector: &Detector, key: &HitKey) -> String {
+    let tool = key.tool.map_or("", |t| &detector.index.tool(t).reference.id);
+    finding_id(&[key.rule, &key.host, tool, &key.subject])
+}
+
+fn hit_finding(detector: &Detector, sightings: &[Sighting], key: &HitKey, hit: Hit) -> Finding {
     let authorization = hit_authorization(detector, sightings, &hit);
     // Install, command and transfer activity of an approved tool with approved
     // tenants is routine: it stays in the record at info level.
@@ -332,6 +349,7 @@ fn hit_finding(detector: &Detector, sightings: &[Sighting], hit: Hit) -> Finding
             hit.severity
         };
     Finding {
+        id: hit_id(detector, key),
         rule: hit.rule,
         severity,
         stage: hit.rule.stage,
