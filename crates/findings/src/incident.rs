@@ -58,6 +58,8 @@ pub struct TimelineEntry {
     pub time: Option<Timestamp>,
     /// The chain stage it stands for, if any.
     pub stage: Option<Stage>,
+    /// The finding's id ([`crate::finding_id`]).
+    pub finding: String,
     /// The finding's rule id.
     pub rule: &'static str,
     /// The finding's severity.
@@ -78,6 +80,7 @@ impl TimelineEntry {
         TimelineEntry {
             time: finding.first_seen,
             stage,
+            finding: finding.id.clone(),
             rule: finding.rule.id,
             severity: finding.severity,
             host: finding.host.clone(),

@@ -26,7 +26,7 @@ use crate::{
 /// History: 1 — first release (facts as `key: "a, b"` strings);
 /// 2 — typed facts with ECS names and a list of values each, the chain
 /// `stage` on findings, `tool_name` on incidents; 3 — the finding's
-/// deterministic `id`.
+/// deterministic `id`, named by incident timelines as `finding_id`.
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// One finding as written to JSON lines (CSV flattens it).
@@ -145,6 +145,8 @@ pub struct TimelineRecord {
     pub time: Option<Timestamp>,
     /// The stage it stands for.
     pub stage: Option<Stage>,
+    /// The finding's id.
+    pub finding_id: String,
     /// Rule id.
     pub rule_id: String,
     /// Severity.
@@ -305,6 +307,7 @@ impl From<&TimelineEntry> for TimelineRecord {
         TimelineRecord {
             time: entry.time,
             stage: entry.stage,
+            finding_id: entry.finding.clone(),
             rule_id: entry.rule.to_owned(),
             severity: entry.severity,
             host: entry.host.clone(),
