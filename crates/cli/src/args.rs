@@ -53,6 +53,28 @@ pub enum Command {
         rmmguard hunt --ioc iocs.txt --jsonl findings.jsonl --site-from-dir cases/\n  \
         rmmguard hunt --assets assets.csv --html report.html cases/")]
     Hunt(HuntArgs),
+    /// Follow files and folders as they grow; keep findings and incidents in a state file
+    ///
+    /// The hunt engine run continuously: new files, appended lines, renamed
+    /// and rotated logs (also copytruncate and .gz) are read as they come;
+    /// findings and incidents are kept in a SQLite state file, and every
+    /// change is printed as one line. Killed at any moment (Ctrl-C, kill -9,
+    /// a crash), it resumes from the state file with no finding lost or
+    /// doubled. `rmmguard incidents` lists and works the incidents it keeps.
+    ///
+    /// Plain JSON lines of Windows events are read by appended ranges; other
+    /// formats (EVTX, Zeek, EVE, pcap, mail, .gz) are read whole again once
+    /// they have been still for --settle.
+    #[command(
+        after_help = "Examples:\n  rmmguard watch --policy policy.toml /var/log/winlogbeat\n  \
+        rmmguard watch --state /var/lib/rmmguard/state.db --site-from-dir /srv/logs\n  \
+        rmmguard watch --once --state case.db examples/evidence\n  \
+        rmmguard incidents list --state case.db"
+    )]
+    Watch(crate::watch_cmd::WatchArgs),
+    /// List, show, acknowledge, assign and close the incidents `watch` keeps
+    #[command(subcommand)]
+    Incidents(crate::watch_cmd::IncidentsCommand),
     /// The RMM audit: every tool seen, per tool and tenant, and a starter policy
     Audit(crate::audit_cmd::AuditArgs),
     /// Inspect the RMM catalog, or widen it with LOLRMM's
@@ -85,33 +107,8 @@ pub struct HuntArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Policy file naming the authorized tools, tenants, hosts and networks;
-    /// without one every tool is "unreviewed"
-    #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
-
-    /// Indicator file (one per line, CSV, or a STIX 2.1 bundle): domains,
-    /// IPs, IPv4 blocks of /16 or narrower, hashes, JA3/JA4, file names,
-    /// URLs; repeatable. The AA23-025A domains are always included
-    #[arg(long, value_name = "FILE")]
-    pub ioc: Vec<PathBuf>,
-
-    /// Banking and payment domains to watch beyond the built-in list (one per
-    /// line): visits during an unapproved RMM session are the refund-scam stage
-    #[arg(long, value_name = "FILE")]
-    pub financial_domains: Option<PathBuf>,
-
-    /// Country (ISO 3166 code, e.g. DE) whose phone numbers a mail's national
-    /// numbers are read as when the message itself (currency, language,
-    /// domains, country names) does not say
-    #[arg(long, value_name = "CC", default_value = "US")]
-    pub phone_region: String,
-
-    /// Read the text of mail images with OCR (Tesseract's `tesseract`
-    /// program, Debian package tesseract-ocr; 10 s and 8 MiB per image, 4
-    /// images per message), so a lure's number in a picture is found
-    #[arg(long)]
-    pub ocr: bool,
+    #[command(flatten)]
+    pub detect: DetectArgs,
 
     /// Show findings at or above this severity: info, low, medium, high or
     /// critical
@@ -145,15 +142,52 @@ pub struct HuntArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
+    /// Worker threads (0: one per core)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    /// Print no summary (outputs and exit status only)
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// What detection needs, shared by `hunt` and `watch`: policy, indicators,
+/// assets, sites, and how to read.
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Policy file naming the authorized tools, tenants, hosts and networks;
+    /// without one every tool is "unreviewed"
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// Indicator file (one per line, CSV, or a STIX 2.1 bundle): domains,
+    /// IPs, IPv4 blocks of /16 or narrower, hashes, JA3/JA4, file names,
+    /// URLs; repeatable. The AA23-025A domains are always included
+    #[arg(long, value_name = "FILE")]
+    pub ioc: Vec<PathBuf>,
+
+    /// Banking and payment domains to watch beyond the built-in list (one per
+    /// line): visits during an unapproved RMM session are the refund-scam stage
+    #[arg(long, value_name = "FILE")]
+    pub financial_domains: Option<PathBuf>,
+
+    /// Country (ISO 3166 code, e.g. DE) whose phone numbers a mail's national
+    /// numbers are read as when the message itself (currency, language,
+    /// domains, country names) does not say
+    #[arg(long, value_name = "CC", default_value = "US")]
+    pub phone_region: String,
+
+    /// Read the text of mail images with OCR (Tesseract's `tesseract`
+    /// program, Debian package tesseract-ocr; 10 s and 8 MiB per image, 4
+    /// images per message), so a lure's number in a picture is found
+    #[arg(long)]
+    pub ocr: bool,
+
     /// Known assets: a CSV with columns host,ips,user,mailbox,site,group (IPs
     /// separated by ';'). Joins network and mail findings to hosts, names
     /// hosts seen only by address, and gives hosts their site
     #[arg(long, value_name = "FILE")]
     pub assets: Option<PathBuf>,
-
-    /// Worker threads (0: one per core)
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub threads: usize,
 
     #[command(flatten)]
     pub site: SiteArgs,
@@ -175,10 +209,6 @@ pub struct HuntArgs {
     /// Judge exclusion expiry dates against this day instead of today (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub today: Option<jiff::civil::Date>,
-
-    /// Print no summary (outputs and exit status only)
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// How events get a site.

@@ -5,60 +5,24 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use rmmguard::detect::{DetectConfig, Detector};
+use anyhow::Result;
 use rmmguard::sinks::{self, Sink};
 use rmmguard::sources::DiagnosticLevel;
-use rmmguard::{Hunt, HuntConfig, SiteMode, hunt};
+use rmmguard::{Hunt, HuntConfig, hunt};
 use rmmguard_words::counted;
 
 use crate::args::HuntArgs;
-use crate::load;
 use crate::output::write_to;
 use crate::progress::Bar;
 
 pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
-    let catalog = load::catalog(data_dir, args.builtin_catalog)?;
-    let policy = args
-        .policy
-        .as_deref()
-        .map(|path| load::policy(path, &catalog))
-        .transpose()?;
-    let iocs = load::iocs(&args.ioc)?;
-    let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
-    let config = DetectConfig {
-        max_evidence: args.max_evidence,
-        today,
-        financial_domains: load::domain_list(args.financial_domains.as_deref())?,
-        phone_region: Some(args.phone_region.clone()),
-    };
-    let detector =
-        Detector::new(&catalog, policy, iocs, config).context("cannot compile the catalog")?;
+    let (detector, hunt_config, today) = crate::setup::engine(&args.detect, data_dir)?;
     let hunt_config = HuntConfig {
         threads: args.threads,
-        prefilter: !args.no_prefilter,
-        site: match (&args.site.site, args.site.site_from_dir) {
-            (Some(name), _) => SiteMode::Fixed(name.clone()),
-            (None, true) => SiteMode::FromDir,
-            (None, false) => SiteMode::None,
-        },
-        entities: match &args.assets {
-            Some(path) => load::assets(path)?,
-            None => Default::default(),
-        },
-        ocr: if args.ocr {
-            let ocr = rmmguard::sources::Ocr::default();
-            ocr.version()
-                .map_err(anyhow::Error::msg)
-                .context("--ocr needs Tesseract (Debian: apt-get install tesseract-ocr)")?;
-            Some(ocr)
-        } else {
-            None
-        },
-        ..HuntConfig::default()
+        ..hunt_config
     };
     let run = hunt(&args.paths, &detector, &hunt_config, &Bar::new(args.quiet))?;
-    if let (Some(path), Some(policy)) = (&args.policy, detector.policy()) {
+    if let (Some(path), Some(policy)) = (&args.detect.policy, detector.policy()) {
         for warning in
             crate::policy_cmd::expired_warnings(path, policy, today, &run.report.findings)
         {

@@ -11,8 +11,10 @@ mod load;
 mod output;
 mod policy_cmd;
 mod progress;
+mod setup;
 mod simulate_cmd;
 mod tenants_cmd;
+mod watch_cmd;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -47,6 +49,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Simulate(args) => simulate_cmd::simulate(&args),
         Command::Eval(args) => simulate_cmd::eval(&args, &data_dir),
         Command::Tenants(command) => tenants_cmd::run(command, &data_dir),
+        Command::Watch(args) => watch_cmd::watch(&args, &data_dir),
+        Command::Incidents(command) => watch_cmd::incidents(command),
         Command::Rules { markdown } => {
             print_rules(markdown)?;
             Ok(ExitCode::SUCCESS)

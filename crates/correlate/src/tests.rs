@@ -12,7 +12,12 @@ fn at(minutes: i64) -> Timestamp {
 
 fn finding(rule: &'static Rule, host: &str, tool: Option<&str>, minutes: i64) -> Finding {
     Finding {
-        id: rmmguard_findings::finding_id(&[rule.id, host, tool.unwrap_or(""), &minutes.to_string()]),
+        id: rmmguard_findings::finding_id(&[
+            rule.id,
+            host,
+            tool.unwrap_or(""),
+            &minutes.to_string(),
+        ]),
         rule,
         severity: rule.severity,
         stage: rule.stage,

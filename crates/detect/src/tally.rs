@@ -19,8 +19,9 @@ use rmmguard_findings::{Evidence, Fact, Mode, Rule, Severity};
 /// How many distinct values of a list attribute (users, versions) are kept.
 const MAX_VALUES: usize = 8;
 
-/// What the detector has seen so far; see the module docs.
-#[derive(Debug, Default)]
+/// What the detector has seen so far; see the module docs. Cloning is how
+/// `watch` judges the sum of its files' tallies and keeps each of them.
+#[derive(Debug, Clone, Default)]
 pub struct Tally {
     pub(crate) max_evidence: usize,
     pub(crate) sightings: HashMap<(String, usize), Sighting>,

@@ -274,7 +274,7 @@ pub fn hunt(
 }
 
 /// The network screen, filled from what the detector's network rules judge.
-fn network_screen(detector: &Detector) -> NetScreen {
+pub(crate) fn network_screen(detector: &Detector) -> NetScreen {
     let interest = detector.network_interest();
     let mut screen = NetScreen::default();
     for (transport, port) in interest.ports {
@@ -332,7 +332,7 @@ fn discover_with_sites(paths: &[PathBuf], site: &SiteMode) -> Result<Discovery, 
 }
 
 /// The top-level folder of `path` under `root` (or the root's own name).
-fn site_of(root: &Path, path: &Path) -> Option<Arc<str>> {
+pub(crate) fn site_of(root: &Path, path: &Path) -> Option<Arc<str>> {
     let relative = path.strip_prefix(root).ok()?;
     let mut components = relative.components();
     let first = components.next()?;

@@ -13,6 +13,8 @@
 //! * [`detect`]: the compiled detector and the logic of its rules;
 //! * [`correlate`]: findings joined into incidents, and the RMM audit;
 //! * [`sinks`]: every output (terminal, JSON lines, CSV, HTML) through one trait;
+//! * [`store`]: the SQLite state of `watch`: followed files, findings, incidents;
+//! * [`live`]: the engine run continuously over growing files (`watch`);
 //! * [`hunt`]: the engine, [`eval`]: quality against ground truth, and
 //!   [`lure_eval`]: callback-lure quality on a generated mail corpus (this crate).
 //!
@@ -37,6 +39,7 @@
 mod engine;
 pub mod eval;
 mod lines;
+pub mod live;
 pub mod lure_eval;
 
 pub use engine::{FileSummary, Hunt, HuntConfig, NoProgress, Progress, SiteMode, hunt};
@@ -48,6 +51,7 @@ pub use rmmguard_findings as findings;
 pub use rmmguard_policy as policy;
 pub use rmmguard_sinks as sinks;
 pub use rmmguard_sources as sources;
+pub use rmmguard_store as store;
 
 /// The engine's error type.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +60,9 @@ pub enum Error {
     /// The evidence paths could not be walked.
     #[error(transparent)]
     Sources(#[from] rmmguard_sources::Error),
+    /// The state file of `watch` could not be read or written.
+    #[error(transparent)]
+    Store(#[from] rmmguard_store::Error),
     /// The worker pool could not be started.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {

@@ -85,7 +85,10 @@ fn finding_ids_are_unique_and_do_not_depend_on_threads() {
         ids
     };
     let one = ids(1);
-    assert!(one.len() >= 10, "the examples give a dozen findings or more");
+    assert!(
+        one.len() >= 10,
+        "the examples give a dozen findings or more"
+    );
     let mut unique: Vec<&String> = one.iter().map(|(id, _)| id).collect();
     unique.dedup();
     assert_eq!(unique.len(), one.len(), "duplicate ids in {one:?}");

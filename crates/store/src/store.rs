@@ -129,6 +129,13 @@ impl Batch {
         self.log.push((number, what));
     }
 
+    /// Whether the batch already opens, updates or closes incident `number`.
+    pub fn touches(&self, number: u64) -> bool {
+        self.opened.iter().any(|(n, ..)| *n == number)
+            || self.updated.iter().any(|(n, ..)| *n == number)
+            || self.closed.contains(&number)
+    }
+
     /// Whether the batch writes anything but file positions.
     pub fn has_changes(&self) -> bool {
         !(self.findings.is_empty()
@@ -161,7 +168,10 @@ impl Store {
             connection,
             path: path.to_path_buf(),
         };
-        store.connection.execute_batch(SCHEMA).map_err(|e| store.sql(e))?;
+        store
+            .connection
+            .execute_batch(SCHEMA)
+            .map_err(|e| store.sql(e))?;
         match store.meta("format")? {
             None => store.set_meta("format", FORMAT)?,
             Some(format) if format == FORMAT => {}
@@ -237,7 +247,8 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         let mut found = Vec::new();
         for row in rows {
-            let (record, current, stored_at, updated_at, revision) = row.map_err(|e| self.sql(e))?;
+            let (record, current, stored_at, updated_at, revision) =
+                row.map_err(|e| self.sql(e))?;
             found.push(StoredFinding {
                 record: self.json(&record)?,
                 current,
@@ -454,9 +465,16 @@ impl Store {
     ///
     /// No such incident, or SQLite fails.
     pub fn acknowledge(&mut self, number: u64, who: &str, now: Timestamp) -> Result<(), Error> {
-        let update = "UPDATE incidents SET status = 'acknowledged', assignee = COALESCE(assignee, ?2)
+        let update =
+            "UPDATE incidents SET status = 'acknowledged', assignee = COALESCE(assignee, ?2)
              WHERE number = ?1 AND status != 'closed'";
-        self.analyst(number, update, &[&who], &format!("acknowledged by {who}"), now)
+        self.analyst(
+            number,
+            update,
+            &[&who],
+            &format!("acknowledged by {who}"),
+            now,
+        )
     }
 
     /// An analyst assigns an incident to someone.
@@ -475,9 +493,16 @@ impl Store {
     ///
     /// No such incident, or SQLite fails.
     pub fn close(&mut self, number: u64, note: &str, now: Timestamp) -> Result<(), Error> {
-        let update = "UPDATE incidents SET status = 'closed', note = ?2, closed_at = ?3 WHERE number = ?1";
+        let update =
+            "UPDATE incidents SET status = 'closed', note = ?2, closed_at = ?3 WHERE number = ?1";
         let at = now.to_string();
-        self.analyst(number, update, &[&note, &at], &format!("closed: {note}"), now)
+        self.analyst(
+            number,
+            update,
+            &[&note, &at],
+            &format!("closed: {note}"),
+            now,
+        )
     }
 
     /// Runs an analyst's `update` (`?1` is the number, then `values`) and logs `what`.

@@ -326,7 +326,9 @@ fn sighting_id(detector: &Detector, sighting: &Sighting, rule: &Rule, subject: &
 
 /// The id of a hit's finding: what made its events one finding.
 fn hit_id(detector: &Detector, key: &HitKey) -> String {
-    let tool = key.tool.map_or("", |t| &detector.index.tool(t).reference.id);
+    let tool = key
+        .tool
+        .map_or("", |t| &detector.index.tool(t).reference.id);
     finding_id(&[key.rule, &key.host, tool, &key.subject])
 }
 
