@@ -72,6 +72,22 @@ pub enum Command {
         rmmguard incidents list --state case.db"
     )]
     Watch(crate::watch_cmd::WatchArgs),
+    /// Run live behind HTTP ingest (events API, Elasticsearch _bulk), syslog and an API
+    ///
+    /// Shippers send where they already can: POST JSON lines (gzip or not)
+    /// to /api/v1/events; point Winlogbeat, Filebeat, Fluent Bit, Vector or
+    /// Logstash's Elasticsearch output at this server; send NXLog or rsyslog
+    /// JSON over syslog (UDP or TCP, RFC 3164 or 5424). Accepted events are
+    /// synced to a spool folder before the answer, and the live engine of
+    /// `watch` follows the spool: findings and incidents go to the state
+    /// file and are served at /api/v1/findings and /api/v1/incidents.
+    /// Every route but /healthz needs a token (Authorization: Bearer …).
+    #[command(
+        after_help = "Examples:\n  rmmguard serve --new-token winlogbeat --role ingest >> serve.toml\n  \
+        rmmguard serve --config examples/serve.toml\n  \
+        curl -H 'Authorization: Bearer TOKEN' --data-binary @events.jsonl http://127.0.0.1:8470/api/v1/events"
+    )]
+    Serve(crate::serve_cmd::ServeArgs),
     /// List, show, acknowledge, assign and close the incidents `watch` keeps
     #[command(subcommand)]
     Incidents(crate::watch_cmd::IncidentsCommand),

@@ -11,6 +11,7 @@ mod load;
 mod output;
 mod policy_cmd;
 mod progress;
+mod serve_cmd;
 mod setup;
 mod simulate_cmd;
 mod tenants_cmd;
@@ -50,6 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => simulate_cmd::eval(&args, &data_dir),
         Command::Tenants(command) => tenants_cmd::run(command, &data_dir),
         Command::Watch(args) => watch_cmd::watch(&args, &data_dir),
+        Command::Serve(args) => serve_cmd::run(&args, &data_dir),
         Command::Incidents(command) => watch_cmd::incidents(command),
         Command::Rules { markdown } => {
             print_rules(markdown)?;

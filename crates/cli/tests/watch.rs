@@ -113,6 +113,9 @@ impl Feed {
     }
 }
 
+/// Findings by id (comparable form) and incidents as kind and finding ids.
+type Outcome = (BTreeMap<String, Value>, Vec<(String, BTreeSet<String>)>);
+
 fn start_watch(data: &Path, state: &Path, live: &Path) -> Child {
     command(data)
         .args([
@@ -147,10 +150,7 @@ fn comparable(mut record: Value) -> (String, Value) {
     (id, record)
 }
 
-fn hunt_findings(
-    data: &Path,
-    live: &Path,
-) -> (BTreeMap<String, Value>, Vec<(String, BTreeSet<String>)>) {
+fn hunt_findings(data: &Path, live: &Path) -> Outcome {
     let findings = live.join("hunt.jsonl");
     let incidents = live.join("hunt-incidents.jsonl");
     let policy = live.join("policy.toml");
@@ -194,7 +194,7 @@ fn incident_key(record: &Value) -> (String, BTreeSet<String>) {
     (kind, ids)
 }
 
-fn stored(state: &Path) -> (BTreeMap<String, Value>, Vec<(String, BTreeSet<String>)>) {
+fn stored(state: &Path) -> Outcome {
     let store = Store::open(state).expect("state file");
     let findings = store
         .findings(Severity::Info, true)

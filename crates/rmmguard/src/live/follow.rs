@@ -168,6 +168,17 @@ impl Followed {
         }
     }
 
+    /// Bytes on disk not read yet.
+    pub fn unread(&self) -> u64 {
+        if self.appends {
+            self.input.len.saturating_sub(self.watermark)
+        } else if self.input.len != self.size {
+            self.input.len
+        } else {
+            0
+        }
+    }
+
     /// Takes a new path (a rename) and the file's current size.
     pub fn update(&mut self, seen: &Seen) {
         if *self.input.path != *seen.path {
@@ -210,6 +221,9 @@ impl Followed {
             let start = self.watermark;
             self.read(detector, context, start, end);
             self.watermark = end;
+            self.size = seen.size;
+            self.mtime_ns = seen.mtime_ns;
+            end - start
         } else {
             let unchanged = (seen.size, seen.mtime_ns) == (self.size, self.mtime_ns);
             if unchanged || !seen.settled(settle_ns, end_of_input) {
@@ -218,10 +232,10 @@ impl Followed {
             self.reset(detector);
             self.read(detector, context, 0, seen.size);
             self.watermark = seen.size;
+            self.size = seen.size;
+            self.mtime_ns = seen.mtime_ns;
+            seen.size
         }
-        self.size = seen.size;
-        self.mtime_ns = seen.mtime_ns;
-        self.watermark.min(seen.size)
     }
 
     /// Reads the file up to `row`'s watermark again after a restart.

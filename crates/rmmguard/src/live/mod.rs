@@ -142,6 +142,13 @@ impl<'a> Live<'a> {
         &self.store
     }
 
+    /// Bytes of the followed files not read yet, as of the last poll (a
+    /// whole-read file waiting to settle counts whole): how far behind the
+    /// engine is.
+    pub fn unread_bytes(&self) -> u64 {
+        self.files.values().map(Followed::unread).sum()
+    }
+
     /// Lists the watched paths and reads what is new. With `end_of_input`,
     /// everything there is read now (no settle time): the batch view.
     pub fn poll(&mut self, end_of_input: bool) -> Polled {
