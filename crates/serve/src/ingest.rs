@@ -231,6 +231,17 @@ pub(crate) fn shape(document: &[u8]) -> Result<(&'static str, Vec<u8>), String> 
 
 /// As [`shape`], unwrapping at most `depth` string fields.
 fn shape_within(document: &[u8], depth: u8) -> Result<(&'static str, Vec<u8>), String> {
+    let document = document.trim_ascii();
+    // The common case costs one validation and one sniff: a one-line JSON
+    // object in a shape rmmguard reads is spooled as sent.
+    if document.first() == Some(&b'{')
+        && !document.contains(&b'\n')
+        && let Some(family) = sniff(document).ok().and_then(family)
+    {
+        serde_json::from_slice::<serde::de::IgnoredAny>(document)
+            .map_err(|e| format!("not JSON: {e}"))?;
+        return Ok((family, document.to_vec()));
+    }
     let value: Value = serde_json::from_slice(document).map_err(|e| format!("not JSON: {e}"))?;
     if !value.is_object() {
         return Err("not a JSON object".into());
@@ -249,4 +260,61 @@ fn shape_within(document: &[u8], depth: u8) -> Result<(&'static str, Vec<u8>), S
         }
     }
     Err("not an event rmmguard reads (Windows event as Winlogbeat, NXLog or evtx_dump JSON; Zeek JSON; Suricata EVE; osquery results)".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WINDOWS: &str = r#"{"@timestamp":"2026-11-20T09:01:00Z","event":{"code":"1"},"host":{"name":"ws1"},"winlog":{"channel":"Microsoft-Windows-Sysmon/Operational","event_id":"1","event_data":{"Image":"C:\\a.exe"}}}"#;
+    const EVE: &str = r#"{"timestamp":"2026-11-20T09:05:00.123456+0000","flow_id":1,"event_type":"dns","src_ip":"10.0.0.1","src_port":5,"dest_ip":"10.0.0.2","dest_port":53,"proto":"UDP","dns":{"type":"query","rrname":"a.example","rrtype":"A"}}"#;
+
+    #[test]
+    fn documents_are_sorted_by_shape_and_bad_ones_refused_alone() {
+        let body = format!("{WINDOWS}\n\nnot json\n{EVE}\r\n{{\"hello\":1}}\n[1]\n");
+        let sorted = events(body.as_bytes());
+        assert_eq!(sorted.accepted, 2);
+        let families: Vec<&str> = sorted.lines.iter().map(|(f, _)| *f).collect();
+        assert_eq!(families, ["windows", "eve"]);
+        let refused: Vec<usize> = sorted.refused.iter().map(|(i, _)| *i).collect();
+        assert_eq!(refused, [1, 3, 4]);
+        assert_eq!(sorted.lines[0].1, format!("{WINDOWS}\n").into_bytes(), "spooled as sent");
+    }
+
+    #[test]
+    fn raw_lines_wrapped_by_shippers_are_unwrapped() {
+        let filebeat = serde_json::json!({"message": EVE, "log": {"offset": 0}, "input": {"type": "filestream"}});
+        let fluent_bit = serde_json::json!({"@timestamp": "x", "log": WINDOWS});
+        let body = format!("{filebeat}\n{fluent_bit}\n");
+        let sorted = events(body.as_bytes());
+        assert_eq!(sorted.accepted, 2, "{:?}", sorted.refused);
+        let nested = serde_json::json!({"message": serde_json::json!({"message": serde_json::json!({"message": EVE}).to_string()}).to_string()});
+        assert_eq!(events(nested.to_string().as_bytes()).accepted, 0, "two wrappings at most");
+    }
+
+    #[test]
+    fn bulk_answers_every_action() {
+        let body = format!(
+            "{{\"create\":{{\"_index\":\"winlogbeat\"}}}}\n{WINDOWS}\n{{\"index\":{{\"_id\":\"x\"}}}}\n{{\"no\":\"shape\"}}\n{{\"delete\":{{\"_id\":\"y\"}}}}\n"
+        );
+        let (sorted, items) = bulk(body.as_bytes(), Some("url-index"), 7).expect("bulk");
+        assert_eq!(sorted.accepted, 1);
+        let summary: Vec<(&str, &str, u16)> = items.iter().map(|i| (i.action.as_str(), i._index.as_str(), i.status)).collect();
+        assert_eq!(summary, [("create", "winlogbeat", 201), ("index", "url-index", 400), ("delete", "url-index", 400)]);
+        assert_eq!(items[0]._id, "rmg-7-0");
+        assert_eq!(items[1]._id, "x");
+        assert!(bulk(b"{\"create\":{}}\n", None, 0).is_err(), "an action without its document");
+        assert!(bulk(b"not json\n", None, 0).is_err());
+    }
+
+    #[test]
+    fn gzip_is_inflated_within_the_limit() {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(&vec![b' '; 1 << 20]).expect("compress");
+        let zipped = encoder.finish().expect("gzip");
+        assert_eq!(decode(&zipped, true, 1 << 20).map(|d| d.len()), Ok(1 << 20));
+        assert_eq!(decode(&zipped, true, 1000), Err(Refused::TooLarge { limit: 1000, decoded: true }));
+        assert!(matches!(decode(b"not gzip", true, 1000), Err(Refused::Gzip(_))));
+    }
 }
