@@ -29,13 +29,17 @@ impl LineIndex {
             }
             let block = &buffer[..read];
             let block_end = position + read as u64;
+            // Newlines are counted once: from the last offset resolved in
+            // this block to the next (many offsets per block stay linear).
+            let mut counted = 0;
             while next < offsets.len() && offsets[next] < block_end {
                 let upto = usize::try_from(offsets[next] - position).unwrap_or(read);
-                let line = newlines + memchr::memchr_iter(b'\n', &block[..upto]).count() as u64 + 1;
-                resolved.push((offsets[next], line));
+                newlines += memchr::memchr_iter(b'\n', &block[counted..upto]).count() as u64;
+                counted = upto;
+                resolved.push((offsets[next], newlines + 1));
                 next += 1;
             }
-            newlines += memchr::memchr_iter(b'\n', block).count() as u64;
+            newlines += memchr::memchr_iter(b'\n', &block[counted..]).count() as u64;
             position = block_end;
         }
         Ok(LineIndex { offsets: resolved })
@@ -64,5 +68,22 @@ mod tests {
         assert_eq!(index.line_of(2), Some(2));
         assert_eq!(index.line_of(5), Some(3));
         assert_eq!(index.line_of(1), None);
+    }
+
+    #[test]
+    fn many_offsets_in_one_block_count_each_newline_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let text: String = (0..5000).map(|i| format!("line {i}\n")).collect();
+        std::fs::write(&path, &text).unwrap();
+        let starts: Vec<u64> = text
+            .match_indices('\n')
+            .map(|(i, _)| i as u64 + 1)
+            .filter(|&o| o < text.len() as u64)
+            .collect();
+        let index = LineIndex::build(&path, starts.clone()).unwrap();
+        for (n, offset) in starts.iter().enumerate() {
+            assert_eq!(index.line_of(*offset), Some(n as u64 + 2));
+        }
     }
 }
