@@ -30,7 +30,7 @@ viewer=$("$binary" serve --new-token view --role viewer | sed -n 2p | awk '{prin
     "$binary" serve --new-token bench --role ingest | grep -v '^#' | sed "s/sha256 = .*/sha256 = \"$(printf %s "$token" | sha256sum | cut -d' ' -f1)\"/"
     "$binary" serve --new-token view --role viewer | grep -v '^#' | sed "s/sha256 = .*/sha256 = \"$(printf %s "$viewer" | sha256sum | cut -d' ' -f1)\"/"
 } > "$work/serve.toml"
-"$binary" serve --config "$work/serve.toml" 2> "$work/serve.log" &
+${PERF:+perf record -g -o /tmp/serve.perf} "$binary" serve --config "$work/serve.toml" 2> "$work/serve.log" &
 server=$!
 for _ in $(seq 100); do grep -q listening "$work/serve.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$work/serve.log")

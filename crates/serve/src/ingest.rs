@@ -9,6 +9,7 @@
 //! are no shape rmmguard reads are refused one by one, with the reason, as
 //! Elasticsearch refuses a bad document in a bulk request.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use rmmguard::sources::sniff;
@@ -74,9 +75,9 @@ pub enum Refused {
 /// # Errors
 ///
 /// A broken gzip stream, or one that inflates past the limit.
-pub fn decode(body: &[u8], gzip: bool, max_decoded: usize) -> Result<Vec<u8>, Refused> {
+pub fn decode(body: &[u8], gzip: bool, max_decoded: usize) -> Result<Cow<'_, [u8]>, Refused> {
     if !gzip {
-        return Ok(body.to_vec());
+        return Ok(Cow::Borrowed(body));
     }
     let mut decoded = Vec::new();
     let mut reader = flate2::read::MultiGzDecoder::new(body).take(max_decoded as u64 + 1);
@@ -89,7 +90,7 @@ pub fn decode(body: &[u8], gzip: bool, max_decoded: usize) -> Result<Vec<u8>, Re
             decoded: true,
         });
     }
-    Ok(decoded)
+    Ok(Cow::Owned(decoded))
 }
 
 /// The events API: JSON lines, or one JSON object or array of objects.
