@@ -302,13 +302,29 @@ impl Lane {
             ));
             return;
         };
-        let (stored, refused) = match spool.append(&items) {
-            Ok(appended) => (appended.stored, appended.refused),
-            Err(e) => {
-                self.warn(&format!("cannot write the spool: {e}"));
-                (0, items.len())
+        // One segment per batch, so a replay sends batches of the usual
+        // size; once one record does not fit, the newer ones are refused too.
+        let (mut stored, mut refused) = (0, 0);
+        let mut failure = None;
+        for chunk in items.chunks(self.batch_size) {
+            if refused > 0 {
+                refused += chunk.len();
+                continue;
             }
-        };
+            match spool.append(chunk) {
+                Ok(appended) => {
+                    stored += appended.stored;
+                    refused += appended.refused;
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    refused += chunk.len();
+                }
+            }
+        }
+        if let Some(e) = failure {
+            self.warn(&format!("cannot write the spool: {e}"));
+        }
         self.counters.spooled(stored);
         if refused > 0 {
             self.counters.dropped(refused);

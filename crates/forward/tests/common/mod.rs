@@ -268,8 +268,8 @@ pub fn eventually(mut check: impl FnMut() -> bool) -> bool {
     false
 }
 
-/// `n` findings of several rules and hosts, the first one hostile: its
-/// texts carry CEF delimiters, newlines and markup.
+/// `n` findings of several rules and hosts, every third one medium, the
+/// first one hostile: its texts carry CEF delimiters, newlines and markup.
 pub fn findings(n: usize) -> Vec<FindingRecord> {
     let rules = [
         rules::PORTABLE_RMM,
@@ -292,6 +292,9 @@ pub fn findings(n: usize) -> Vec<FindingRecord> {
             } else {
                 format!("WS-{i:02}")
             });
+            if i % 3 == 2 {
+                finding.severity = Severity::Medium;
+            }
             finding.tool = Some(ToolRef {
                 id: "anydesk".into(),
                 name: "AnyDesk".into(),
@@ -360,11 +363,12 @@ pub fn items(n: usize) -> Vec<Item> {
     items
 }
 
-/// A target with fast retries for tests.
+/// A target with fast retries for tests; a failed target rests a minute
+/// (longer than any test), so which flushes try the receiver is exact.
 pub fn quick(mut target: TargetConfig) -> TargetConfig {
     target.retries = 2;
-    target.backoff_ms = 5;
-    target.backoff_max_ms = 20;
+    target.backoff_ms = 2;
+    target.backoff_max_ms = 60_000;
     target.connect_timeout_ms = 1_000;
     target.timeout_ms = 5_000;
     target
