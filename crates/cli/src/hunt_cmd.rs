@@ -13,6 +13,7 @@ use rmmguard::{Hunt, HuntConfig, SiteMode, hunt};
 use rmmguard_words::counted;
 
 use crate::args::HuntArgs;
+use crate::forward_cmd;
 use crate::load;
 use crate::output::write_to;
 use crate::progress::Bar;
@@ -25,6 +26,7 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         .map(|path| load::policy(path, &catalog))
         .transpose()?;
     let iocs = load::iocs(&args.ioc)?;
+    let mut forwarder = args.forward.as_deref().map(forward_cmd::open).transpose()?;
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let config = DetectConfig {
         max_evidence: args.max_evidence,
@@ -91,6 +93,17 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
             color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
         write_to(Path::new("-"), |out| summary.write(&view, out))?;
+    }
+    if let Some(forwarder) = &mut forwarder {
+        let sent =
+            forward_cmd::send(forwarder, &run.report.findings, &run.incidents, args.quiet);
+        if sent.dropped + sent.rejected > 0 {
+            eprintln!(
+                "rmmguard: error: forwarding lost {} (see the warnings above)",
+                counted((sent.dropped + sent.rejected) as usize, "record")
+            );
+            return Ok(ExitCode::from(2));
+        }
     }
     Ok(exit_status(&run, args))
 }
