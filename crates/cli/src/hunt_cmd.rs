@@ -95,8 +95,7 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
         write_to(Path::new("-"), |out| summary.write(&view, out))?;
     }
     if let Some(forwarder) = &mut forwarder {
-        let sent =
-            forward_cmd::send(forwarder, &run.report.findings, &run.incidents, args.quiet);
+        let sent = forward_cmd::send(forwarder, &run.report.findings, &run.incidents, args.quiet);
         if sent.dropped + sent.rejected > 0 {
             eprintln!(
                 "rmmguard: error: forwarding lost {} (see the warnings above)",

@@ -140,8 +140,9 @@ fn the_receiver_gets_exactly_what_jsonl_and_incidents_write() {
     assert_eq!(ids.len(), count, "ids are distinct");
     let total = count.to_string();
     assert!(
-        out.stderr
-            .contains(&format!("forward hec: {total} sent, 0 retried, 0 spooled, 0 dropped, 0 rejected")),
+        out.stderr.contains(&format!(
+            "forward hec: {total} sent, 0 retried, 0 spooled, 0 dropped, 0 rejected"
+        )),
         "{}",
         out.stderr
     );
@@ -168,12 +169,22 @@ fn a_receiver_that_is_gone_means_a_spool_or_exit_status_2() {
     .unwrap();
     let args = ["hunt", "-q", "examples/evidence/jsonl", "--forward"];
 
-    let out = rmmguard(dir.path(), &[&args[..], &[dropping.to_str().unwrap()]].concat());
+    let out = rmmguard(
+        dir.path(),
+        &[&args[..], &[dropping.to_str().unwrap()]].concat(),
+    );
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("no spool_dir is set"), "{}", out.stderr);
-    assert!(out.stderr.contains("rmmguard: error: forwarding lost"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("rmmguard: error: forwarding lost"),
+        "{}",
+        out.stderr
+    );
 
-    let out = rmmguard(dir.path(), &[&args[..], &[spooling.to_str().unwrap()]].concat());
+    let out = rmmguard(
+        dir.path(),
+        &[&args[..], &[spooling.to_str().unwrap()]].concat(),
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(fs::read_dir(&spool).unwrap().count() > 0);
 }

@@ -96,12 +96,20 @@ pub fn finding(id: &str, record: &FindingRecord) -> String {
     ext.add("cnt", &record.count.to_string());
     ext.add("dhost", record.host.as_deref().unwrap_or(""));
     ext.add("duser", record.user.as_deref().unwrap_or(""));
-    ext.custom(1, "tool", record.tool_name.as_deref().or(record.tool.as_deref()));
+    ext.custom(
+        1,
+        "tool",
+        record.tool_name.as_deref().or(record.tool.as_deref()),
+    );
     ext.custom(2, "tenant", record.tenant.as_deref());
     ext.custom(3, "site", record.site.as_deref());
     ext.custom(4, "attack", Some(&record.attack));
     ext.custom(5, "authorization", record.authorization.map(|a| a.as_str()));
-    let evidence: Vec<&str> = record.evidence.iter().map(|e| e.reference.as_str()).collect();
+    let evidence: Vec<&str> = record
+        .evidence
+        .iter()
+        .map(|e| e.reference.as_str())
+        .collect();
     ext.custom(6, "evidence", Some(&evidence.join(" ")));
     for fact in &record.facts {
         if let Some(key) = extension_key(fact.key) {
@@ -126,7 +134,11 @@ pub fn incident(id: &str, record: &IncidentRecord) -> String {
     }
     ext.add("cnt", &record.timeline.len().to_string());
     ext.add("dhost", &record.hosts.join(","));
-    ext.custom(1, "tool", record.tool_name.as_deref().or(record.tool.as_deref()));
+    ext.custom(
+        1,
+        "tool",
+        record.tool_name.as_deref().or(record.tool.as_deref()),
+    );
     ext.custom(2, "tenant", record.tenant.as_deref());
     ext.custom(3, "site", Some(&record.sites.join(",")));
     ext.custom(4, "indicator", record.indicator.as_deref());
@@ -165,10 +177,19 @@ fn extension_key(key: FactKey) -> Option<&'static str> {
     })
 }
 
+/// A CEF message taken apart, escapes undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// The seven header fields after `CEF:` (version first).
+    pub header: Vec<String>,
+    /// The extension's `key=value` pairs, in order.
+    pub extension: Vec<(String, String)>,
+}
+
 /// Splits a CEF message back into its seven header fields and extension
 /// pairs, undoing the escapes: the receivers in tests and anyone checking
 /// the format use it. `None` if it is not CEF.
-pub fn parse(text: &str) -> Option<(Vec<String>, Vec<(String, String)>)> {
+pub fn parse(text: &str) -> Option<Parsed> {
     let rest = text.strip_prefix("CEF:")?;
     let mut header = Vec::new();
     let mut field = String::new();
@@ -184,7 +205,10 @@ pub fn parse(text: &str) -> Option<(Vec<String>, Vec<(String, String)>)> {
             c => field.push(c),
         }
     }
-    Some((header, parse_extension(chars.as_str())))
+    Some(Parsed {
+        header,
+        extension: parse_extension(chars.as_str()),
+    })
 }
 
 fn parse_extension(text: &str) -> Vec<(String, String)> {
@@ -248,7 +272,10 @@ mod tests {
         ];
         let text = finding_message(&finding);
         assert!(!text.contains('\n'), "{text}");
-        let (header, ext) = parse(&text).unwrap();
+        let Parsed {
+            header,
+            extension: ext,
+        } = parse(&text).unwrap();
         assert_eq!(header[0], "0");
         assert_eq!(header[4], "E005");
         assert_eq!(header[6], "8");

@@ -299,8 +299,14 @@ mod tests {
         for (text, expected) in [
             ("kind = \"hec\"\nurl = \"http://x\"", "hec: hec needs token"),
             ("kind = \"syslog\"", "syslog: syslog needs address"),
-            ("kind = \"webhook\"\nurl = \"ftp://x\"", "webhook: url must start"),
-            ("kind = \"webhook\"\nurl = \"http://x\"\nbatchsize = 3", "unknown field"),
+            (
+                "kind = \"webhook\"\nurl = \"ftp://x\"",
+                "webhook: url must start",
+            ),
+            (
+                "kind = \"webhook\"\nurl = \"http://x\"\nbatchsize = 3",
+                "unknown field",
+            ),
             ("kind = \"kafka\"", "unknown variant"),
         ] {
             let error = Config::parse(&format!("[[forward]]\n{text}")).unwrap_err();

@@ -182,7 +182,11 @@ fn threat<'a>(ids: impl IntoIterator<Item = &'a str>) -> Value {
     techniques.dedup();
     let mut technique = json!({ "id": techniques });
     if !subtechniques.is_empty() {
-        insert(&mut technique, "subtechnique.id", Value::from(subtechniques));
+        insert(
+            &mut technique,
+            "subtechnique.id",
+            Value::from(subtechniques),
+        );
     }
     json!({ "framework": "MITRE ATT&CK", "technique": technique })
 }
@@ -203,9 +207,7 @@ fn insert(doc: &mut Value, path: &str, value: Value) -> bool {
             map.insert(part.to_owned(), value);
             return true;
         }
-        node = map
-            .entry(part)
-            .or_insert_with(|| Value::Object(Map::new()));
+        node = map.entry(part).or_insert_with(|| Value::Object(Map::new()));
         if node.is_null() {
             *node = Value::Object(Map::new());
         }
@@ -274,7 +276,10 @@ mod tests {
         finding.host = Some("WS-01|x=y".into());
         finding.user = Some("bob".into());
         finding.facts = vec![
-            Fact::new(FactKey::ProcessExecutable, "C:\\Users\\bob\\Downloads\\AnyDesk.exe"),
+            Fact::new(
+                FactKey::ProcessExecutable,
+                "C:\\Users\\bob\\Downloads\\AnyDesk.exe",
+            ),
             Fact::many(FactKey::SourceIp, ["10.0.0.5", "10.0.0.6"]),
             Fact::new(FactKey::RmmTenant, "relay=1|2"),
             Fact::new(FactKey::RmmTenantKind, "relay host"),
@@ -306,7 +311,10 @@ mod tests {
             "AnyDesk|ran=<script>alert(1)</script>\nnext"
         );
         assert_eq!(doc["rmmguard"]["severity"], "high");
-        assert!(doc["rmmguard"].get("tenant").is_none(), "nulls are left out");
+        assert!(
+            doc["rmmguard"].get("tenant").is_none(),
+            "nulls are left out"
+        );
     }
 
     fn finding_doc(finding: &Finding) -> Value {

@@ -50,7 +50,9 @@ struct Lane {
 impl std::fmt::Debug for Forwarder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<&str> = self.lanes.iter().map(|l| l.name.as_str()).collect();
-        f.debug_struct("Forwarder").field("targets", &names).finish()
+        f.debug_struct("Forwarder")
+            .field("targets", &names)
+            .finish()
     }
 }
 
@@ -167,8 +169,8 @@ impl Lane {
 
     fn flush(&mut self, force: bool) {
         // Without a spool, resting would mean dropping: always try.
-        let resting = self.spool.is_some()
-            && self.down_until.is_some_and(|until| Instant::now() < until);
+        let resting =
+            self.spool.is_some() && self.down_until.is_some_and(|until| Instant::now() < until);
         if (resting && !force) || !self.replay() {
             let pending = std::mem::take(&mut self.pending);
             self.store(pending);

@@ -158,11 +158,17 @@ mod tests {
         );
         assert!(matches!(
             judge(&reply(200, "<html>proxy</html>"), 3),
-            Delivery::Failed { retryable: true, .. }
+            Delivery::Failed {
+                retryable: true,
+                ..
+            }
         ));
         assert!(matches!(
             judge(&reply(503, r#"{"text":"Server is busy","code":9}"#), 3),
-            Delivery::Failed { retryable: true, .. }
+            Delivery::Failed {
+                retryable: true,
+                ..
+            }
         ));
         let partial = judge(
             &reply(

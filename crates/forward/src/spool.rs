@@ -218,10 +218,7 @@ fn line_of(item: &Item) -> Vec<u8> {
 }
 
 fn write_file(path: &Path, body: &[u8]) -> io::Result<()> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
+    let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
     file.write_all(body)?;
     file.sync_all()
 }
@@ -312,7 +309,13 @@ mod tests {
         let one = line_of(&item(1)).len() as u64;
         let mut spool = Spool::open(dir.path(), one * 2 + 5).unwrap();
         let appended = spool.append(&[item(1), item(2), item(3)]).unwrap();
-        assert_eq!(appended, Appended { stored: 2, refused: 1 });
+        assert_eq!(
+            appended,
+            Appended {
+                stored: 2,
+                refused: 1
+            }
+        );
         assert_eq!(spool.append(&[item(4)]).unwrap().refused, 1);
         let path = spool.segments[0].path.clone();
         let mut text = fs::read(&path).unwrap();

@@ -69,9 +69,10 @@ impl Syslog {
     }
 
     fn resolve(&self) -> io::Result<SocketAddr> {
-        self.address.to_socket_addrs()?.next().ok_or_else(|| {
-            io::Error::new(io::ErrorKind::NotFound, "address resolves to nothing")
-        })
+        self.address
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "address resolves to nothing"))
     }
 
     fn send_tcp(&mut self, messages: &[String]) -> io::Result<()> {
@@ -99,7 +100,11 @@ impl Syslog {
         let socket = match self.udp.take() {
             Some(socket) => socket,
             None => match self.resolve().and_then(|addr| {
-                let local = if addr.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+                let local = if addr.is_ipv4() {
+                    "0.0.0.0:0"
+                } else {
+                    "[::]:0"
+                };
                 let socket = UdpSocket::bind(local)?;
                 socket.connect(addr)?;
                 Ok(socket)

@@ -192,8 +192,14 @@ mod tests {
             inert("<!channel> <script>x</script> & <https://evil.example|click>"),
             "&lt;!channel&gt; &lt;script&gt;x&lt;/script&gt; &amp; &lt;hxxps[://]evil.example|click&gt;"
         );
-        assert_eq!(inert("HTTP://A.example/x\nid: fake"), "hxxp[://]A.example/x id: fake");
-        assert_eq!(inert("see ftp://x and mailto:y"), "see fxp[://]x and mailto:y");
+        assert_eq!(
+            inert("HTTP://A.example/x\nid: fake"),
+            "hxxp[://]A.example/x id: fake"
+        );
+        assert_eq!(
+            inert("see ftp://x and mailto:y"),
+            "see fxp[://]x and mailto:y"
+        );
     }
 
     #[test]

@@ -40,10 +40,20 @@ fn ecs_documents_arrive_once_and_a_throttled_item_alone_goes_again() {
     assert_eq!(stored.creates, 8, "7 records and the throttled one again");
     let counters = forwarder.total();
     assert_eq!(
-        (counters.sent, counters.retried, counters.rejected, counters.dropped),
+        (
+            counters.sent,
+            counters.retried,
+            counters.rejected,
+            counters.dropped
+        ),
         (7, 1, 0, 0)
     );
-    assert!(auth.lock().unwrap().iter().all(|a| a.as_deref() == Some("ApiKey a2V5")));
+    assert!(
+        auth.lock()
+            .unwrap()
+            .iter()
+            .all(|a| a.as_deref() == Some("ApiKey a2V5"))
+    );
     let doc = &stored.docs[&items[0].id];
     assert_eq!(doc["event"]["kind"], "alert");
     assert_eq!(doc["event"]["id"], items[0].id.as_str());

@@ -68,7 +68,10 @@ fn every_record_arrives_once_as_a_hec_event() {
     );
     assert_eq!(events[7]["event"]["kind"], "aa23-025a-chain");
     let counters = forwarder.total();
-    assert_eq!((counters.sent, counters.retried, counters.dropped), (8, 0, 0));
+    assert_eq!(
+        (counters.sent, counters.retried, counters.dropped),
+        (8, 0, 0)
+    );
     assert!(warnings.lock().unwrap().is_empty());
 }
 
@@ -86,7 +89,9 @@ fn a_malformed_event_is_refused_alone_and_the_rest_retried() {
             if id.is_empty() || event["event"]["summary"] == "finding 2 on WS-02" {
                 return Answer::Reply(
                     400,
-                    format!(r#"{{"text":"Invalid data format","code":6,"invalid-event-number":{n}}}"#),
+                    format!(
+                        r#"{{"text":"Invalid data format","code":6,"invalid-event-number":{n}}}"#
+                    ),
                 );
             }
             store.push(id.to_owned());
@@ -104,10 +109,30 @@ fn a_malformed_event_is_refused_alone_and_the_rest_retried() {
     }
     forwarder.flush();
     let counters = forwarder.total();
-    assert_eq!((counters.sent, counters.rejected, counters.dropped), (5, 1, 0));
-    assert_eq!(counters.retried, 3, "the three after the bad one went again");
+    assert_eq!(
+        (counters.sent, counters.rejected, counters.dropped),
+        (5, 1, 0)
+    );
+    assert_eq!(
+        counters.retried, 3,
+        "the three after the bad one went again"
+    );
     assert_eq!(events.lock().unwrap().len(), 5);
     let warnings = warnings.lock().unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("refused 1 record for good"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("refused 1 record for good"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn the_example_forwarding_file_parses() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/forward.toml");
+    let config = rmmguard_forward::Config::load(&path).expect("examples/forward.toml");
+    let kinds: Vec<Kind> = config.forward.iter().map(|t| t.kind).collect();
+    assert_eq!(
+        kinds,
+        [Kind::Hec, Kind::Elasticsearch, Kind::Syslog, Kind::Webhook]
+    );
 }

@@ -61,16 +61,28 @@ fn hec_gets_everything_once_after_refusals_and_503s_even_across_a_restart() {
     // Down: connections refused.
     submit_all(&mut forwarder1, first);
     let counters = forwarder1.total();
-    assert_eq!((counters.sent, counters.spooled, counters.spool_records), (0, 4, 4));
+    assert_eq!(
+        (counters.sent, counters.spooled, counters.spool_records),
+        (0, 4, 4)
+    );
     assert_eq!(spool_files(spool.path()), 2, "batches of 3 and 1");
     // Up, but busy: 503 for everything.
     receiver.resume();
     submit_all(&mut forwarder1, second);
     let counters = forwarder1.total();
-    assert_eq!((counters.sent, counters.spooled, counters.spool_records), (0, 10, 10));
+    assert_eq!(
+        (counters.sent, counters.spooled, counters.spool_records),
+        (0, 10, 10)
+    );
     assert_eq!(counters.dropped, 0);
     assert!(stored.lock().unwrap().is_empty());
-    assert!(warnings.lock().unwrap().iter().all(|w| w.contains("not delivered")));
+    assert!(
+        warnings
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|w| w.contains("not delivered"))
+    );
     drop(forwarder1);
 
     // Back, and a new process: the spool is replayed in order.
@@ -82,10 +94,19 @@ fn hec_gets_everything_once_after_refusals_and_503s_even_across_a_restart() {
     assert_eq!(*stored.lock().unwrap(), ids, "each once, in order");
     let counters = forwarder2.total();
     assert_eq!(
-        (counters.sent, counters.dropped, counters.spool_records, counters.spool_bytes),
+        (
+            counters.sent,
+            counters.dropped,
+            counters.spool_records,
+            counters.spool_bytes
+        ),
         (10, 0, 0, 0)
     );
-    assert_eq!(spool_files(spool.path()), 0, "delivered segments are deleted");
+    assert_eq!(
+        spool_files(spool.path()),
+        0,
+        "delivered segments are deleted"
+    );
     assert!(warnings.lock().unwrap().is_empty());
 }
 
@@ -128,10 +149,18 @@ fn bulk_stores_each_document_once_though_a_reply_was_lost() {
     let index = index.lock().unwrap();
     assert_eq!(index.docs.len(), 12, "each document once");
     assert!(all.iter().all(|item| index.docs.contains_key(&item.id)));
-    assert_eq!(index.creates, 16, "the batch whose reply was lost went twice");
+    assert_eq!(
+        index.creates, 16,
+        "the batch whose reply was lost went twice"
+    );
     let counters = forwarder.total();
     assert_eq!(
-        (counters.sent, counters.retried, counters.dropped, counters.spool_records),
+        (
+            counters.sent,
+            counters.retried,
+            counters.dropped,
+            counters.spool_records
+        ),
         // Records 0-3 went 3 times while down, 3 times more on the forced
         // flush, 3 times while busy, and once more for the lost reply.
         (12, 8 + 8 + 8 + 4, 0, 0)
@@ -193,7 +222,10 @@ fn a_full_spool_drops_the_newest_records_counted_and_warned() {
     let ids: Vec<&str> = all[..3].iter().map(|i| i.id.as_str()).collect();
     assert_eq!(*stored.lock().unwrap(), ids);
     let counters = forwarder.total();
-    assert_eq!((counters.sent, counters.dropped, counters.spool_records), (3, 4, 0));
+    assert_eq!(
+        (counters.sent, counters.dropped, counters.spool_records),
+        (3, 4, 0)
+    );
 }
 
 #[test]

@@ -32,9 +32,16 @@ fn parse(message: &str) -> Parsed {
     let (pri, rest) = rest.split_once(">1 ").expect("version 1");
     let fields: Vec<&str> = rest.splitn(7, ' ').collect();
     assert_eq!(fields.len(), 7, "{message}");
-    assert!(fields[0].ends_with('Z') && fields[0].contains('T'), "{}", fields[0]);
+    assert!(
+        fields[0].ends_with('Z') && fields[0].contains('T'),
+        "{}",
+        fields[0]
+    );
     assert_eq!(fields[5], "-", "no structured data");
-    let (cef_header, extension) = cef::parse(fields[6]).expect("CEF");
+    let cef::Parsed {
+        header: cef_header,
+        extension,
+    } = cef::parse(fields[6]).expect("CEF");
     Parsed {
         pri: pri.parse().expect("PRI number"),
         hostname: fields[1].to_owned(),
@@ -57,7 +64,10 @@ fn check(messages: &[String], items: &[Item]) {
     let hostile = &parsed[0];
     // Facility 10 (authpriv) * 8 + 3 (err, a high finding).
     assert_eq!(hostile.pri, 83);
-    assert_eq!(&hostile.cef_header[1..4], ["rmmguard", "rmmguard", env!("CARGO_PKG_VERSION")]);
+    assert_eq!(
+        &hostile.cef_header[1..4],
+        ["rmmguard", "rmmguard", env!("CARGO_PKG_VERSION")]
+    );
     assert_eq!(hostile.cef_header[4], "E005");
     assert_eq!(hostile.cef_header[6], "8");
     assert_eq!(
@@ -66,7 +76,10 @@ fn check(messages: &[String], items: &[Item]) {
     );
     assert_eq!(hostile.get("dhost"), Some("WS-00|evil=1"));
     assert_eq!(hostile.get("dst"), Some("203.0.113.7"));
-    assert_eq!(hostile.get("sproc"), Some("C:\\Users\\u0\\Downloads\\AnyDesk.exe"));
+    assert_eq!(
+        hostile.get("sproc"),
+        Some("C:\\Users\\u0\\Downloads\\AnyDesk.exe")
+    );
     assert_eq!(hostile.get("cs1Label"), Some("tool"));
     assert_eq!(hostile.get("cs1"), Some("AnyDesk"));
     assert_eq!(hostile.get("start"), Some("1700000000000"));
@@ -134,7 +147,10 @@ fn a_dead_tcp_receiver_means_spooled_records() {
     }
     forwarder.flush();
     let counters = forwarder.total();
-    assert_eq!((counters.sent, counters.spooled, counters.spool_records), (0, 3, 3));
+    assert_eq!(
+        (counters.sent, counters.spooled, counters.spool_records),
+        (0, 3, 3)
+    );
     assert_eq!(counters.retried, 6, "3 records, 2 retries");
     assert_eq!(warnings.lock().unwrap().len(), 1);
 }

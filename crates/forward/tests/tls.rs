@@ -11,18 +11,22 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use common::{forwarder, items, quick, read_request};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rmmguard_forward::{Kind, TargetConfig};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tls").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tls")
+        .join(name)
 }
 
 fn server_config() -> Arc<rustls::ServerConfig> {
     let pem = std::fs::read(fixture("server.pem")).expect("server.pem");
     let certs: Vec<CertificateDer<'static>> = ureq::tls::parse_pem(&pem)
         .filter_map(|item| match item.expect("pem") {
-            ureq::tls::PemItem::Certificate(cert) => Some(CertificateDer::from(cert.der().to_vec())),
+            ureq::tls::PemItem::Certificate(cert) => {
+                Some(CertificateDer::from(cert.der().to_vec()))
+            }
             _ => None,
         })
         .collect();
@@ -80,7 +84,10 @@ fn tls_hec() -> (String, Arc<Mutex<usize>>) {
             });
         }
     });
-    (format!("https://127.0.0.1:{}/services/collector/event", addr.port()), events)
+    (
+        format!("https://127.0.0.1:{}/services/collector/event", addr.port()),
+        events,
+    )
 }
 
 fn target(url: String) -> TargetConfig {
@@ -119,7 +126,9 @@ fn https_to_a_certificate_not_trusted_is_refused() {
     assert_eq!(*events.lock().unwrap(), 0);
     let warnings = warnings.lock().unwrap();
     assert!(
-        warnings.iter().any(|w| w.to_lowercase().contains("certificate")),
+        warnings
+            .iter()
+            .any(|w| w.to_lowercase().contains("certificate")),
         "{warnings:?}"
     );
 }

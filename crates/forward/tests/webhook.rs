@@ -56,7 +56,9 @@ fn urgent_records_arrive_one_message_each_with_inert_text() {
     );
     let incident = messages[4]["text"].as_str().unwrap_or_default();
     assert!(
-        incident.starts_with("*[CRITICAL] incident aa23-025a-chain*: Chain &lt;b&gt;on&lt;/b&gt; WS-01 &amp; more\n"),
+        incident.starts_with(
+            "*[CRITICAL] incident aa23-025a-chain*: Chain &lt;b&gt;on&lt;/b&gt; WS-01 &amp; more\n"
+        ),
         "{incident}"
     );
     assert_eq!(forwarder.total().sent, 5);

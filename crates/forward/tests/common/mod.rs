@@ -299,7 +299,8 @@ pub fn findings(n: usize) -> Vec<FindingRecord> {
                 id: "anydesk".into(),
                 name: "AnyDesk".into(),
             });
-            finding.first_seen = Some(jiff::Timestamp::from_second(1_700_000_000 + i as i64).unwrap());
+            finding.first_seen =
+                Some(jiff::Timestamp::from_second(1_700_000_000 + i as i64).unwrap());
             finding.last_seen = finding.first_seen;
             finding.count = 1;
             finding.evidence.push(Evidence::from(EvidenceRecord {
@@ -312,7 +313,10 @@ pub fn findings(n: usize) -> Vec<FindingRecord> {
                 what: "Sysmon 1 process_start".into(),
             }));
             finding.facts = vec![
-                Fact::new(FactKey::ProcessExecutable, format!("C:\\Users\\u{i}\\Downloads\\AnyDesk.exe")),
+                Fact::new(
+                    FactKey::ProcessExecutable,
+                    format!("C:\\Users\\u{i}\\Downloads\\AnyDesk.exe"),
+                ),
                 Fact::new(FactKey::DestinationIp, "203.0.113.7"),
             ];
             FindingRecord::from(&finding)
@@ -439,4 +443,3 @@ impl Index {
         )
     }
 }
-
