@@ -119,7 +119,6 @@ pub fn incident(id: &str, record: &IncidentRecord) -> Value {
         },
         "threat": threat(techniques),
         "host": { "name": record.hosts },
-        "labels": { "site": record.sites.join(",") },
         "rmmguard": {
             "incident_id": id,
             "run_id": record.id,
@@ -137,6 +136,9 @@ pub fn incident(id: &str, record: &IncidentRecord) -> Value {
             "timeline": record.timeline,
         },
     });
+    if !record.sites.is_empty() {
+        insert(&mut doc, "labels.site", Value::from(record.sites.join(",")));
+    }
     prune_nulls(&mut doc);
     doc
 }

@@ -211,17 +211,17 @@ impl Lane {
                 ));
             }
             self.counters.dropped(head.damaged.len());
-            let outcome = match self.send(head.items) {
+            let delivered = self.send(head.items);
+            let update = match &delivered {
                 Ok(()) => spool.pop_head(),
-                Err(rest) => spool.replace_head(&rest).and(Err(Error::Undelivered)),
+                Err(rest) => spool.replace_head(rest),
             };
-            match outcome {
-                Ok(()) => {}
-                Err(Error::Undelivered) => break false,
-                Err(e) => {
-                    self.warn(&format!("cannot update the spool: {e}"));
-                    break false;
-                }
+            if let Err(e) = update {
+                self.warn(&format!("cannot update the spool: {e}"));
+                break false;
+            }
+            if delivered.is_err() {
+                break false;
             }
         };
         self.spool = Some(spool);

@@ -72,7 +72,4 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// Records are still undelivered (internal: ends a spool replay).
-    #[error("records are still undelivered")]
-    Undelivered,
 }

@@ -247,3 +247,58 @@ fn without_a_spool_an_unreachable_receiver_means_dropped_records() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn a_damaged_spool_line_is_reported_dropped_and_the_rest_delivered() {
+    let stored: Arc<Mutex<Vec<String>>> = Arc::default();
+    let store = stored.clone();
+    let receiver = HttpReceiver::start(move |request| {
+        for event in serde_json::Deserializer::from_str(request.text()).into_iter::<Value>() {
+            let event = event.expect("json");
+            let id = event["event"]["finding_id"].as_str().unwrap_or("incident");
+            store.lock().unwrap().push(id.to_owned());
+        }
+        Answer::Reply(200, r#"{"text":"Success","code":0}"#.into())
+    });
+    // A segment a crash left: two whole records and a torn third.
+    let all = items(2);
+    let spool = tempfile::tempdir().expect("tempdir");
+    let mut text = Vec::new();
+    for item in &all[..2] {
+        text.extend(serde_json::to_vec(item).expect("json"));
+        text.push(b'\n');
+    }
+    let torn_at = text.len();
+    text.extend_from_slice(br#"{"id":"f-torn","fin"#);
+    let segment = spool.path().join("00000000000000000001.spool");
+    std::fs::write(&segment, text).expect("segment");
+
+    let mut target = quick(TargetConfig::new(Kind::Hec));
+    target.url = Some(receiver.url("/services/collector/event"));
+    target.token = Some("t".into());
+    target.spool_dir = Some(spool.path().to_owned());
+    let (mut forwarder, warnings) = forwarder(vec![target]);
+    assert_eq!(
+        forwarder.total().spool_records,
+        2,
+        "the torn line has no newline"
+    );
+    forwarder.flush();
+    let ids: Vec<&str> = all[..2].iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(*stored.lock().unwrap(), ids);
+    let counters = forwarder.total();
+    assert_eq!(
+        (counters.sent, counters.dropped, counters.spool_records),
+        (2, 1, 0)
+    );
+    let warnings = warnings.lock().unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert!(
+        warnings[0].starts_with(&format!(
+            "forward hec: dropped a damaged spool record at {}@{torn_at}: ",
+            segment.display()
+        )),
+        "{warnings:?}"
+    );
+    assert_eq!(spool_files(spool.path()), 0);
+}
