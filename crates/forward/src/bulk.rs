@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::http::{self, Client};
 use crate::target::{Delivery, Target};
-use crate::{Error, Item, Record, TargetConfig, ecs};
+use crate::{Error, Item, Record, Secret, TargetConfig, ecs};
 
 /// A bulk endpoint.
 #[derive(Debug)]
@@ -18,7 +18,7 @@ pub struct Bulk {
     client: Client,
     url: String,
     index: String,
-    authorization: Option<String>,
+    authorization: Option<Secret>,
 }
 
 impl Bulk {
@@ -34,7 +34,9 @@ impl Bulk {
             client: Client::new(config)?,
             url,
             index: config.index.clone().unwrap_or_else(|| "rmmguard".into()),
-            authorization: config.token()?.map(|key| format!("ApiKey {key}")),
+            authorization: config
+                .token()?
+                .map(|key| Secret::from(format!("ApiKey {}", key.expose()))),
         })
     }
 
@@ -63,7 +65,7 @@ impl Target for Bulk {
         let reply = match self.client.post(
             &self.url,
             "application/x-ndjson",
-            self.authorization.as_deref(),
+            self.authorization.as_ref().map(Secret::expose),
             &body,
         ) {
             Ok(reply) => reply,

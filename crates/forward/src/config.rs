@@ -71,7 +71,7 @@ pub struct TargetConfig {
     #[serde(default)]
     pub transport: Transport,
     /// HEC token or Elasticsearch API key.
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// An environment variable holding the token (keeps secrets out of files).
     pub token_env: Option<String>,
     /// PEM file of the CA certificates to trust for https (default: the
@@ -113,6 +113,37 @@ pub struct TargetConfig {
     pub facility: Option<u8>,
     /// Syslog HOSTNAME of this sender (default `-`).
     pub hostname: Option<String>,
+}
+
+/// A token: shown as `***` by `Debug`, so a debug print of a config or a
+/// target never logs it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The token itself, for the one header that carries it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(token: &str) -> Secret {
+        Secret(token.to_owned())
+    }
+}
+
+impl From<String> for Secret {
+    fn from(token: String) -> Secret {
+        Secret(token)
+    }
 }
 
 mod defaults {
@@ -197,12 +228,12 @@ impl TargetConfig {
     }
 
     /// The token, from `token` or the variable `token_env` names.
-    pub fn token(&self) -> Result<Option<String>, Error> {
+    pub fn token(&self) -> Result<Option<Secret>, Error> {
         if let Some(token) = &self.token {
             return Ok(Some(token.clone()));
         }
         match &self.token_env {
-            Some(var) => std::env::var(var).map(Some).map_err(|_| {
+            Some(var) => std::env::var(var).map(|t| Some(Secret(t))).map_err(|_| {
                 Error::Config(format!(
                     "{}: token_env names {var}, which is not set",
                     self.name()
@@ -292,6 +323,11 @@ mod tests {
         assert_eq!(config.forward[3].min_severity(), Severity::High);
         assert_eq!(config.forward[0].min_severity(), Severity::Info);
         assert_eq!(config.forward[0].batch_size, 100);
+        let shown = format!("{:?}", config.forward[0]);
+        assert!(
+            shown.contains("token: Some(***)") && !shown.contains("\"t\""),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -354,3 +354,36 @@ fn pick(batch: Vec<Item>, indices: &[usize]) -> Vec<Item> {
         .map(|(_, item)| item)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A live engine runs the forwarder on its own thread and reads the
+    /// counters from another.
+    #[test]
+    fn the_forwarder_moves_between_threads_and_counters_are_shared() {
+        fn send<T: Send>() {}
+        fn shared<T: Send + Sync>() {}
+        send::<Forwarder>();
+        shared::<Counters>();
+    }
+
+    #[test]
+    fn pick_keeps_order() {
+        let items: Vec<Item> = (0..4)
+            .map(|n| {
+                let finding = rmmguard_findings::Finding::new(
+                    rmmguard_findings::rules::PORTABLE_RMM,
+                    format!("{n}"),
+                );
+                Item::finding(
+                    format!("{n}"),
+                    rmmguard_findings::wire::FindingRecord::from(&finding),
+                )
+            })
+            .collect();
+        let ids: Vec<String> = pick(items, &[1, 3]).into_iter().map(|i| i.id).collect();
+        assert_eq!(ids, ["1", "3"]);
+    }
+}

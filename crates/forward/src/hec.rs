@@ -12,14 +12,14 @@ use serde_json::{Map, Value};
 
 use crate::http::{self, Client};
 use crate::target::{Delivery, Target};
-use crate::{Error, Item, Record, TargetConfig};
+use crate::{Error, Item, Record, Secret, TargetConfig};
 
 /// A HEC endpoint.
 #[derive(Debug)]
 pub struct Hec {
     client: Client,
     url: String,
-    authorization: String,
+    authorization: Secret,
     source: String,
     sourcetype: String,
     index: Option<String>,
@@ -28,11 +28,14 @@ pub struct Hec {
 impl Hec {
     /// From a `kind = "hec"` table.
     pub fn new(config: &TargetConfig) -> Result<Hec, Error> {
-        let token = config.token()?.unwrap_or_default();
+        let token = config
+            .token()?
+            .map(|t| t.expose().to_owned())
+            .unwrap_or_default();
         Ok(Hec {
             client: Client::new(config)?,
             url: config.url.clone().unwrap_or_default(),
-            authorization: format!("Splunk {token}"),
+            authorization: Secret::from(format!("Splunk {token}")),
             source: config.source.clone().unwrap_or_else(|| "rmmguard".into()),
             sourcetype: config
                 .sourcetype
@@ -98,7 +101,7 @@ impl Target for Hec {
         let reply = match self.client.post(
             &self.url,
             "application/json",
-            Some(&self.authorization),
+            Some(self.authorization.expose()),
             &body,
         ) {
             Ok(reply) => reply,

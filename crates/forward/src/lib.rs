@@ -50,7 +50,7 @@ pub mod webhook;
 use std::path::PathBuf;
 
 pub use backoff::Backoff;
-pub use config::{Config, Kind, TargetConfig, Transport};
+pub use config::{Config, Kind, Secret, TargetConfig, Transport};
 pub use counters::{Counters, Snapshot};
 pub use forwarder::{Forwarder, Warn};
 pub use item::{Item, Record, finding_id, incident_id};
