@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use rmmguard_findings::Severity;
 use rmmguard_words::counted;
 
 use crate::backoff::Backoff;
@@ -23,7 +24,7 @@ use crate::spool::Spool;
 use crate::syslog::Syslog;
 use crate::target::{Delivery, Target};
 use crate::webhook::Webhook;
-use crate::{Error, Item};
+use crate::{Error, Item, Record};
 
 /// Where warnings go: a function of one line.
 pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
@@ -38,6 +39,7 @@ struct Lane {
     target: Box<dyn Target>,
     spool: Option<Spool>,
     pending: Vec<Item>,
+    min_severity: Severity,
     batch_size: usize,
     retries: u32,
     backoff: Backoff,
@@ -87,7 +89,7 @@ impl Forwarder {
     /// (or spooled, if its receiver is down) before this returns.
     pub fn submit(&mut self, item: &Item) {
         for lane in &mut self.lanes {
-            if lane.target.accepts(item) {
+            if lane.wants(item) {
                 lane.pending.push(item.clone());
                 if lane.pending.len() >= lane.batch_size {
                     lane.flush(false);
@@ -148,6 +150,7 @@ impl Lane {
             target: target_of(config)?,
             spool,
             pending: Vec::new(),
+            min_severity: config.min_severity(),
             batch_size: config.batch_size,
             retries: config.retries,
             backoff: Backoff::new(
@@ -161,6 +164,14 @@ impl Lane {
         };
         lane.show_spool_level();
         Ok(lane)
+    }
+
+    /// Incidents always; findings at or above the least severity, if the
+    /// target takes them.
+    fn wants(&self, item: &Item) -> bool {
+        let urgent =
+            matches!(item.record, Record::Incident(_)) || item.severity() >= self.min_severity;
+        urgent && self.target.accepts(item)
     }
 
     fn warn(&self, text: &str) {

@@ -8,8 +8,8 @@ pub trait Target: Send {
     /// Sends one batch (at most the configured batch size).
     fn deliver(&mut self, batch: &[Item]) -> Delivery;
 
-    /// Whether this target wants the record at all (a webhook takes only
-    /// incidents and urgent findings).
+    /// Whether this target wants the record at all, beyond the configured
+    /// least severity (which the forwarder applies to every target).
     fn accepts(&self, _item: &Item) -> bool {
         true
     }

@@ -9,7 +9,6 @@
 //! (`hxxps://`) and link previews turned off, so no chat client fetches a
 //! scam link from a finding.
 
-use rmmguard_findings::Severity;
 use rmmguard_findings::wire::{FindingRecord, IncidentRecord};
 use serde_json::json;
 
@@ -22,7 +21,6 @@ use crate::{Error, Item, Record, TargetConfig};
 pub struct Webhook {
     client: Client,
     url: String,
-    min_severity: Severity,
 }
 
 impl Webhook {
@@ -31,7 +29,6 @@ impl Webhook {
         Ok(Webhook {
             client: Client::new(config)?,
             url: config.url.clone().unwrap_or_default(),
-            min_severity: config.min_severity(),
         })
     }
 }
@@ -46,10 +43,6 @@ pub fn payload(item: &Item) -> serde_json::Value {
 }
 
 impl Target for Webhook {
-    fn accepts(&self, item: &Item) -> bool {
-        matches!(item.record, Record::Incident(_)) || item.severity() >= self.min_severity
-    }
-
     fn deliver(&mut self, batch: &[Item]) -> Delivery {
         let mut rejected = Vec::new();
         for (index, item) in batch.iter().enumerate() {

@@ -136,3 +136,40 @@ fn the_example_forwarding_file_parses() {
         [Kind::Hec, Kind::Elasticsearch, Kind::Syslog, Kind::Webhook]
     );
 }
+
+#[test]
+fn min_severity_leaves_out_lesser_findings_but_never_incidents() {
+    let events: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let store = events.clone();
+    let receiver = HttpReceiver::start(move |request| {
+        let stream = serde_json::Deserializer::from_str(request.text()).into_iter::<Value>();
+        store
+            .lock()
+            .unwrap()
+            .extend(stream.map(|event| event.expect("one JSON event")));
+        Answer::Reply(200, r#"{"text":"Success","code":0}"#.into())
+    });
+    let mut target = quick(TargetConfig::new(Kind::Hec));
+    target.url = Some(receiver.url("/services/collector/event"));
+    target.token = Some("t".into());
+    target.min_severity = Some(rmmguard_findings::Severity::High);
+    let (mut forwarder, _) = forwarder(vec![target]);
+    for item in &items(6) {
+        forwarder.submit(item);
+    }
+    forwarder.flush();
+    // Findings 2 and 5 are medium.
+    let events = events.lock().unwrap();
+    let summaries: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["event"]["summary"].as_str())
+        .collect();
+    assert_eq!(summaries.len(), 4, "{summaries:?}");
+    assert!(
+        summaries
+            .iter()
+            .all(|s| !s.starts_with("finding 2") && !s.starts_with("finding 5"))
+    );
+    assert_eq!(events.len(), 5, "and the incident");
+    assert_eq!(forwarder.total().sent, 5);
+}
