@@ -9,7 +9,22 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub struct Backoff {
     initial: Duration,
     max: Duration,
-    state: u64,
+    random: SplitMix,
+}
+
+/// splitmix64: a tiny seeded generator, for jitter and ids that need no
+/// cryptographic randomness.
+#[derive(Debug, Clone)]
+pub(crate) struct SplitMix(pub(crate) u64);
+
+impl SplitMix {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
 }
 
 impl Backoff {
@@ -22,7 +37,7 @@ impl Backoff {
         Backoff {
             initial,
             max: max.max(initial),
-            state: seed,
+            random: SplitMix(seed),
         }
     }
 
@@ -34,17 +49,8 @@ impl Backoff {
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(20))
             .min(self.max);
         let half = step / 2;
-        let random = self.next() % (half.as_micros() as u64 + 1);
+        let random = self.random.next() % (half.as_micros() as u64 + 1);
         half + Duration::from_micros(random)
-    }
-
-    /// splitmix64.
-    fn next(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
     }
 }
 

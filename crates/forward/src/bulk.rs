@@ -62,12 +62,15 @@ impl Bulk {
 impl Target for Bulk {
     fn deliver(&mut self, batch: &[Item]) -> Delivery {
         let body = self.body(batch);
-        let reply = match self.client.post(
-            &self.url,
-            "application/x-ndjson",
-            self.authorization.as_ref().map(Secret::expose),
-            &body,
-        ) {
+        let auth: Vec<(&str, &str)> = self
+            .authorization
+            .iter()
+            .map(|a| ("Authorization", a.expose()))
+            .collect();
+        let reply = match self
+            .client
+            .post(&self.url, "application/x-ndjson", &auth, &body)
+        {
             Ok(reply) => reply,
             Err(e) => return Delivery::failed(e.0),
         };

@@ -23,6 +23,7 @@ pub struct Hec {
     source: String,
     sourcetype: String,
     index: Option<String>,
+    channel: String,
 }
 
 impl Hec {
@@ -42,6 +43,7 @@ impl Hec {
                 .clone()
                 .unwrap_or_else(|| "rmmguard".into()),
             index: config.index.clone(),
+            channel: channel_id(),
         })
     }
 
@@ -81,6 +83,26 @@ impl Hec {
     }
 }
 
+/// A random (version 4 shaped) UUID for `X-Splunk-Request-Channel`: HEC
+/// tokens with indexer acknowledgement refuse requests without a channel,
+/// and others ignore it. Not secret, so the clock and process id seed it.
+fn channel_id() -> String {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+        ^ u64::from(std::process::id()).rotate_left(32);
+    let mut random = crate::backoff::SplitMix(seed);
+    let (a, b) = (random.next(), random.next());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        0x8000 | (b >> 48) & 0x3fff,
+        b & 0xffff_ffff_ffff
+    )
+}
+
 fn with_id(record: serde_json::Result<Value>, key: &str, id: &str) -> Value {
     let mut record = match record {
         Ok(Value::Object(map)) => map,
@@ -98,12 +120,14 @@ impl Target for Hec {
             let _ = serde_json::to_writer(&mut body, &self.event(item));
             body.push(b'\n');
         }
-        let reply = match self.client.post(
-            &self.url,
-            "application/json",
-            Some(self.authorization.expose()),
-            &body,
-        ) {
+        let headers = [
+            ("Authorization", self.authorization.expose()),
+            ("X-Splunk-Request-Channel", self.channel.as_str()),
+        ];
+        let reply = match self
+            .client
+            .post(&self.url, "application/json", &headers, &body)
+        {
             Ok(reply) => reply,
             Err(e) => return Delivery::failed(e.0),
         };
@@ -151,6 +175,15 @@ mod tests {
             status,
             body: body.into(),
         }
+    }
+
+    #[test]
+    fn channels_look_like_uuids() {
+        let id = channel_id();
+        let parts: Vec<usize> = id.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12], "{id}");
+        assert_eq!(&id[14..15], "4");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
     }
 
     #[test]

@@ -61,17 +61,17 @@ impl Client {
         Ok(Client { agent })
     }
 
-    /// Posts `body` with the given headers.
+    /// Posts `body` with `Content-Type` and the other headers given.
     pub fn post(
         &self,
         url: &str,
         content_type: &str,
-        authorization: Option<&str>,
+        headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Reply, NoReply> {
         let mut request = self.agent.post(url).header("Content-Type", content_type);
-        if let Some(value) = authorization {
-            request = request.header("Authorization", value);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let mut response = request.send(body).map_err(|e| NoReply(e.to_string()))?;
         let status = response.status().as_u16();

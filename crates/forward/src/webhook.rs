@@ -49,7 +49,7 @@ impl Target for Webhook {
             let body = payload(item).to_string();
             let why = match self
                 .client
-                .post(&self.url, "application/json", None, body.as_bytes())
+                .post(&self.url, "application/json", &[], body.as_bytes())
             {
                 Ok(reply) if (200..300).contains(&reply.status) => continue,
                 Ok(reply) if !http::retryable(reply.status) => {

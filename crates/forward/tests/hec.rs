@@ -13,9 +13,12 @@ use serde_json::Value;
 fn every_record_arrives_once_as_a_hec_event() {
     let events: Arc<Mutex<Vec<Value>>> = Arc::default();
     let requests = Arc::new(Mutex::new(0));
-    let (store, count) = (events.clone(), requests.clone());
+    let channels: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (store, count, seen) = (events.clone(), requests.clone(), channels.clone());
     let receiver = HttpReceiver::start(move |request| {
         *count.lock().unwrap() += 1;
+        let channel = request.header("x-splunk-request-channel").unwrap_or("");
+        seen.lock().unwrap().push(channel.to_owned());
         assert_eq!(request.method, "POST");
         assert_eq!(request.path, "/services/collector/event");
         if request.header("authorization") != Some("Splunk s3cret") {
@@ -43,6 +46,9 @@ fn every_record_arrives_once_as_a_hec_event() {
     let events = events.lock().unwrap();
     assert_eq!(*requests.lock().unwrap(), 3, "8 records in batches of 3");
     assert_eq!(events.len(), 8);
+    let channels = channels.lock().unwrap();
+    assert_eq!(channels[0].len(), 36, "a UUID channel: {channels:?}");
+    assert!(channels.iter().all(|c| *c == channels[0]), "one channel");
     for (event, item) in events.iter().zip(&items) {
         let id_key = if item.kind() == "finding" {
             "finding_id"
