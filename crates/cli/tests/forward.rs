@@ -186,5 +186,17 @@ fn a_receiver_that_is_gone_means_a_spool_or_exit_status_2() {
         &[&args[..], &[spooling.to_str().unwrap()]].concat(),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(fs::read_dir(&spool).unwrap().count() > 0);
+    let segments = fs::read_dir(&spool)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "spool"))
+        })
+        .count();
+    assert!(segments > 0, "the records wait in the spool");
+    assert!(
+        out.stderr.is_empty() || !out.stderr.contains("error"),
+        "{}",
+        out.stderr
+    );
 }

@@ -113,6 +113,9 @@ pub struct TargetConfig {
     pub facility: Option<u8>,
     /// Syslog HOSTNAME of this sender (default `-`).
     pub hostname: Option<String>,
+    /// Syslog messages longer than this are cut (default: none over TCP,
+    /// 65,507 bytes over UDP); some collectors take only 2,048 or 8,192.
+    pub max_message_bytes: Option<usize>,
 }
 
 /// A token: shown as `***` by `Debug`, so a debug print of a config or a
@@ -219,6 +222,7 @@ impl TargetConfig {
             index: None,
             facility: None,
             hostname: None,
+            max_message_bytes: None,
         }
     }
 
@@ -281,6 +285,9 @@ impl TargetConfig {
         }
         if self.kind == Kind::Hec && self.token.is_none() && self.token_env.is_none() {
             return problem("hec needs token or token_env");
+        }
+        if self.max_message_bytes.is_some_and(|n| n < 480) {
+            return problem("max_message_bytes must be at least 480 (RFC 5424)");
         }
         if self.facility.is_some_and(|f| f > 23) {
             return problem("facility must be 0 to 23");

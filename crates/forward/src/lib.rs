@@ -72,4 +72,7 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Another forwarder (this process or another) holds the spool folder.
+    #[error("{}: the spool is in use by another rmmguard", .0.display())]
+    SpoolBusy(PathBuf),
 }

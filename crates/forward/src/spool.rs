@@ -9,7 +9,7 @@
 //! to count as dropped.
 
 use std::collections::VecDeque;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -17,13 +17,16 @@ use crate::{Error, Item};
 
 const EXTENSION: &str = "spool";
 
-/// A bounded spool in one folder (one folder per target).
+/// A bounded spool in one folder (one folder per target), held with an
+/// exclusive lock on its `.lock` file while open, so two processes never
+/// replay (and send twice) the same segments.
 #[derive(Debug)]
 pub struct Spool {
     dir: PathBuf,
     limit: u64,
     segments: VecDeque<Segment>,
     next_seq: u64,
+    _lock: File,
 }
 
 #[derive(Debug)]
@@ -60,6 +63,17 @@ impl Spool {
             source,
         };
         fs::create_dir_all(dir).map_err(io_error)?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(".lock"))
+            .map_err(io_error)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(Error::SpoolBusy(dir.to_owned())),
+            Err(TryLockError::Error(e)) => return Err(io_error(e)),
+        }
         let mut found = Vec::new();
         for entry in fs::read_dir(dir).map_err(io_error)? {
             let path = entry.map_err(io_error)?.path();
@@ -92,6 +106,7 @@ impl Spool {
             limit,
             segments,
             next_seq,
+            _lock: lock,
         })
     }
 
@@ -300,7 +315,21 @@ mod tests {
         assert_eq!(spool.head().unwrap().unwrap().items[0].id, "id-3");
         spool.pop_head().unwrap();
         assert!(spool.is_empty() && spool.head().is_none());
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, [".lock"]);
+    }
+
+    #[test]
+    fn one_spool_folder_has_one_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Spool::open(dir.path(), 1 << 20).unwrap();
+        let second = Spool::open(dir.path(), 1 << 20);
+        assert!(matches!(second, Err(Error::SpoolBusy(_))), "{second:?}");
+        drop(first);
+        assert!(Spool::open(dir.path(), 1 << 20).is_ok());
     }
 
     #[test]

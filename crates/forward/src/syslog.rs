@@ -17,8 +17,9 @@ use crate::config::Transport;
 use crate::target::{Delivery, Target};
 use crate::{Error, Item, Record, TargetConfig, cef};
 
-/// Datagrams longer than this are cut (at a character, never inside an
-/// escape): the largest UDP payload over IPv4.
+/// Messages longer than `max_message_bytes` are cut (at a character, never
+/// inside an escape); over UDP never longer than this, the largest UDP
+/// payload over IPv4.
 const MAX_DATAGRAM: usize = 65_507;
 
 /// A syslog receiver.
@@ -28,6 +29,7 @@ pub struct Syslog {
     transport: Transport,
     facility: u8,
     hostname: String,
+    max_message: usize,
     connect_timeout: Duration,
     timeout: Duration,
     tcp: Option<TcpStream>,
@@ -46,6 +48,13 @@ impl Syslog {
                 .clone()
                 .filter(|h| !h.is_empty())
                 .unwrap_or_else(|| "-".into()),
+            max_message: match config.transport {
+                Transport::Udp => config
+                    .max_message_bytes
+                    .unwrap_or(MAX_DATAGRAM)
+                    .min(MAX_DATAGRAM),
+                Transport::Tcp => config.max_message_bytes.unwrap_or(usize::MAX),
+            },
             connect_timeout: config.connect_timeout(),
             timeout: config.timeout(),
             tcp: None,
@@ -86,6 +95,7 @@ impl Syslog {
         };
         let mut frames = Vec::new();
         for message in messages {
+            let message = truncate(message, self.max_message);
             frames.extend_from_slice(format!("{} ", message.len()).as_bytes());
             frames.extend_from_slice(message.as_bytes());
         }
@@ -114,7 +124,7 @@ impl Syslog {
             },
         };
         for (sent, message) in messages.iter().enumerate() {
-            let bytes = truncate(message, MAX_DATAGRAM);
+            let bytes = truncate(message, self.max_message);
             if let Err(e) = socket.send(bytes.as_bytes()) {
                 return (sent, Err(e));
             }

@@ -154,3 +154,35 @@ fn a_dead_tcp_receiver_means_spooled_records() {
     assert_eq!(counters.retried, 6, "3 records, 2 retries");
     assert_eq!(warnings.lock().unwrap().len(), 1);
 }
+
+#[test]
+fn messages_are_cut_to_max_message_bytes_at_a_whole_escape() {
+    let receiver = TcpReceiver::start();
+    let mut target = target(Transport::Tcp, receiver.addr.to_string());
+    target.max_message_bytes = Some(480);
+    let (mut forwarder, _) = forwarder(vec![target]);
+    let items = items(1);
+    for item in &items {
+        forwarder.submit(item);
+    }
+    forwarder.flush();
+    assert!(eventually(|| receiver.messages.lock().unwrap().len() == 2));
+    let lengths: Vec<usize> = receiver
+        .messages
+        .lock()
+        .unwrap()
+        .iter()
+        .map(String::len)
+        .collect();
+    assert!(
+        lengths.iter().any(|&n| n >= 470),
+        "something was cut: {lengths:?}"
+    );
+    for message in receiver.messages.lock().unwrap().iter() {
+        assert!(message.len() <= 480, "{}", message.len());
+        let cef = message.split_once(" - ").expect("CEF after the header").1;
+        let trailing = cef.len() - cef.trim_end_matches('\\').len();
+        assert_eq!(trailing % 2, 0, "no lone escape at the cut: {cef}");
+        assert!(cef::parse(cef).is_some());
+    }
+}

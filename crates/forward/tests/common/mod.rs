@@ -390,9 +390,14 @@ pub fn forwarder(targets: Vec<TargetConfig>) -> (Forwarder, Arc<Mutex<Vec<String
     )
 }
 
-/// Files left in a spool folder.
+/// Segment files left in a spool folder (its `.lock` aside).
 pub fn spool_files(dir: &Path) -> usize {
-    std::fs::read_dir(dir).map_or(0, |entries| entries.count())
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "spool"))
+            .count()
+    })
 }
 
 /// An index keyed by `_id`, as Elasticsearch keeps one: `create` of a
