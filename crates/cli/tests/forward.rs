@@ -194,9 +194,5 @@ fn a_receiver_that_is_gone_means_a_spool_or_exit_status_2() {
         })
         .count();
     assert!(segments > 0, "the records wait in the spool");
-    assert!(
-        out.stderr.is_empty() || !out.stderr.contains("error"),
-        "{}",
-        out.stderr
-    );
+    assert!(!out.stderr.contains("rmmguard: error"), "{}", out.stderr);
 }
