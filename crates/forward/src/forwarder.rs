@@ -257,7 +257,8 @@ impl Lane {
             }
             match self.target.deliver(&batch) {
                 Delivery::Done { rejected } => {
-                    self.counters.sent(batch.len() - rejected.len());
+                    self.counters
+                        .sent(batch.len().saturating_sub(rejected.len()));
                     self.reject(&rejected);
                     return Ok(());
                 }
