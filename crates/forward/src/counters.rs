@@ -92,3 +92,104 @@ impl Snapshot {
             })
     }
 }
+
+/// The counters of every target in the Prometheus text format (0.0.4):
+/// `rmmguard_forward_sent_total{target="splunk"} 39` and so on, with
+/// `HELP` and `TYPE` lines, for a `/metrics` endpoint to append.
+pub fn prometheus(targets: &[(String, Snapshot)]) -> String {
+    type Field = fn(&Snapshot) -> u64;
+    const METRICS: [(&str, &str, &str, Field); 7] = [
+        (
+            "sent_total",
+            "counter",
+            "Records the receiver accepted.",
+            |s| s.sent,
+        ),
+        (
+            "retried_total",
+            "counter",
+            "Records sent again after a failed try.",
+            |s| s.retried,
+        ),
+        (
+            "spooled_total",
+            "counter",
+            "Records written to the spool.",
+            |s| s.spooled,
+        ),
+        (
+            "dropped_total",
+            "counter",
+            "Records lost: spool full or absent, or damaged.",
+            |s| s.dropped,
+        ),
+        (
+            "rejected_total",
+            "counter",
+            "Records the receiver refused for good.",
+            |s| s.rejected,
+        ),
+        (
+            "spool_records",
+            "gauge",
+            "Records waiting in the spool.",
+            |s| s.spool_records,
+        ),
+        ("spool_bytes", "gauge", "Bytes in the spool.", |s| {
+            s.spool_bytes
+        }),
+    ];
+    let mut out = String::new();
+    for (name, kind, help, field) in METRICS {
+        out.push_str(&format!("# HELP rmmguard_forward_{name} {help}\n"));
+        out.push_str(&format!("# TYPE rmmguard_forward_{name} {kind}\n"));
+        for (target, snapshot) in targets {
+            out.push_str(&format!(
+                "rmmguard_forward_{name}{{target=\"{}\"}} {}\n",
+                label(target),
+                field(snapshot)
+            ));
+        }
+    }
+    out
+}
+
+/// A label value with `\\`, `"` and newlines escaped.
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prometheus_text_names_each_target() {
+        let splunk = Snapshot {
+            sent: 39,
+            dropped: 2,
+            spool_bytes: 100,
+            ..Snapshot::default()
+        };
+        let text = prometheus(&[
+            ("splunk".into(), splunk),
+            ("we\"ird\n".into(), Snapshot::default()),
+        ]);
+        assert!(
+            text.starts_with(
+                "# HELP rmmguard_forward_sent_total Records the receiver accepted.\n\
+             # TYPE rmmguard_forward_sent_total counter\n\
+             rmmguard_forward_sent_total{target=\"splunk\"} 39\n\
+             rmmguard_forward_sent_total{target=\"we\\\"ird\\n\"} 0\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("rmmguard_forward_dropped_total{target=\"splunk\"} 2\n"));
+        assert!(text.contains("# TYPE rmmguard_forward_spool_bytes gauge\n"));
+        assert!(text.contains("rmmguard_forward_spool_bytes{target=\"splunk\"} 100\n"));
+        assert_eq!(text.lines().count(), 7 * 4);
+    }
+}

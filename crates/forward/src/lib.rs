@@ -51,7 +51,7 @@ use std::path::PathBuf;
 
 pub use backoff::Backoff;
 pub use config::{Config, Kind, Secret, TargetConfig, Transport};
-pub use counters::{Counters, Snapshot};
+pub use counters::{Counters, Snapshot, prometheus};
 pub use forwarder::{Forwarder, Warn};
 pub use item::{Item, Record, finding_id, incident_id};
 pub use spool::{Appended, Head, Spool};
