@@ -45,8 +45,8 @@ pub enum Command {
     ///
     /// Exit status: 0 when no finding reaches --fail-on (or it is not given);
     /// 1 when one does; 2 on error: a bad flag or file, no evidence read at
-    /// all, or (with --fail-on, unless --lenient) an error listed while
-    /// reading evidence.
+    /// all, (with --fail-on, unless --lenient) an error listed while reading
+    /// evidence, or (with --forward) a record dropped or refused.
     #[command(after_help = "Examples:\n  rmmguard hunt examples/evidence/evtx\n  \
         rmmguard hunt --policy policy.toml --fail-on high \\\n      \
         C:/Windows/System32/winevt/Logs\n  \
@@ -157,6 +157,14 @@ pub struct HuntArgs {
     /// Write a self-contained HTML report to FILE (incidents, timelines, audit, findings)
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+
+    /// Send every finding and incident to the SIEM and chat receivers of a
+    /// forwarding file ([[forward]] tables: Splunk HEC, Elasticsearch or
+    /// OpenSearch bulk, syslog CEF, webhooks; see docs/FORWARD.md) at the end
+    /// of the run, and print what each took. Exit status 2 if any record was
+    /// dropped or refused
+    #[arg(long, value_name = "FILE")]
+    pub forward: Option<PathBuf>,
 
     /// Worker threads (0: one per core)
     #[arg(long, default_value_t = 0, value_name = "N")]

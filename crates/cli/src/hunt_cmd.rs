@@ -12,11 +12,13 @@ use rmmguard::{Hunt, HuntConfig, hunt};
 use rmmguard_words::counted;
 
 use crate::args::HuntArgs;
+use crate::forward_cmd;
 use crate::output::write_to;
 use crate::progress::Bar;
 
 pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
     let (detector, hunt_config, today) = crate::setup::engine(&args.detect, data_dir)?;
+    let mut forwarder = args.forward.as_deref().map(forward_cmd::open).transpose()?;
     let hunt_config = HuntConfig {
         threads: args.threads,
         ..hunt_config
@@ -55,6 +57,16 @@ pub fn run(args: &HuntArgs, data_dir: &Path) -> Result<ExitCode> {
             color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
         write_to(Path::new("-"), |out| summary.write(&view, out))?;
+    }
+    if let Some(forwarder) = &mut forwarder {
+        let sent = forward_cmd::send(forwarder, &run.report.findings, &run.incidents, args.quiet);
+        if sent.dropped + sent.rejected > 0 {
+            eprintln!(
+                "rmmguard: error: forwarding lost {} (see the warnings above)",
+                counted((sent.dropped + sent.rejected) as usize, "record")
+            );
+            return Ok(ExitCode::from(2));
+        }
     }
     Ok(exit_status(&run, args))
 }

@@ -6,6 +6,7 @@ mod args;
 mod audit_cmd;
 mod catalog_cmd;
 mod controls_cmd;
+mod forward_cmd;
 mod hunt_cmd;
 mod load;
 mod output;
