@@ -56,6 +56,12 @@ pub struct WatchArgs {
     #[arg(long)]
     pub once: bool,
 
+    /// Send each new or changed finding and incident to the SIEM and chat
+    /// receivers of a forwarding file as it happens (see docs/FORWARD.md);
+    /// the receivers' own minimum severity applies
+    #[arg(long, value_name = "FILE")]
+    pub forward: Option<PathBuf>,
+
     /// Print changed findings at or above this severity: info, low, medium,
     /// high or critical (incidents are always printed)
     #[arg(long, default_value = "low", value_name = "SEVERITY", value_parser = parse_severity)]
@@ -134,6 +140,11 @@ pub fn watch(args: &WatchArgs, data_dir: &Path) -> Result<ExitCode> {
             bail!("{}: no such file or folder", path.display());
         }
     }
+    let mut forwarder = args
+        .forward
+        .as_deref()
+        .map(crate::forward_cmd::open)
+        .transpose()?;
     let store = Store::open(&args.state)?;
     let config = LiveConfig {
         hunt,
@@ -174,6 +185,9 @@ pub fn watch(args: &WatchArgs, data_dir: &Path) -> Result<ExitCode> {
                 }
             }
             let _ = out.flush();
+            if let Some(forwarder) = forwarder.as_mut() {
+                forward(forwarder, changes);
+            }
         },
     )?;
     if let Some(error) = failed {
@@ -190,6 +204,31 @@ fn report_poll(polled: &Polled) {
         polled.gone,
         counted(polled.bytes, "byte"),
     );
+}
+
+/// Sends what changed: findings by their id, incidents by their number.
+fn forward(forwarder: &mut rmmguard_forward::Forwarder, changes: &[Change]) {
+    use rmmguard_forward::Item;
+    if changes.is_empty() {
+        return;
+    }
+    for change in changes {
+        match change {
+            Change::NewFinding(record) | Change::FindingChanged { record, .. } => {
+                forwarder.submit(&Item::finding(record.id.clone(), record.clone()));
+            }
+            Change::IncidentOpened { number, record }
+            | Change::IncidentUpdated { number, record, .. }
+            | Change::IncidentClosed { number, record, .. } => {
+                forwarder.submit(&Item::incident(
+                    format!("incident-{number}"),
+                    record.clone(),
+                ));
+            }
+            Change::FindingRetired(_) => {}
+        }
+    }
+    forwarder.flush();
 }
 
 /// One line for a change, or nothing below the severity shown.

@@ -196,3 +196,74 @@ fn a_receiver_that_is_gone_means_a_spool_or_exit_status_2() {
     assert!(segments > 0, "the records wait in the spool");
     assert!(!out.stderr.contains("rmmguard: error"), "{}", out.stderr);
 }
+
+/// `watch --forward` sends each finding as it appears, by its id, and each
+/// incident by its number; a second pass that changes nothing sends nothing.
+#[test]
+fn watch_forwards_what_changes_and_nothing_twice() {
+    let (url, events) = hec_receiver();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("forward.toml");
+    fs::write(
+        &config,
+        format!(
+            "[[forward]]\nkind = \"hec\"\nurl = \"{url}\"\ntoken = \"t\"\nmin_severity = \"info\"\n"
+        ),
+    )
+    .unwrap();
+    let state = dir.path().join("state.db");
+    let args = [
+        "watch",
+        "--once",
+        "--policy",
+        "examples/policy.toml",
+        "--state",
+        state.to_str().unwrap(),
+        "--forward",
+        config.to_str().unwrap(),
+        "examples/evidence/jsonl",
+    ];
+    let out = rmmguard(dir.path(), &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let jsonl = dir.path().join("findings.jsonl");
+    let hunt = rmmguard(
+        dir.path(),
+        &[
+            "hunt",
+            "-q",
+            "--policy",
+            "examples/policy.toml",
+            "--jsonl",
+            jsonl.to_str().unwrap(),
+            "examples/evidence/jsonl",
+        ],
+    );
+    assert_eq!(hunt.code, 0, "{}", hunt.stderr);
+    let mut expected: Vec<String> = json_lines(&fs::read_to_string(&jsonl).unwrap())
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    expected.sort();
+    let sent = events.lock().unwrap().clone();
+    let mut finding_ids: Vec<String> = sent
+        .iter()
+        .filter(|e| e["sourcetype"] == "rmmguard:finding")
+        .map(|e| record(e, "finding_id").0)
+        .collect();
+    finding_ids.sort();
+    assert_eq!(finding_ids, expected);
+    let incidents: Vec<String> = sent
+        .iter()
+        .filter(|e| e["sourcetype"] == "rmmguard:incident")
+        .map(|e| record(e, "incident_id").0)
+        .collect();
+    assert_eq!(incidents, ["incident-1", "incident-2", "incident-3"]);
+
+    let again = rmmguard(dir.path(), &args);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        events.lock().unwrap().len(),
+        sent.len(),
+        "nothing changed, nothing sent"
+    );
+}
