@@ -55,6 +55,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/_bulk", post(bulk).put(bulk))
         .route("/{index}/_bulk", post(bulk_into).put(bulk_into))
         .route("/metrics", get(metrics))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/findings", get(findings))
         .route("/api/v1/incidents", get(incidents))
         .route("/api/v1/incidents/{number}", get(incident))
@@ -323,6 +324,13 @@ async fn bulk_request(
         HeaderValue::from_static("Elasticsearch"),
     );
     response
+}
+
+async fn openapi(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if let Err(response) = authorize(&state, &headers, Role::Viewer) {
+        return response;
+    }
+    axum::Json(crate::openapi::document()).into_response()
 }
 
 async fn metrics(State(state): State<Shared>, headers: HeaderMap) -> Response {

@@ -15,7 +15,8 @@
 //! * `syslog.rs`: RFC 3164 / 5424 over UDP and TCP (octet counting or lines);
 //! * `http.rs`: the router (ingest, API, `/metrics`, `/healthz`);
 //! * `engine.rs`: the thread that runs the live engine;
-//! * `metrics.rs`: counters in Prometheus text format.
+//! * `metrics.rs`: counters in Prometheus text format;
+//! * `openapi.rs`: the OpenAPI 3.1 document, from the route table and `schema/*.json`.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -27,6 +28,7 @@ mod error;
 mod http;
 pub mod ingest;
 mod metrics;
+mod openapi;
 mod server;
 mod spool;
 pub mod syslog;
