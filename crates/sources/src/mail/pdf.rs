@@ -63,16 +63,26 @@ pub(crate) fn pdf_text(bytes: &[u8], max_links: usize) -> Result<PdfText, String
             // The receiver may have given up waiting; nothing to do then.
             let _ = sender.send(result);
         });
-    if let Err(error) = spawned {
-        return Err(format!("cannot start the PDF reader thread ({error})"));
-    }
+    let reader = match spawned {
+        Ok(reader) => reader,
+        Err(error) => return Err(format!("cannot start the PDF reader thread ({error})")),
+    };
     match receiver.recv_timeout(PDF_TIMEOUT) {
-        Ok(result) => result,
+        // The thread has sent its last word and is exiting: wait for it, so
+        // finished readers do not outlive the message (the fuzzer's leak
+        // check saw one still tearing down its thread-locals).
+        Ok(result) => {
+            let _ = reader.join();
+            result
+        }
         Err(mpsc::RecvTimeoutError::Timeout) => Err(format!(
             "PDF text extraction took longer than {} s and was abandoned",
             PDF_TIMEOUT.as_secs()
         )),
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err("the PDF reader thread stopped".into()),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            let _ = reader.join();
+            Err("the PDF reader thread stopped".into())
+        }
     }
 }
 
