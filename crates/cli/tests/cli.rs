@@ -100,7 +100,11 @@ fn jsonl_output_follows_the_schema() {
     assert_eq!(records.len(), 39);
     let critical = &records[0];
     assert_eq!(critical["schema_version"], 3);
-    assert!(critical["id"].as_str().is_some_and(|id| id.len() == 17 && id.starts_with('F')));
+    assert!(
+        critical["id"]
+            .as_str()
+            .is_some_and(|id| id.len() == 17 && id.starts_with('F'))
+    );
     assert_eq!(critical["rule_id"], "E004");
     assert_eq!(critical["severity"], "critical");
     assert_eq!(critical["tool"], "screenconnect");

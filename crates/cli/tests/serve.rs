@@ -742,3 +742,118 @@ fn tokens_roles_limits_and_the_incident_workflow() {
             .is_some_and(|i| i.iter().any(|i| i["number"] == number))
     );
 }
+
+/// Validates `value` against `#/components/schemas/NAME` of the document.
+fn check_against(document: &Value, name: &str, value: &Value) {
+    let mut schema = document["components"]["schemas"][name].clone();
+    // References inside resolve against the whole document's components.
+    schema["components"] = document["components"].clone();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("schema {name}: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:?}");
+}
+
+#[test]
+fn the_api_answers_validate_against_its_openapi_document() {
+    let data = tempfile::tempdir().expect("data");
+    let work = tempfile::tempdir().expect("work");
+    let server = start(
+        data.path(),
+        work.path(),
+        Some(&repo().join("examples/policy.toml")),
+    );
+    let document = get(&server, &server.viewer, "/api/v1/openapi.json");
+    assert_eq!(document["openapi"], "3.1.0");
+    let path = work.path().join("openapi.json");
+    fs::write(&path, document.to_string()).expect("write");
+    let validator = std::env::var_os("RMMGUARD_OPENAPI_VENV")
+        .map_or_else(
+            || PathBuf::from("/opt/rmmguard/openapi-venv"),
+            PathBuf::from,
+        )
+        .join("bin/openapi-spec-validator");
+    let checked = Command::new(&validator)
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{} ({e}): run scripts/deps/live.sh as root",
+                validator.display()
+            )
+        });
+    assert!(
+        checked.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+
+    let events = work.path().join("events.jsonl");
+    let lines: Vec<String> = files_under(&repo().join("examples/evidence/jsonl"), &|p: &Path| {
+        p.extension().is_some_and(|e| e == "jsonl")
+    })
+    .iter()
+    .flat_map(|p| lines_of(p))
+    .collect();
+    fs::write(&events, lines.join("\n") + "\nnot json\n").expect("write");
+    let (status, answer) = post(&server, &server.ingest, "/api/v1/events", &events, true);
+    assert_eq!(status, 200);
+    check_against(&document, "EventsAnswer", &answer);
+    let (status, answer) = post(
+        &server,
+        &server.ingest,
+        "/fluent-bit/_bulk",
+        &repo().join("crates/cli/tests/data/serve/fluentbit-bulk.ndjson"),
+        false,
+    );
+    assert_eq!(status, 200);
+    check_against(&document, "BulkAnswer", &answer);
+    let mut incidents = Value::Null;
+    wait_until("incidents", || {
+        incidents = get(&server, &server.viewer, "/api/v1/incidents");
+        incidents.as_array().is_some_and(|i| i.len() >= 2)
+    });
+    check_against(&document, "IncidentList", &incidents);
+    let number = incidents[0]["number"].as_u64().expect("number");
+    check_against(
+        &document,
+        "StoredIncident",
+        &get(
+            &server,
+            &server.viewer,
+            &format!("/api/v1/incidents/{number}"),
+        ),
+    );
+    let findings = get(
+        &server,
+        &server.viewer,
+        "/api/v1/findings?min_severity=info&current=false",
+    );
+    assert!(findings.as_array().is_some_and(|f| f.len() >= 20));
+    check_against(&document, "FindingList", &findings);
+    let (status, error) = curl(&[
+        "-H",
+        &bearer(&server.viewer),
+        &format!("{}/api/v1/incidents/424242", server.http),
+    ]);
+    assert_eq!(status, 404);
+    check_against(
+        &document,
+        "Error",
+        &serde_json::from_str(&error).expect("json error"),
+    );
+    let (status, error) = curl(&[&format!("{}/api/v1/findings", server.http)]);
+    assert_eq!(status, 401);
+    check_against(
+        &document,
+        "Error",
+        &serde_json::from_str(&error).expect("json error"),
+    );
+}

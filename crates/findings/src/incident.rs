@@ -94,7 +94,8 @@ impl TimelineEntry {
 /// An incident: related findings, their story, a score and its reasons.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
-    /// Stable id within a run (`I1`, `I2`, … in severity order).
+    /// Stable id within a run (`I1`, `I2`, … in severity order); `#N`, the
+    /// incident's number, in the state of `watch` and `serve`.
     pub id: String,
     /// What kind.
     pub kind: IncidentKind,

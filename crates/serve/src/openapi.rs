@@ -266,20 +266,54 @@ fn error(description: &str) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": reference("Error")}}})
 }
 
-/// A wire schema file as a component: its `$schema` and `$id` dropped (the
-/// document's dialect applies).
-fn wire_schema(text: &str) -> Value {
-    let mut schema: Value = serde_json::from_str(text).unwrap_or_else(|_| json!({}));
+/// A wire schema file as a component, and its `$defs` as components of
+/// their own (`evidence` becomes `FindingEvidence`), with references
+/// rewritten: refs resolve against the document, not the file.
+fn wire_schema(text: &str, prefix: &str, components: &mut Map<String, Value>) -> Value {
+    let mut rewritten = text.to_owned();
+    let parsed: Value = serde_json::from_str(text).unwrap_or_else(|_| json!({}));
+    if let Some(defs) = parsed.get("$defs").and_then(Value::as_object) {
+        for name in defs.keys() {
+            let component = format!("{prefix}{}", capitalized(name));
+            rewritten = rewritten.replace(
+                &format!("\"#/$defs/{name}\""),
+                &format!("\"#/components/schemas/{component}\""),
+            );
+        }
+    }
+    let mut schema: Value = serde_json::from_str(&rewritten).unwrap_or_else(|_| json!({}));
     if let Some(map) = schema.as_object_mut() {
         map.remove("$schema");
         map.remove("$id");
+        if let Some(Value::Object(defs)) = map.remove("$defs") {
+            for (name, def) in defs {
+                components.insert(format!("{prefix}{}", capitalized(&name)), def);
+            }
+        }
     }
     schema
 }
 
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
 fn schemas() -> Value {
-    let finding = wire_schema(include_str!("../../../schema/finding.schema.json"));
-    let incident = wire_schema(include_str!("../../../schema/incident.schema.json"));
+    let mut defs = Map::new();
+    let finding = wire_schema(
+        include_str!("../../../schema/finding.schema.json"),
+        "Finding",
+        &mut defs,
+    );
+    let incident = wire_schema(
+        include_str!("../../../schema/incident.schema.json"),
+        "Incident",
+        &mut defs,
+    );
     // A stored finding is the wire record and four more fields.
     let mut stored = finding.clone();
     let extra = [
@@ -306,7 +340,7 @@ fn schemas() -> Value {
         }
     }
     stored["title"] = json!("stored finding");
-    json!({
+    let mut schemas = json!({
         "Text": {"type": "string"},
         "Object": {"type": "object"},
         "Finding": finding,
@@ -369,10 +403,19 @@ fn schemas() -> Value {
                 "_id": {"type": "string"},
                 "status": {"type": "integer"},
                 "result": {"const": "created"},
-                "error": {"type": "object", "required": ["type", "reason"]},
+                "error": {"type": "object", "required": ["type", "reason"], "properties": {"type": {"type": "string"}, "reason": {"type": "string"}}},
             },
         },
-        "NodeInfo": {"type": "object", "required": ["name", "version", "tagline"]},
+        "NodeInfo": {
+            "type": "object",
+            "required": ["name", "version", "tagline"],
+            "properties": {
+                "name": {"type": "string"},
+                "cluster_name": {"type": "string"},
+                "version": {"type": "object", "required": ["number"], "properties": {"number": {"type": "string"}}},
+                "tagline": {"type": "string"},
+            },
+        },
         "AssignBody": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string", "minLength": 1, "maxLength": 200}}},
         "CloseBody": {"type": "object", "required": ["note"], "properties": {"note": {"type": "string", "minLength": 1, "maxLength": 4000}}},
         "Done": {"type": "object", "required": ["ok"], "properties": {"ok": {"const": true}}},
@@ -385,7 +428,11 @@ fn schemas() -> Value {
                 "properties": {"status": {"type": "integer"}, "reason": {"type": "string"}},
             }},
         },
-    })
+    });
+    if let Some(map) = schemas.as_object_mut() {
+        map.extend(defs);
+    }
+    schemas
 }
 
 #[cfg(test)]
