@@ -88,6 +88,14 @@ pub enum Command {
         curl -H 'Authorization: Bearer TOKEN' --data-binary @events.jsonl http://127.0.0.1:8470/api/v1/events"
     )]
     Serve(crate::serve_cmd::ServeArgs),
+    /// Post a folder's JSON-lines events to a running `serve`, at a chosen rate
+    ///
+    /// Exit status: 0 when every event was accepted, 1 when the server
+    /// refused some (not an event shape it reads), 2 on error.
+    #[command(
+        after_help = "Example:\n  rmmguard replay --token demo-ingest-token-change-me --rate 200 examples/evidence/jsonl"
+    )]
+    Replay(crate::replay_cmd::ReplayArgs),
     /// List, show, acknowledge, assign and close the incidents `watch` keeps
     #[command(subcommand)]
     Incidents(crate::watch_cmd::IncidentsCommand),

@@ -12,6 +12,7 @@ mod load;
 mod output;
 mod policy_cmd;
 mod progress;
+mod replay_cmd;
 mod serve_cmd;
 mod setup;
 mod simulate_cmd;
@@ -53,6 +54,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tenants(command) => tenants_cmd::run(command, &data_dir),
         Command::Watch(args) => watch_cmd::watch(&args, &data_dir),
         Command::Serve(args) => serve_cmd::run(&args, &data_dir),
+        Command::Replay(args) => replay_cmd::run(&args),
         Command::Incidents(command) => watch_cmd::incidents(command),
         Command::Rules { markdown } => {
             print_rules(markdown)?;

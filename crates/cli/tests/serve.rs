@@ -857,3 +857,27 @@ fn the_api_answers_validate_against_its_openapi_document() {
         &serde_json::from_str(&error).expect("json error"),
     );
 }
+
+/// `replay` posts a folder's events: the README's demo in one command.
+#[test]
+fn replay_feeds_the_example_evidence() {
+    let data = tempfile::tempdir().expect("data");
+    let work = tempfile::tempdir().expect("work");
+    let server = start(data.path(), work.path(), Some(&repo().join("examples/policy.toml")));
+    let out = command(data.path())
+        .args(["replay", "--rate", "5000", "--batch", "100", "--url", &server.http, "examples/evidence/jsonl"])
+        .env("RMMGUARD_TOKEN", &server.ingest)
+        .output()
+        .expect("replay");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("rmmguard: replay: 286 events accepted, 0 refused, in 3 requests"), "{stderr}");
+    wait_until("the example's incidents", || {
+        get(&server, &server.viewer, "/api/v1/incidents").as_array().is_some_and(|i| i.len() == 2)
+    });
+    let wrong = command(data.path())
+        .args(["replay", "--url", &server.http, "--token", &server.viewer, "examples/evidence/jsonl"])
+        .output()
+        .expect("replay");
+    assert_eq!(wrong.status.code(), Some(2), "a viewer token may not ingest");
+}
