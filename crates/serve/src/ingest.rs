@@ -278,7 +278,11 @@ mod tests {
         assert_eq!(families, ["windows", "eve"]);
         let refused: Vec<usize> = sorted.refused.iter().map(|(i, _)| *i).collect();
         assert_eq!(refused, [1, 3, 4]);
-        assert_eq!(sorted.lines[0].1, format!("{WINDOWS}\n").into_bytes(), "spooled as sent");
+        assert_eq!(
+            sorted.lines[0].1,
+            format!("{WINDOWS}\n").into_bytes(),
+            "spooled as sent"
+        );
     }
 
     #[test]
@@ -289,7 +293,11 @@ mod tests {
         let sorted = events(body.as_bytes());
         assert_eq!(sorted.accepted, 2, "{:?}", sorted.refused);
         let nested = serde_json::json!({"message": serde_json::json!({"message": serde_json::json!({"message": EVE}).to_string()}).to_string()});
-        assert_eq!(events(nested.to_string().as_bytes()).accepted, 0, "two wrappings at most");
+        assert_eq!(
+            events(nested.to_string().as_bytes()).accepted,
+            0,
+            "two wrappings at most"
+        );
     }
 
     #[test]
@@ -299,11 +307,24 @@ mod tests {
         );
         let (sorted, items) = bulk(body.as_bytes(), Some("url-index"), 7).expect("bulk");
         assert_eq!(sorted.accepted, 1);
-        let summary: Vec<(&str, &str, u16)> = items.iter().map(|i| (i.action.as_str(), i._index.as_str(), i.status)).collect();
-        assert_eq!(summary, [("create", "winlogbeat", 201), ("index", "url-index", 400), ("delete", "url-index", 400)]);
+        let summary: Vec<(&str, &str, u16)> = items
+            .iter()
+            .map(|i| (i.action.as_str(), i._index.as_str(), i.status))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("create", "winlogbeat", 201),
+                ("index", "url-index", 400),
+                ("delete", "url-index", 400)
+            ]
+        );
         assert_eq!(items[0]._id, "rmg-7-0");
         assert_eq!(items[1]._id, "x");
-        assert!(bulk(b"{\"create\":{}}\n", None, 0).is_err(), "an action without its document");
+        assert!(
+            bulk(b"{\"create\":{}}\n", None, 0).is_err(),
+            "an action without its document"
+        );
         assert!(bulk(b"not json\n", None, 0).is_err());
     }
 
@@ -314,7 +335,16 @@ mod tests {
         encoder.write_all(&vec![b' '; 1 << 20]).expect("compress");
         let zipped = encoder.finish().expect("gzip");
         assert_eq!(decode(&zipped, true, 1 << 20).map(|d| d.len()), Ok(1 << 20));
-        assert_eq!(decode(&zipped, true, 1000), Err(Refused::TooLarge { limit: 1000, decoded: true }));
-        assert!(matches!(decode(b"not gzip", true, 1000), Err(Refused::Gzip(_))));
+        assert_eq!(
+            decode(&zipped, true, 1000),
+            Err(Refused::TooLarge {
+                limit: 1000,
+                decoded: true
+            })
+        );
+        assert!(matches!(
+            decode(b"not gzip", true, 1000),
+            Err(Refused::Gzip(_))
+        ));
     }
 }
