@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use axum::Router;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -66,7 +67,7 @@ async fn dashboard_headers(mut response: Response) -> Response {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"), // not no-referrer: that makes form posts say `Origin: null`
     );
     response
 }
@@ -167,8 +168,10 @@ async fn login_page(State(state): State<Shared>, headers: HeaderMap) -> Response
 async fn login(
     State(state): State<Shared>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
+    // A post that is no form is judged like one without a CSRF token.
+    let form = form.map(|Form(form)| form).unwrap_or_default();
     if !session::same_origin(&headers) {
         add(&state.metrics.auth_failures_total, 1);
         return error_page(
@@ -210,8 +213,10 @@ async fn login(
 async fn logout(
     State(state): State<Shared>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
+    // A post that is no form is judged like one without a CSRF token.
+    let form = form.map(|Form(form)| form).unwrap_or_default();
     if let Err(response) = poster(&state, &headers, &form) {
         return response;
     }
@@ -230,8 +235,10 @@ async fn incident_action(
     State(state): State<Shared>,
     headers: HeaderMap,
     Path((number, action)): Path<(u64, String)>,
-    Form(form): Form<HashMap<String, String>>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
+    // A post that is no form is judged like one without a CSRF token.
+    let form = form.map(|Form(form)| form).unwrap_or_default();
     let session = match poster(&state, &headers, &form) {
         Ok(session) => session,
         Err(response) => return response,
