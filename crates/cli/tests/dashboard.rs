@@ -16,8 +16,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::serve::{Server, curl, get, start, wait_until};
 use common::repo;
+use common::serve::{Server, curl, get, start, wait_until};
 use serde_json::{Value, json};
 
 const SCRIPT_HOST: &str = "<script>alert(1)</script>";
@@ -94,7 +94,10 @@ impl Browser {
             .arg("--version")
             .output()
             .is_ok_and(|o| o.status.success());
-        assert!(found, "chromium is missing: run scripts/deps/report.sh (as root)");
+        assert!(
+            found,
+            "chromium is missing: run scripts/deps/report.sh (as root)"
+        );
         let profile = tempfile::tempdir().expect("profile");
         let to_browser = profile.path().join("in.fifo");
         let from_browser = profile.path().join("out.fifo");
@@ -159,7 +162,12 @@ impl Browser {
             json!({"targetId": target_id, "flatten": true}),
         );
         browser.session = attached["sessionId"].as_str().expect("session").to_owned();
-        for domain in ["Page.enable", "Runtime.enable", "Log.enable", "Network.enable"] {
+        for domain in [
+            "Page.enable",
+            "Runtime.enable",
+            "Log.enable",
+            "Network.enable",
+        ] {
             browser.call(domain, json!({}));
         }
         browser
@@ -195,7 +203,10 @@ impl Browser {
             "Runtime.evaluate",
             json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
         );
-        assert!(result.get("exceptionDetails").is_none(), "{expression}: {result}");
+        assert!(
+            result.get("exceptionDetails").is_none(),
+            "{expression}: {result}"
+        );
         result["result"]["value"].clone()
     }
 
@@ -205,7 +216,10 @@ impl Browser {
         while self.eval(expression) != json!(true) {
             if started.elapsed() > Duration::from_secs(60) {
                 let seen = self.eval("location.href + ' ' + document.body.innerText.slice(0, 400)");
-                panic!("timed out waiting for {what}; the page: {seen}; events: {:#?}", self.complaints());
+                panic!(
+                    "timed out waiting for {what}; the page: {seen}; events: {:#?}",
+                    self.complaints()
+                );
             }
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -215,7 +229,10 @@ impl Browser {
         self.call("Page.navigate", json!({"url": url}));
         self.wait_for(
             path,
-            &format!("document.readyState === 'complete' && location.pathname === {}", json!(path)),
+            &format!(
+                "document.readyState === 'complete' && location.pathname === {}",
+                json!(path)
+            ),
         );
     }
 
@@ -236,11 +253,17 @@ impl Browser {
                 let method = e["method"].as_str().unwrap_or_default();
                 match method {
                     "Runtime.consoleAPICalled" => {
-                        matches!(e["params"]["type"].as_str(), Some("error" | "warning" | "assert"))
+                        matches!(
+                            e["params"]["type"].as_str(),
+                            Some("error" | "warning" | "assert")
+                        )
                     }
                     "Runtime.exceptionThrown" | "Page.javascriptDialogOpening" => true,
                     "Log.entryAdded" => {
-                        matches!(e["params"]["entry"]["level"].as_str(), Some("error" | "warning"))
+                        matches!(
+                            e["params"]["entry"]["level"].as_str(),
+                            Some("error" | "warning")
+                        )
                     }
                     _ => false,
                 }
@@ -302,7 +325,12 @@ fn the_dashboard_in_a_browser() {
     let work = tempfile::tempdir().expect("work");
     let server = start(data.path(), work.path(), None);
     post_bulk_fixture(&server);
-    post_events(&server, work.path(), "script.jsonl", &hostile_event(SCRIPT_HOST, 1));
+    post_events(
+        &server,
+        work.path(),
+        "script.jsonl",
+        &hostile_event(SCRIPT_HOST, 1),
+    );
     let mut incidents = Value::Null;
     wait_until("an incident and the hostile finding", || {
         incidents = get(&server, &server.viewer, "/api/v1/incidents");
@@ -339,8 +367,14 @@ fn the_dashboard_in_a_browser() {
             (
                 i["number"].to_string(),
                 (
-                    i["incident"]["title"].as_str().unwrap_or_default().to_owned(),
-                    i["incident"]["severity"].as_str().unwrap_or_default().to_owned(),
+                    i["incident"]["title"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    i["incident"]["severity"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
                 ),
             )
         })
@@ -355,7 +389,12 @@ fn the_dashboard_in_a_browser() {
 
     // A finding posted now arrives by SSE, without a reload.
     browser.eval("window.notReloaded = true; true");
-    post_events(&server, work.path(), "img.jsonl", &hostile_event(IMG_HOST, 2));
+    post_events(
+        &server,
+        work.path(),
+        "img.jsonl",
+        &hostile_event(IMG_HOST, 2),
+    );
     browser.wait_for(
         "the live finding row",
         &format!(
@@ -371,7 +410,8 @@ fn the_dashboard_in_a_browser() {
     assert!(hosts.iter().any(|h| h == SCRIPT_HOST), "{hosts:?}");
     assert!(hosts.iter().any(|h| h == IMG_HOST), "{hosts:?}");
     assert_eq!(
-        browser.eval("document.querySelectorAll('main img, main script, script:not([src])').length"),
+        browser
+            .eval("document.querySelectorAll('main img, main script, script:not([src])').length"),
         json!(0)
     );
 
@@ -388,7 +428,11 @@ fn the_dashboard_in_a_browser() {
             "the acknowledgement",
             "document.readyState === 'complete' && Array.from(document.querySelectorAll('dl.facts dd')).some(d => d.textContent === 'acknowledged')",
         );
-        let one = get(&server, &server.viewer, &format!("/api/v1/incidents/{number}"));
+        let one = get(
+            &server,
+            &server.viewer,
+            &format!("/api/v1/incidents/{number}"),
+        );
         assert_eq!(one["status"], "acknowledged");
     }
     browser.open(&format!("{origin}/dashboard/hosts"), "/dashboard/hosts");
@@ -401,7 +445,11 @@ fn the_dashboard_in_a_browser() {
     let foreign: Vec<String> = browser
         .requests()
         .into_iter()
-        .filter(|url| !url.starts_with(&format!("{origin}/")) && !url.starts_with("data:") && url != "about:blank")
+        .filter(|url| {
+            !url.starts_with(&format!("{origin}/"))
+                && !url.starts_with("data:")
+                && url != "about:blank"
+        })
         .collect();
     assert!(foreign.is_empty(), "{foreign:?}");
     assert!(
@@ -450,7 +498,15 @@ fn sessions_csrf_and_headers() {
 
     let jar = work.path().join("jar");
     let login = |token: &str| {
-        curl_jar(&jar, &["--data-urlencode", &format!("token={token}"), &url("/dashboard/login")]).0
+        curl_jar(
+            &jar,
+            &[
+                "--data-urlencode",
+                &format!("token={token}"),
+                &url("/dashboard/login"),
+            ],
+        )
+        .0
     };
     assert_eq!(login(&server.ingest), 403, "ingest tokens are refused");
     assert_eq!(login("rmg_not_a_token"), 401);
@@ -464,7 +520,10 @@ fn sessions_csrf_and_headers() {
     assert_eq!(status, 403, "a login posted from another site");
     assert_eq!(login(&server.analyst), 303);
     let cookies = fs::read_to_string(&jar).expect("jar");
-    assert!(cookies.contains("#HttpOnly_") && cookies.contains("rmmguard_session"), "{cookies}");
+    assert!(
+        cookies.contains("#HttpOnly_") && cookies.contains("rmmguard_session"),
+        "{cookies}"
+    );
 
     let headers = Command::new("curl")
         .args(["-sS", "-D", "-", "-o", "/dev/null", "-b"])
@@ -487,32 +546,71 @@ fn sessions_csrf_and_headers() {
     assert_eq!(curl_jar(&jar, &["--data", "csrf=wrong", &url(&act)]).0, 403);
     let with_token = format!("csrf={csrf}");
     assert_eq!(
-        curl_jar(&jar, &["-H", "Origin: http://evil.example", "--data", &with_token, &url(&act)]).0,
+        curl_jar(
+            &jar,
+            &[
+                "-H",
+                "Origin: http://evil.example",
+                "--data",
+                &with_token,
+                &url(&act)
+            ]
+        )
+        .0,
         403
     );
     assert_eq!(
-        curl_jar(&jar, &["-H", "Sec-Fetch-Site: cross-site", "--data", &with_token, &url(&act)]).0,
+        curl_jar(
+            &jar,
+            &[
+                "-H",
+                "Sec-Fetch-Site: cross-site",
+                "--data",
+                &with_token,
+                &url(&act)
+            ]
+        )
+        .0,
         403
     );
-    let one = get(&server, &server.viewer, &format!("/api/v1/incidents/{number}"));
+    let one = get(
+        &server,
+        &server.viewer,
+        &format!("/api/v1/incidents/{number}"),
+    );
     assert_eq!(one["status"], "open", "nothing acted so far");
     assert_eq!(curl_jar(&jar, &["--data", &with_token, &url(&act)]).0, 303);
-    let one = get(&server, &server.viewer, &format!("/api/v1/incidents/{number}"));
+    let one = get(
+        &server,
+        &server.viewer,
+        &format!("/api/v1/incidents/{number}"),
+    );
     assert_eq!(one["status"], "acknowledged");
 
     // Viewers see but may not act.
     let viewer_jar = work.path().join("viewer-jar");
     let (status, _) = curl_jar(
         &viewer_jar,
-        &["--data-urlencode", &format!("token={}", server.viewer), &url("/dashboard/login")],
+        &[
+            "--data-urlencode",
+            &format!("token={}", server.viewer),
+            &url("/dashboard/login"),
+        ],
     );
     assert_eq!(status, 303);
-    let (_, page) = curl_jar(&viewer_jar, &[&url(&format!("/dashboard/incidents/{number}"))]);
+    let (_, page) = curl_jar(
+        &viewer_jar,
+        &[&url(&format!("/dashboard/incidents/{number}"))],
+    );
     assert!(!page.contains("/assign\""), "no analyst forms for viewers");
     let viewer_csrf = format!("csrf={}", csrf_of(&page));
     let close = format!("/dashboard/incidents/{number}/close");
     assert_eq!(
-        curl_jar(&viewer_jar, &["--data", &format!("{viewer_csrf}&note=x"), &url(&close)]).0,
+        curl_jar(
+            &viewer_jar,
+            &["--data", &format!("{viewer_csrf}&note=x"), &url(&close)]
+        )
+        .0,
         403
     );
 
@@ -520,9 +618,17 @@ fn sessions_csrf_and_headers() {
     let session = fs::read_to_string(&jar)
         .expect("jar")
         .lines()
-        .find_map(|l| l.split('\t').nth(6).filter(|_| l.contains("rmmguard_session")).map(str::to_owned))
+        .find_map(|l| {
+            l.split('\t')
+                .nth(6)
+                .filter(|_| l.contains("rmmguard_session"))
+                .map(str::to_owned)
+        })
         .expect("session id");
-    assert_eq!(curl_jar(&jar, &["--data", &with_token, &url("/dashboard/logout")]).0, 303);
+    assert_eq!(
+        curl_jar(&jar, &["--data", &with_token, &url("/dashboard/logout")]).0,
+        303
+    );
     let stale = format!("Cookie: rmmguard_session={session}");
     assert_eq!(curl(&["-H", &stale, &url("/dashboard")]).0, 303);
 }

@@ -139,4 +139,3 @@ pub fn waited(mut check: impl FnMut() -> bool) -> bool {
     }
     true
 }
-
