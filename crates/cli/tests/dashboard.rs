@@ -135,10 +135,10 @@ impl Browser {
             let mut byte = [0u8; 1];
             while reader.read_exact(&mut byte).is_ok() {
                 if byte[0] == 0 {
-                    if let Ok(value) = serde_json::from_slice::<Value>(&message) {
-                        if sender.send(value).is_err() {
-                            return;
-                        }
+                    if let Ok(value) = serde_json::from_slice::<Value>(&message)
+                        && sender.send(value).is_err()
+                    {
+                        return;
                     }
                     message.clear();
                 } else {
@@ -512,7 +512,7 @@ fn sessions_csrf_and_headers() {
     assert_eq!(login("rmg_not_a_token"), 401);
     let (status, _) = curl(&[
         "-H",
-        &format!("Origin: http://evil.example"),
+        "Origin: http://evil.example",
         "--data-urlencode",
         &format!("token={}", server.analyst),
         &url("/dashboard/login"),

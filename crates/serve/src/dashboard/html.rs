@@ -66,9 +66,9 @@ pub(crate) fn page(title: &str, who: Option<(&str, &str, &str)>, body: &str) -> 
             csrf_field(csrf)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<span id=\"live\" class=\"live\" hidden></span></header><main>{body}</main></body></html>\n"
+        "<span id=\"live\" class=\"live\" hidden></span></header><main>{body}</main></body></html>"
     );
     out
 }
