@@ -25,8 +25,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 
+use rmmguard::live::Change;
+use tokio::sync::{broadcast, watch};
+
 use crate::auth::{Role, Tokens};
 use crate::config::Limits;
+use crate::dashboard::{self, Sessions};
 use crate::ingest::{self, Refused, Sorted};
 use crate::metrics::{Metrics, add};
 use crate::spool::Spool;
@@ -41,9 +45,15 @@ pub(crate) struct AppState {
     pub store: Mutex<Store>,
     pub bulk_ids: AtomicU64,
     pub rates: Mutex<HashMap<String, (Instant, u32)>>,
+    /// Dashboard logins.
+    pub sessions: Sessions,
+    /// What the engine changed, for the dashboard's live updates.
+    pub changes: broadcast::Sender<Arc<Change>>,
+    /// Turns true when the server stops.
+    pub stopping: watch::Receiver<bool>,
 }
 
-type Shared = Arc<AppState>;
+pub(crate) type Shared = Arc<AppState>;
 
 /// The router.
 pub(crate) fn router(state: Shared) -> Router {
@@ -62,6 +72,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/api/v1/incidents/{number}/acknowledge", post(acknowledge))
         .route("/api/v1/incidents/{number}/assign", post(assign))
         .route("/api/v1/incidents/{number}/close", post(close))
+        .merge(dashboard::routes())
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(state)
@@ -83,7 +94,7 @@ async fn secure_headers(mut response: Response) -> Response {
 }
 
 /// An error answer: status and a JSON body saying why.
-fn refuse(status: StatusCode, reason: impl Into<String>) -> Response {
+pub(crate) fn refuse(status: StatusCode, reason: impl Into<String>) -> Response {
     let body = json!({"error": {"status": status.as_u16(), "reason": reason.into()}});
     (status, axum::Json(body)).into_response()
 }
@@ -346,7 +357,7 @@ async fn metrics(State(state): State<Shared>, headers: HeaderMap) -> Response {
 }
 
 /// Runs `read` on the store off the async threads.
-async fn with_store<T: Send + 'static>(
+pub(crate) async fn with_store<T: Send + 'static>(
     state: &Shared,
     read: impl FnOnce(&mut Store) -> Result<T, rmmguard::store::Error> + Send + 'static,
 ) -> Result<T, Response> {

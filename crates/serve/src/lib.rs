@@ -14,6 +14,7 @@
 //! * `ingest.rs`: the events API and the Elasticsearch `_bulk` endpoint;
 //! * `syslog.rs`: RFC 3164 / 5424 over UDP and TCP (octet counting or lines);
 //! * `http.rs`: the router (ingest, API, `/metrics`, `/healthz`);
+//! * `dashboard/`: the web dashboard (sessions, CSRF, pages, live updates);
 //! * `engine.rs`: the thread that runs the live engine;
 //! * `metrics.rs`: counters in Prometheus text format;
 //! * `openapi.rs`: the OpenAPI 3.1 document, from the route table and `schema/*.json`.
@@ -23,6 +24,7 @@
 
 pub mod auth;
 pub mod config;
+mod dashboard;
 mod engine;
 mod error;
 mod http;

@@ -12,9 +12,10 @@ use rmmguard::live::LiveConfig;
 use rmmguard::store::Store;
 use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
-use tokio::sync::{Semaphore, broadcast, mpsc};
+use tokio::sync::{Semaphore, broadcast, mpsc, watch};
 
 use crate::auth::Tokens;
+use crate::dashboard::Sessions;
 use crate::engine::{self, EngineParts};
 use crate::http::{self, AppState};
 use crate::ingest;
@@ -105,6 +106,9 @@ async fn serve(
 
     let stop = Arc::new(AtomicBool::new(false));
     let (changes, _) = broadcast::channel(1024);
+    let dashboard_changes = changes.clone();
+    // Live-update streams end when this turns true, so shutdown need not wait on them.
+    let (stopping, stopping_seen) = watch::channel(false);
     let mut paths = vec![config.spool.clone()];
     paths.extend(config.watch.iter().cloned());
     let engine = engine::spawn(EngineParts {
@@ -128,10 +132,16 @@ async fn serve(
         store: Mutex::new(Store::open(&config.state)?),
         bulk_ids: AtomicU64::new(0),
         rates: Mutex::new(HashMap::new()),
+        sessions: Sessions::default(),
+        changes: dashboard_changes,
+        stopping: stopping_seen,
     });
     ready(&running);
     let served = axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        })
         .await
         .map_err(|e| Error::io("the HTTP server failed", e));
     stop.store(true, Ordering::Relaxed);
