@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::serve::{Server, bearer, curl, get, start, wait_until, waited};
-use common::{repo, rmmguard};
+use common::{command, repo, rmmguard};
 use serde_json::{Value, json};
 
 /// Posts a file; `gzip` compresses it first, as Beats do.
@@ -24,10 +24,15 @@ fn post(server: &Server, token: &str, path: &str, body: &Path, gzip: bool) -> (u
         "-H".to_owned(),
         "Content-Type: application/x-ndjson".to_owned(),
     ];
+    // The compressed body lives in a temporary file, never beside the
+    // fixtures (a hunt of their folder would read it too).
+    let zipped = tempfile::Builder::new()
+        .suffix(".gz")
+        .tempfile()
+        .expect("temp file");
     let sent = if gzip {
-        let zipped = PathBuf::from(format!("{}.sent.gz", body.display()));
         let mut encoder = flate2::write::GzEncoder::new(
-            fs::File::create(&zipped).expect("gz"),
+            fs::File::create(zipped.path()).expect("gz"),
             flate2::Compression::fast(),
         );
         encoder
@@ -35,7 +40,7 @@ fn post(server: &Server, token: &str, path: &str, body: &Path, gzip: bool) -> (u
             .expect("compress");
         encoder.finish().expect("gz end");
         args.extend(["-H".to_owned(), "Content-Encoding: gzip".to_owned()]);
-        zipped
+        zipped.path().to_path_buf()
     } else {
         body.to_path_buf()
     };
@@ -734,21 +739,50 @@ fn the_api_answers_validate_against_its_openapi_document() {
 fn replay_feeds_the_example_evidence() {
     let data = tempfile::tempdir().expect("data");
     let work = tempfile::tempdir().expect("work");
-    let server = start(data.path(), work.path(), Some(&repo().join("examples/policy.toml")));
+    let server = start(
+        data.path(),
+        work.path(),
+        Some(&repo().join("examples/policy.toml")),
+    );
     let out = command(data.path())
-        .args(["replay", "--rate", "5000", "--batch", "100", "--url", &server.http, "examples/evidence/jsonl"])
+        .args([
+            "replay",
+            "--rate",
+            "5000",
+            "--batch",
+            "100",
+            "--url",
+            &server.http,
+            "examples/evidence/jsonl",
+        ])
         .env("RMMGUARD_TOKEN", &server.ingest)
         .output()
         .expect("replay");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("rmmguard: replay: 286 events accepted, 0 refused, in 3 requests"), "{stderr}");
+    assert!(
+        stderr.contains("rmmguard: replay: 286 events accepted, 0 refused, in 3 requests"),
+        "{stderr}"
+    );
     wait_until("the example's incidents", || {
-        get(&server, &server.viewer, "/api/v1/incidents").as_array().is_some_and(|i| i.len() == 2)
+        get(&server, &server.viewer, "/api/v1/incidents")
+            .as_array()
+            .is_some_and(|i| i.len() == 2)
     });
     let wrong = command(data.path())
-        .args(["replay", "--url", &server.http, "--token", &server.viewer, "examples/evidence/jsonl"])
+        .args([
+            "replay",
+            "--url",
+            &server.http,
+            "--token",
+            &server.viewer,
+            "examples/evidence/jsonl",
+        ])
         .output()
         .expect("replay");
-    assert_eq!(wrong.status.code(), Some(2), "a viewer token may not ingest");
+    assert_eq!(
+        wrong.status.code(),
+        Some(2),
+        "a viewer token may not ingest"
+    );
 }
