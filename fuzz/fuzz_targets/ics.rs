@@ -5,6 +5,7 @@ use libfuzzer_sys::fuzz_target;
 use rmmguard_sources::{Format, ReadContext, read_bytes};
 
 fuzz_target!(|data: &[u8]| {
+    rmmguard_fuzz::leave_pdf_panics_to_the_reader();
     let message = rmmguard_fuzz::mime::message_with_part(
         "text/calendar; method=REQUEST; charset=utf-8",
         Some("invite.ics"),

@@ -131,3 +131,24 @@ fn a_pdf_reader_that_answered_does_not_outlive_the_message() {
         assert_eq!(readers, 0, "a finished PDF reader thread is still alive");
     }
 }
+
+/// `eml` target: a multipart whose parts hold `message/rfc822` parts cut
+/// short made mail-parser 0.11 hit its own `debug_assert!` ("Invalid part
+/// ID, could not find multipart"): a panic in debug builds, though release
+/// builds recover. The parse is guarded; the message is read or skipped
+/// with a reason, never a panic. (The target's artifact, minimized.)
+#[test]
+fn a_mime_tree_that_trips_the_parsers_assertion_costs_at_most_the_message() {
+    let raw = "Fon0\nContent-Type: MULTIPART/MXED;BOUNDARY=\"16819560-2078917053-688350843:#11603\"JSVCbCiUl\n\n\
+               --16819560-2078917053-688350843:#11603\nCo3\nContent-Type: MESSAGE/RFC822\nan39\n\nA\n\
+               Content-Type: MESSAGE/RFC822\nnt-D e-\n\nYan39\n\n--16819560-2078917053-688350843:#11603--\n";
+    let mut mails = 0;
+    let stats = read_bytes(
+        Format::Eml,
+        "fuzz.eml",
+        raw.as_bytes(),
+        &ReadContext::default(),
+        &mut |_| mails += 1,
+    );
+    assert_eq!(mails + stats.skipped, 1, "{:?}", stats.diagnostics);
+}

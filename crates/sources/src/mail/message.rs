@@ -36,8 +36,12 @@ pub(crate) fn convert(raw: &[u8], ocr: Option<&Ocr>) -> Result<Converted, String
             "{containers} multipart containers (limit {MAX_MULTIPARTS}): a MIME nesting bomb"
         ));
     }
-    let message = MessageParser::default()
-        .parse(raw)
+    // mail-parser asserts on some corrupt MIME trees (a `debug_assert!`,
+    // live in debug builds and fuzzing); a parser's panic costs the message,
+    // never the run.
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .map_err(|_| "the MIME parser failed on this message (a panic, caught)".to_owned())?;
+    let message = parsed
         .filter(|message| !message.parts.is_empty())
         .ok_or("no mail headers found")?;
     if message.parts[0].headers.is_empty() {
