@@ -28,6 +28,7 @@ use tokio::sync::Semaphore;
 use rmmguard::live::Change;
 use tokio::sync::{broadcast, watch};
 
+use crate::actions::{Action, Invalid, MAX_ASSIGNEE, MAX_NOTE};
 use crate::auth::{Role, Tokens};
 use crate::config::Limits;
 use crate::dashboard::{self, Sessions};
@@ -556,16 +557,7 @@ async fn acknowledge(
     headers: HeaderMap,
     Path(number): Path<u64>,
 ) -> Response {
-    let who = match authorize(&state, &headers, Role::Analyst) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
-    analyst_done(
-        with_store(&state, move |store| {
-            store.acknowledge(number, &who, jiff::Timestamp::now())
-        })
-        .await,
-    )
+    act(&state, &headers, number, Ok(Action::Acknowledge)).await
 }
 
 async fn assign(
@@ -574,22 +566,7 @@ async fn assign(
     Path(number): Path<u64>,
     body: axum::Json<AssignBody>,
 ) -> Response {
-    if let Err(response) = authorize(&state, &headers, Role::Analyst) {
-        return response;
-    }
-    let to = body.0.to;
-    if to.trim().is_empty() || to.len() > 200 {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "`to` must name someone (1 to 200 characters)",
-        );
-    }
-    analyst_done(
-        with_store(&state, move |store| {
-            store.assign(number, &to, jiff::Timestamp::now())
-        })
-        .await,
-    )
+    act(&state, &headers, number, Action::assign(body.0.to)).await
 }
 
 async fn close(
@@ -598,28 +575,33 @@ async fn close(
     Path(number): Path<u64>,
     body: axum::Json<CloseBody>,
 ) -> Response {
-    let who = match authorize(&state, &headers, Role::Analyst) {
+    act(&state, &headers, number, Action::close(body.0.note)).await
+}
+
+/// An analyst's action through the API: the token's role first, then the
+/// action's own checks, then the store.
+async fn act(
+    state: &Shared,
+    headers: &HeaderMap,
+    number: u64,
+    action: Result<Action, Invalid>,
+) -> Response {
+    let who = match authorize(state, headers, Role::Analyst) {
         Ok(who) => who,
         Err(response) => return response,
     };
-    let note = body.0.note;
-    if note.trim().is_empty() || note.len() > 4000 {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "`note` must say why (1 to 4000 characters)",
-        );
-    }
-    let note = format!("{note} ({who})");
-    analyst_done(
-        with_store(&state, move |store| {
-            store.close(number, &note, jiff::Timestamp::now())
-        })
-        .await,
-    )
-}
-
-fn analyst_done(result: Result<(), Response>) -> Response {
-    match result {
+    let action = match action {
+        Ok(action) => action,
+        Err(Invalid::Assignee) => {
+            let reason = format!("`to` must name someone (1 to {MAX_ASSIGNEE} characters)");
+            return refuse(StatusCode::BAD_REQUEST, reason);
+        }
+        Err(Invalid::Note) => {
+            let reason = format!("`note` must say why (1 to {MAX_NOTE} characters)");
+            return refuse(StatusCode::BAD_REQUEST, reason);
+        }
+    };
+    match with_store(state, move |store| action.apply(store, number, &who)).await {
         Ok(()) => (StatusCode::OK, axum::Json(json!({"ok": true}))).into_response(),
         Err(response) => response,
     }

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod actions;
 pub mod auth;
 pub mod config;
 mod dashboard;

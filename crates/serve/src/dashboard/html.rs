@@ -5,23 +5,19 @@
 use std::fmt::Write;
 
 /// `text` made safe for HTML element content and double-quoted attribute
-/// values.
+/// values: the report's escaping (`sinks::safe::html`), after control
+/// characters other than tab and line breaks, which have no business in a
+/// page, are shown as U+FFFD where they were.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and line breaks have no
-            // business in a page; show where they were.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+    let hidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(hidden) {
+        return rmmguard::sinks::safe::html(text);
     }
-    out
+    let visible: String = text
+        .chars()
+        .map(|c| if hidden(c) { '\u{fffd}' } else { c })
+        .collect();
+    rmmguard::sinks::safe::html(&visible)
 }
 
 /// A query-string component: everything but unreserved characters

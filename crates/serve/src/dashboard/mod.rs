@@ -29,6 +29,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use rmmguard::store::Store;
 
+use crate::actions::{Action, Invalid, MAX_ASSIGNEE, MAX_NOTE};
 use crate::auth::Role;
 use crate::http::{Shared, with_store};
 use crate::metrics::add;
@@ -250,35 +251,25 @@ async fn incident_action(
         );
     }
     let text = |name: &str| form.get(name).map_or("", |t| t.trim()).to_owned();
-    let now = jiff::Timestamp::now();
-    let who = session.name.clone();
-    let done = match action.as_str() {
-        "acknowledge" => {
-            read_store(&state, move |store| store.acknowledge(number, &who, now)).await
-        }
-        "assign" => {
-            let to = text("to");
-            if to.is_empty() || to.len() > 200 {
-                return error_page(
-                    StatusCode::BAD_REQUEST,
-                    "Assign to whom? (1 to 200 characters)",
-                );
-            }
-            read_store(&state, move |store| store.assign(number, &to, now)).await
-        }
-        "close" => {
-            let note = text("note");
-            if note.is_empty() || note.len() > 4000 {
-                return error_page(
-                    StatusCode::BAD_REQUEST,
-                    "Closing needs a note saying why (1 to 4000 characters).",
-                );
-            }
-            let note = format!("{note} ({who})");
-            read_store(&state, move |store| store.close(number, &note, now)).await
-        }
+    let action = match action.as_str() {
+        "acknowledge" => Ok(Action::Acknowledge),
+        "assign" => Action::assign(text("to")),
+        "close" => Action::close(text("note")),
         _ => return error_page(StatusCode::NOT_FOUND, "No such action."),
     };
+    let action = match action {
+        Ok(action) => action,
+        Err(Invalid::Assignee) => {
+            let message = format!("Assign to whom? (1 to {MAX_ASSIGNEE} characters)");
+            return error_page(StatusCode::BAD_REQUEST, &message);
+        }
+        Err(Invalid::Note) => {
+            let message = format!("Closing needs a note saying why (1 to {MAX_NOTE} characters).");
+            return error_page(StatusCode::BAD_REQUEST, &message);
+        }
+    };
+    let who = session.name.clone();
+    let done = read_store(&state, move |store| action.apply(store, number, &who)).await;
     match done {
         Ok(()) => Redirect::to(&format!("/dashboard/incidents/{number}")).into_response(),
         Err(response) => response,

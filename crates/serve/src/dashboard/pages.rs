@@ -2,6 +2,7 @@
 //! incident (story, timeline, findings, log, analyst forms), hosts, login.
 //! Every value goes through `html::escape` (via `cell` or directly).
 
+use crate::actions::{MAX_ASSIGNEE, MAX_NOTE};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -411,14 +412,14 @@ fn analyst_forms(out: &mut String, row: &IncidentRow, csrf: &str) {
     let _ = write!(
         out,
         "<form method=\"post\" action=\"/dashboard/incidents/{n}/assign\">{csrf}\
-         <label>Assign to <input name=\"to\" required maxlength=\"200\"></label>\
+         <label>Assign to <input name=\"to\" required maxlength=\"{MAX_ASSIGNEE}\"></label>\
          <button type=\"submit\" id=\"assign\">Assign</button></form>"
     );
     if row.status != Status::Closed {
         let _ = write!(
             out,
             "<form method=\"post\" action=\"/dashboard/incidents/{n}/close\">{csrf}\
-             <label>Note <textarea name=\"note\" required maxlength=\"4000\" rows=\"2\"></textarea></label>\
+             <label>Note <textarea name=\"note\" required maxlength=\"{MAX_NOTE}\" rows=\"2\"></textarea></label>\
              <button type=\"submit\" id=\"close\">Close</button></form>"
         );
     }
