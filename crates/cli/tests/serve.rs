@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::serve::{Server, bearer, curl, get, start, wait_until, waited};
-use common::{command, repo, rmmguard};
+use common::{command, incident_key, repo, rmmguard};
 use serde_json::{Value, json};
 
 /// Posts a file; `gzip` compresses it first, as Beats do.
@@ -344,15 +344,6 @@ fn events_from_real_senders_give_the_findings_a_hunt_gives() {
             differ.join("\n")
         );
     }
-    let incident_key = |record: &Value| -> (String, BTreeSet<String>) {
-        let ids = record["timeline"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e["finding_id"].as_str().map(str::to_owned))
-            .collect();
-        (record["kind"].as_str().unwrap_or_default().to_owned(), ids)
-    };
     let mut hunted_incidents: Vec<_> = lines_of(&incidents_out)
         .iter()
         .map(|l| incident_key(&serde_json::from_str(l).expect("json")))

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use common::{command, rmmguard};
+use common::{command, incident_key, rmmguard};
 use rmmguard::findings::Severity;
 use rmmguard::store::{Status, Store};
 use serde_json::Value;
@@ -180,18 +180,6 @@ fn hunt_findings(data: &Path, live: &Path) -> Outcome {
     let findings = lines(&findings).into_iter().map(comparable).collect();
     let incidents = lines(&incidents).iter().map(incident_key).collect();
     (findings, incidents)
-}
-
-/// An incident as its kind and the ids of its findings.
-fn incident_key(record: &Value) -> (String, BTreeSet<String>) {
-    let kind = record["kind"].as_str().unwrap_or_default().to_owned();
-    let ids = record["timeline"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|entry| entry["finding_id"].as_str().map(str::to_owned))
-        .collect();
-    (kind, ids)
 }
 
 fn stored(state: &Path) -> Outcome {

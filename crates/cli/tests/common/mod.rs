@@ -79,3 +79,15 @@ pub fn sysmon_process_start(
     });
     line.to_string() + "\n"
 }
+
+/// An incident as its kind and the ids of its findings.
+pub fn incident_key(record: &serde_json::Value) -> (String, std::collections::BTreeSet<String>) {
+    let kind = record["kind"].as_str().unwrap_or_default().to_owned();
+    let ids = record["timeline"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry["finding_id"].as_str().map(str::to_owned))
+        .collect();
+    (kind, ids)
+}
